@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ErrorResponse } from '#shared/api/schemas';
+import { ERROR_MESSAGES } from '#shared/errors';
+import { ROUTES, type RouteDefinition } from '#shared/routes';
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default target; `$schema` is implied.
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
+  return schema;
+}
+
+/** OpenAPI 3.1 document of the whole API, generated from the route table and its zod schemas. */
+export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES as readonly RouteDefinition[]) {
+    const responses: Record<string, unknown> = {};
+    const success = route.success;
+    responses[String(success.status)] = {
+      description: 'Успешно',
+      ...(success.body
+        ? { content: { 'application/json': { schema: schemaOf(success.body, 'output') } } }
+        : success.contentType
+          ? { content: { [success.contentType]: { schema: { type: 'string', format: 'binary' } } } }
+          : {}),
+    };
+    const errors = [...(route.errors ?? []), { status: 400, code: 'invalid_input' }];
+    if (route.auth) errors.push({ status: 401, code: 'unauthorized' });
+    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) && !route.csrfExempt) {
+      errors.push({ status: 403, code: 'csrf' });
+    }
+    for (const [status, group] of Object.entries(Object.groupBy(errors, (e) => String(e.status)))) {
+      const codes = (group ?? []).map((e) => e.code);
+      responses[status] = {
+        description: codes
+          .map((c) => `\`${c}\`${c in ERROR_MESSAGES ? `: ${ERROR_MESSAGES[c as keyof typeof ERROR_MESSAGES]}` : ''}`)
+          .join('; '),
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+    const parameters: unknown[] = [];
+    for (const match of route.path.matchAll(/\{(\w+)\}/g)) {
+      parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
+    }
+    if (route.query) {
+      for (const [name, type] of Object.entries(route.query.shape)) {
+        parameters.push({
+          name,
+          in: 'query',
+          required: !(type as z.ZodType).safeParse(undefined).success,
+          schema: schemaOf(type as z.ZodType, 'input'),
+        });
+      }
+    }
+    const path = route.path.replace(/^\/api/, '');
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
+      summary: route.summary,
+      tags: [route.tag],
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(route.auth ? { security: [{ session: [] }] } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.body
+        ? {
+            requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Личный кабинет РАЦ — API',
+      version,
+      description:
+        'API личного кабинета жителя. Суммы — целые копейки, периоды — ГГГГ-ММ (Europe/Moscow). ' +
+        'Изменяющие запросы требуют заголовок X-Requested-With: XMLHttpRequest.',
+    },
+    servers: [{ url: '/api' }],
+    paths,
+    components: {
+      schemas: { Error: schemaOf(ErrorResponse, 'output') },
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: '__Host-rac_session' } },
+    },
+  };
+}

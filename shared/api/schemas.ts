@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Request and response schemas of the HTTP API. They validate requests in the handlers, type the
+ * web client, and generate the OpenAPI document: one definition for all three.
+ */
+z.config(z.locales.ru());
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'Машиночитаемый код ошибки, snake_case' }),
+      message: z.string().meta({ description: 'Сообщение для жителя, по-русски' }),
+      fields: z.record(z.string(), z.string()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const HealthResponse = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export type HealthResponse = z.infer<typeof HealthResponse>;
+
+export const OpenApiResponse = z
+  .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
+  .loose()
+  .meta({ id: 'OpenApiDocument' });
+
+export const Period = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Период в формате ГГГГ-ММ')
+  .meta({ description: 'Расчётный период ГГГГ-ММ (Europe/Moscow)', example: '2026-10' });
+
+export const AccountNumber = z
+  .string()
+  .regex(/^\d{6}$/, 'Номер лицевого счёта — 6 цифр')
+  .meta({ description: 'Номер лицевого счёта', example: '100001' });
+
+export const Kopecks = z.number().int().meta({ description: 'Сумма в копейках' });

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ENV } from '#shared/env';
+
+const dayOfMonth = z.coerce.number().int().min(1).max(28);
+
+const ConfigSchema = z
+  .object({
+    runtime: z.enum(['local', 'aws']).default('local'),
+    table: z.string().min(1).default('rac-main'),
+    dynamoEndpoint: z.url().optional(),
+    sesEndpoint: z.url().optional(),
+    mailFrom: z.email().default('noreply@rac-oskol.ru'),
+    supportEmail: z.email().default('support@rac-oskol.ru'),
+    publicUrl: z.url().default('http://localhost:3000'),
+    now: z.iso.datetime({ offset: true }).optional(),
+    testMode: z
+      .enum(['0', '1'])
+      .default('0')
+      .transform((v) => v === '1'),
+    secretsArn: z.string().optional(),
+    windowOpenDay: dayOfMonth.default(25),
+    windowCloseDay: dayOfMonth.default(1),
+  })
+  .refine((c) => !c.testMode || c.runtime === 'local', {
+    message: `${ENV.testMode}=1 is allowed only in the local runtime`,
+    path: ['testMode'],
+  })
+  .refine((c) => c.runtime === 'local' || c.secretsArn, {
+    message: `${ENV.secretsArn} is required when deployed`,
+    path: ['secretsArn'],
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads and validates the environment; throws with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.entries(ENV).map(([key, name]) => [key, env[name] === '' ? undefined : env[name]]),
+  );
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process, read and validated once (at cold start in Lambda). */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Tests change the environment between cases; this forgets the cached copy. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

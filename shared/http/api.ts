@@ -1,0 +1,98 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { DomainError } from '#shared/errors';
+import { requireRequestedWith } from '#shared/http/csrf';
+import { contractErrorHandler } from '#shared/http/errorHandler';
+import { logger } from '#shared/logger';
+import { ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
+
+export interface ApiRequest<Body = unknown, Query = Record<string, string | undefined>> {
+  event: APIGatewayProxyEventV2;
+  body: Body;
+  query: Query;
+  params: Record<string, string>;
+}
+
+export interface ApiResult {
+  status?: number;
+  body?: unknown;
+  /** Non-JSON bodies (a PDF): the raw payload, base64 when binary. */
+  raw?: { contentType: string; body: string; isBase64Encoded?: boolean };
+  headers?: Record<string, string>;
+  cookies?: string[];
+}
+
+export type RouteHandler = (request: ApiRequest<any, any>) => Promise<ApiResult> | ApiResult;
+
+/** Zod issues become `fields` of a 400 `invalid_input`, each with a Russian message. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const name = issue.path.join('.') || '_';
+    fields[name] ??= issue.message;
+  }
+  throw DomainError.of('invalid_input', fields);
+}
+
+function routeOf(event: APIGatewayProxyEventV2): RouteDefinition | undefined {
+  return (ROUTES as readonly RouteDefinition[]).find((r) => routeKey(r) === event.routeKey);
+}
+
+function shape(route: RouteDefinition, result: ApiResult): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
+  const response: APIGatewayProxyStructuredResultV2 = {
+    statusCode: result.status ?? route.success.status,
+    headers,
+  };
+  if (result.raw) {
+    headers['content-type'] = result.raw.contentType;
+    response.body = result.raw.body;
+    response.isBase64Encoded = result.raw.isBase64Encoded ?? false;
+  } else if (result.body !== undefined) {
+    headers['content-type'] = 'application/json; charset=utf-8';
+    response.body = JSON.stringify(result.body);
+  }
+  if (result.cookies?.length) response.cookies = result.cookies;
+  return response;
+}
+
+/**
+ * The Middy stack every HTTP function shares: header normalisation, the X-Requested-With check,
+ * JSON body parsing (only when a body was sent), security headers and the one error handler.
+ * Routes are dispatched by API Gateway's routeKey; request parts are validated with the route's
+ * zod schemas before the route handler runs.
+ */
+export function httpApi(handlers: Partial<Record<string, RouteHandler>>) {
+  const parseJson = httpJsonBodyParser();
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use(requireRequestedWith((event) => routeOf(event)?.csrfExempt === true))
+    .use({
+      before: async (request) => {
+        const body = request.event.body;
+        if (body !== undefined && body !== '' && parseJson.before) await parseJson.before(request as never);
+      },
+    })
+    .use(httpSecurityHeaders())
+    .use(contractErrorHandler())
+    .handler(async (event) => {
+      const route = routeOf(event);
+      const handle = route ? handlers[routeKey(route)] : undefined;
+      if (!route || !handle) throw DomainError.of('not_found');
+      const query = route.query
+        ? parseOrThrow(route.query, event.queryStringParameters ?? {})
+        : (event.queryStringParameters ?? {});
+      const rawBody: unknown = event.body === '' ? undefined : event.body;
+      const body = route.body ? parseOrThrow(route.body, rawBody ?? {}) : rawBody;
+      const result = await handle({ event, body, query, params: event.pathParameters ?? {} } as ApiRequest);
+      return shape(route, result);
+    });
+}

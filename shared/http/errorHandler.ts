@@ -1,0 +1,46 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { DomainError, type KnownErrorCode } from '#shared/errors';
+import { logger } from '#shared/logger';
+
+/** Middy's parsers throw HTTP errors with English messages; residents get ours. */
+const FROM_MIDDY_STATUS: Record<number, KnownErrorCode> = {
+  400: 'invalid_json',
+  415: 'unsupported_media_type',
+  422: 'invalid_json',
+};
+
+export function toDomainError(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return DomainError.of(FROM_MIDDY_STATUS[status] ?? 'invalid_input');
+  }
+  return DomainError.of('internal');
+}
+
+export function errorResponse(error: DomainError): APIGatewayProxyResultV2 {
+  return {
+    statusCode: error.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(error.toBody()),
+  };
+}
+
+/**
+ * The one error handler: domain errors become the contract's body; everything else is logged
+ * (message and stack only, never the event) and answered with a 500 that reveals nothing.
+ */
+export function contractErrorHandler(): MiddlewareObj {
+  return {
+    onError: (request) => {
+      const mapped = toDomainError(request.error);
+      if (mapped.status >= 500) {
+        logger.error('Unhandled error', { error: request.error as Error });
+      } else {
+        logger.info('Request refused', { code: mapped.code, status: mapped.status });
+      }
+      request.response = errorResponse(mapped);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import { HealthResponse, OpenApiResponse } from '#shared/api/schemas';
+import type { FunctionGroupName } from '#shared/functions';
+
+/**
+ * Every HTTP route, listed once. The CDK stack turns each into an HTTP API route integrated with
+ * its group's Lambda; the local gateway matches requests against the same list; the OpenAPI
+ * document is generated from the schemas named here.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/api/payments/{id}`. */
+  path: string;
+  group: FunctionGroupName;
+  summary: string;
+  tag: string;
+  /** Session required (the resident's cookie). */
+  auth: boolean;
+  /** Bank webhooks authenticate by signature and are exempt from the X-Requested-With check. */
+  csrfExempt?: boolean;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success status and body schema (absent: no body, or a non-JSON body described by `contentType`). */
+  success: { status: number; body?: z.ZodType; contentType?: string };
+  /** Named error codes this route may answer, documented in OpenAPI. */
+  errors?: Array<{ status: number; code: string }>;
+}
+
+export const ROUTES = [
+  {
+    method: 'GET',
+    path: '/api/health',
+    group: 'system',
+    summary: 'Проверка работоспособности',
+    tag: 'system',
+    auth: false,
+    success: { status: 200, body: HealthResponse },
+  },
+  {
+    method: 'GET',
+    path: '/api/openapi.json',
+    group: 'system',
+    summary: 'Описание API в формате OpenAPI 3.1',
+    tag: 'system',
+    auth: false,
+    success: { status: 200, body: OpenApiResponse },
+  },
+] as const satisfies readonly RouteDefinition[];
+
+export type RouteKey = `${HttpMethod} ${string}`;
+
+export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): RouteKey {
+  return `${route.method} ${route.path}`;
+}
+
+/** Matches a concrete request path against a route path; returns the path parameters. */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const g = got[i] as string;
+    const param = /^\{(\w+)\}$/.exec(w);
+    if (param) {
+      if (g === '') return undefined;
+      params[param[1] as string] = decodeURIComponent(g);
+    } else if (w !== g) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+export function findRoute(
+  method: string,
+  path: string,
+): { route: RouteDefinition; pathParameters: Record<string, string> } | undefined {
+  for (const route of ROUTES as readonly RouteDefinition[]) {
+    if (route.method !== method) continue;
+    const pathParameters = matchPath(route.path, path);
+    if (pathParameters) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+/** Paths that exist, for answering 405 instead of 404 when only the method is wrong. */
+export function pathExists(path: string): boolean {
+  return (ROUTES as readonly RouteDefinition[]).some((r) => matchPath(r.path, path));
+}

@@ -1,0 +1,48 @@
+/**
+ * The DynamoDB tables, described once: the CDK stack deploys these definitions and the local
+ * runtime creates them in DynamoDB Local from the very same objects.
+ */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical id, used for the CDK construct and in function grants. */
+  id: string;
+  /** Physical name in the local runtime; in AWS CloudFormation names the table. */
+  localName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalSecondaryIndexes: IndexDefinition[];
+  /** DynamoDB Local never enforces TTL: code filters expired items itself. */
+  timeToLiveAttribute?: string;
+}
+
+/**
+ * One table, single-table design: accounts, meters, tariffs, readings, ledger and sessions are
+ * told apart by key prefixes (see shared/keys.ts). `gsi1` serves the few lookups by a secondary
+ * identity (e-mail, bank transaction id), always by key, never by scan.
+ */
+export const MAIN_TABLE = {
+  id: 'Main',
+  localName: 'rac-main',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+} as const satisfies TableDefinition;
+
+export const TABLES: readonly TableDefinition[] = [MAIN_TABLE];
