@@ -2,18 +2,22 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test tiers as vitest projects: `npm test` runs them all; `npm run test:unit` etc. run one.
- * Integration and e2e share a global setup that starts DynamoDB Local and the SES emulator on free
- * ports, isolated per run.
+ * Integration tests share a global setup that starts DynamoDB Local and the SES emulator on free
+ * ports, isolated per run; e2e tests start the whole local runtime (`npm start`) themselves.
  */
+// Handlers log JSON; tests read their responses instead.
+const env = { POWERTOOLS_LOG_LEVEL: 'SILENT' };
+
 export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node', env },
       },
       {
         test: {
           name: 'integration',
+          env,
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/globalSetup.ts'],
           setupFiles: ['test/support/integrationEnv.ts'],
@@ -25,6 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
+          env,
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
@@ -33,8 +38,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env,
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

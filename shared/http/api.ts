@@ -41,10 +41,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
   throw DomainError.of('invalid_input', fields);
 }
 
-function routeOf(event: APIGatewayProxyEventV2): RouteDefinition | undefined {
-  return (ROUTES as readonly RouteDefinition[]).find((r) => routeKey(r) === event.routeKey);
-}
-
 function shape(route: RouteDefinition, result: ApiResult): APIGatewayProxyStructuredResultV2 {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
   const response: APIGatewayProxyStructuredResultV2 = {
@@ -69,7 +65,9 @@ function shape(route: RouteDefinition, result: ApiResult): APIGatewayProxyStruct
  * Routes are dispatched by API Gateway's routeKey; request parts are validated with the route's
  * zod schemas before the route handler runs.
  */
-export function httpApi(handlers: Partial<Record<string, RouteHandler>>) {
+export function httpApi(handlers: Partial<Record<string, RouteHandler>>, routes: readonly RouteDefinition[] = ROUTES) {
+  const byKey = new Map(routes.map((r) => [routeKey(r), r]));
+  const routeOf = (event: APIGatewayProxyEventV2) => byKey.get(event.routeKey as ReturnType<typeof routeKey>);
   const parseJson = httpJsonBodyParser();
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { invokeGroup } from '#local/lambda';
+import { assertPortFree } from '#local/ports';
+import { DomainError } from '#shared/errors';
+import { errorResponse } from '#shared/http/errorHandler';
+import { findRoute, pathExists, routeKey } from '#shared/routes';
+
+/** API Gateway HTTP API's payload limit; larger requests get 413 there too. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** What CloudFront's response headers policy adds to the static site in AWS. */
+const SITE_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+    "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw DomainError.of('invalid_input', { _: 'Слишком большой запрос.' });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Builds the API Gateway HTTP API payload-2.0 event: lower-case headers with repeated values
+ * joined by commas, cookies split out into `cookies[]`, repeated query parameters joined by commas,
+ * binary bodies base64-encoded.
+ */
+export function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: { routeKey: string; pathParameters: Record<string, string> },
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = (req.rawHeaders[i] as string).toLowerCase();
+    const value = req.rawHeaders[i + 1] as string;
+    if (name === 'cookie') {
+      cookies = [...(cookies ?? []), ...value.split(/;\s*/).filter(Boolean)];
+      continue;
+    }
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  }
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  const now = new Date();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: route.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] as string,
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: route.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: !isText,
+  };
+  if (cookies) event.cookies = cookies;
+  if (Object.keys(query).length) event.queryStringParameters = query;
+  if (Object.keys(route.pathParameters).length) event.pathParameters = route.pathParameters;
+  if (body.length) event.body = isText ? body.toString('utf8') : body.toString('base64');
+  return event;
+}
+
+/** Writes a Lambda result the way API Gateway does, including its inference for plain values. */
+export function writeResult(res: ServerResponse, result: unknown): void {
+  const structured =
+    result && typeof result === 'object' && 'statusCode' in result
+      ? (result as APIGatewayProxyStructuredResultV2)
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
+  for (const [name, value] of Object.entries(structured.headers ?? {})) res.setHeader(name, String(value));
+  if (structured.cookies?.length) res.setHeader('set-cookie', structured.cookies);
+  res.statusCode = structured.statusCode ?? 200;
+  const body = structured.body ?? '';
+  res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+function serveStatic(res: ServerResponse, siteDir: string, pathname: string): void {
+  const resolved = path.resolve(siteDir, `.${decodeURIComponent(pathname)}`);
+  const inside = resolved.startsWith(path.resolve(siteDir) + path.sep);
+  let file = inside && existsSync(resolved) && statSync(resolved).isFile() ? resolved : undefined;
+  // Single-page app: unknown paths get index.html, as CloudFront's error responses do.
+  if (!file && !path.extname(pathname)) file = path.join(siteDir, 'index.html');
+  if (!file || !existsSync(file)) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SITE_HEADERS });
+    res.end(
+      existsSync(path.join(siteDir, 'index.html'))
+        ? 'Не найдено'
+        : 'Сайт не собран: выполните npm run build:web (npm start делает это сам).',
+    );
+    return;
+  }
+  const hashed = file.includes(`${path.sep}assets${path.sep}`);
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...SITE_HEADERS,
+  });
+  createReadStream(file).pipe(res);
+}
+
+export interface Gateway {
+  url: string;
+  server: http.Server;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The local stand-in for CloudFront + API Gateway: `/api/*` through the route table to the real
+ * handler modules, everything else from the built site.
+ */
+export async function startGateway(options: { port: number; siteDir: string; host?: string }): Promise<Gateway> {
+  await assertPortFree(options.port, 'веб-сервер и API, PORT');
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          writeResult(res, errorResponse(DomainError.of('method_not_allowed')));
+          return;
+        }
+        serveStatic(res, options.siteDir, url.pathname);
+        return;
+      }
+      const method = (req.method ?? 'GET').toUpperCase();
+      const found = findRoute(method, url.pathname);
+      if (!found) {
+        const code = pathExists(url.pathname) ? 'method_not_allowed' : 'not_found';
+        writeResult(res, errorResponse(DomainError.of(code)));
+        return;
+      }
+      const body = await readBody(req);
+      const event = toEvent(req, url, body, { routeKey: routeKey(found.route), pathParameters: found.pathParameters });
+      writeResult(res, await invokeGroup(found.route.group, event));
+    } catch (error) {
+      // The handler's own error handler answers everything it can; reaching here means the
+      // function itself failed, which API Gateway reports as a bare 500.
+      if (error instanceof DomainError) {
+        writeResult(res, errorResponse(error));
+      } else {
+        console.error('Function failed:', (error as Error).message);
+        writeResult(res, errorResponse(DomainError.of('internal')));
+      }
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? '127.0.0.1', resolve));
+  return {
+    url: `http://localhost:${options.port}`,
+    server,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,170 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DomainError } from '#shared/errors';
+import { httpApi } from '#shared/http/api';
+import type { RouteDefinition } from '#shared/routes';
+import { httpEvent, lambdaContext } from '#test/support/events';
+
+const routes: RouteDefinition[] = [
+  {
+    method: 'POST',
+    path: '/api/echo',
+    group: 'system',
+    summary: 'echo',
+    tag: 'test',
+    auth: false,
+    body: z.object({ account: z.string().regex(/^\d{6}$/, 'Номер лицевого счёта — 6 цифр'), amount: z.number().int() }),
+    success: { status: 201 },
+  },
+  {
+    method: 'GET',
+    path: '/api/items/{id}',
+    group: 'system',
+    summary: 'item',
+    tag: 'test',
+    auth: false,
+    query: z.object({ from: z.string().optional() }),
+    success: { status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/boom',
+    group: 'system',
+    summary: 'boom',
+    tag: 'test',
+    auth: false,
+    success: { status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/refuse',
+    group: 'system',
+    summary: 'refuse',
+    tag: 'test',
+    auth: false,
+    success: { status: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/test',
+    group: 'system',
+    summary: 'hook',
+    tag: 'test',
+    auth: false,
+    csrfExempt: true,
+    success: { status: 200 },
+  },
+];
+
+let calls: unknown[] = [];
+const handler = httpApi(
+  {
+    'POST /api/echo': ({ body }) => {
+      calls.push(body);
+      return { body };
+    },
+    'GET /api/items/{id}': ({ params, query }) => ({ body: { id: params.id, from: query.from ?? null } }),
+    'GET /api/boom': () => {
+      throw new Error('secret database detail');
+    },
+    'GET /api/refuse': () => {
+      throw new DomainError('window_closed', 409, 'Приём показаний закрыт.');
+    },
+    'POST /api/webhooks/test': () => ({ body: { ok: true } }),
+  },
+  routes,
+);
+
+const json = { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
+
+async function call(event: ReturnType<typeof httpEvent>) {
+  const res = (await handler(event, lambdaContext)) as {
+    statusCode: number;
+    body?: string;
+    headers?: Record<string, string>;
+  };
+  return { ...res, json: res.body ? JSON.parse(res.body) : undefined };
+}
+
+describe('the HTTP handler stack', () => {
+  beforeAll(() => {
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  });
+
+  it('parses, validates and answers with the route success status', async () => {
+    calls = [];
+    const res = await call(
+      httpEvent('POST', '/api/echo', { headers: json, body: '{"account":"100001","amount":500}' }),
+    );
+    expect(res.statusCode).toBe(201);
+    expect(res.json).toEqual({ account: '100001', amount: 500 });
+    expect(res.headers?.['X-Frame-Options']).toBe('DENY');
+  });
+
+  it('refuses a state-changing request without X-Requested-With before the handler runs', async () => {
+    calls = [];
+    const res = await call(
+      httpEvent('POST', '/api/echo', {
+        headers: { 'content-type': 'application/json' },
+        body: '{"account":"100001","amount":1}',
+      }),
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.json.error.code).toBe('csrf');
+    expect(calls).toEqual([]);
+  });
+
+  it('lets bank webhooks through without the header', async () => {
+    const res = await call(httpEvent('POST', '/api/webhooks/test', { headers: {}, body: '' }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('answers malformed JSON with a Russian 400 and no side effect', async () => {
+    calls = [];
+    const res = await call(httpEvent('POST', '/api/echo', { headers: json, body: '{"account":' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json.error.code).toBe('invalid_json');
+    expect(res.json.error.message).toMatch(/JSON/);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers a non-JSON content type with 415', async () => {
+    const res = await call(
+      httpEvent('POST', '/api/echo', { headers: { ...json, 'Content-Type': 'text/plain' }, body: 'hello' }),
+    );
+    expect(res.statusCode).toBe(415);
+    expect(res.json.error.code).toBe('unsupported_media_type');
+  });
+
+  it('names each invalid field in Russian', async () => {
+    const res = await call(httpEvent('POST', '/api/echo', { headers: json, body: '{"account":"12","amount":1.5}' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json.error.code).toBe('invalid_input');
+    expect(res.json.error.fields.account).toBe('Номер лицевого счёта — 6 цифр');
+    expect(res.json.error.fields.amount).toMatch(/[а-я]/);
+  });
+
+  it('passes path and query parameters', async () => {
+    const res = await call(
+      httpEvent('GET', '/api/items/42', { routePath: '/api/items/{id}', query: { from: '2026-01' } }),
+    );
+    const event = httpEvent('GET', '/api/items/42', { routePath: '/api/items/{id}', query: { from: '2026-01' } });
+    event.pathParameters = { id: '42' };
+    const withParams = await call(event);
+    expect(res.statusCode).toBe(200);
+    expect(withParams.json).toEqual({ id: '42', from: '2026-01' });
+  });
+
+  it('maps domain errors to their status and code', async () => {
+    const res = await call(httpEvent('GET', '/api/refuse'));
+    expect(res.statusCode).toBe(409);
+    expect(res.json).toEqual({ error: { code: 'window_closed', message: 'Приём показаний закрыт.' } });
+  });
+
+  it('never leaks the cause of a 500', async () => {
+    const res = await call(httpEvent('GET', '/api/boom'));
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json.error.code).toBe('internal');
+  });
+});
