@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV } from '#shared/env';
 
 const dayOfMonth = z.coerce.number().int().min(1).max(28);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorResponse } from '#shared/api/schemas';
 import { ERROR_MESSAGES } from '#shared/errors';
 import { ROUTES, type RouteDefinition } from '#shared/routes';

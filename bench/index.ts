@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: prints the figures the issues ask for. Each capability adds its section here;
+ * tests never time anything.
+ */
+import { benchBundles } from './bundles.ts';
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+async function main(): Promise<void> {
+  console.log(`Node ${process.version}, ${process.platform}/${process.arch}\n`);
+  console.log('Function bundles (esbuild as in the CDK stack; cold init = import() in a fresh process, median of 7)');
+  const bundles = await benchBundles();
+  console.table(
+    bundles.map((b) => ({
+      group: b.group,
+      minified: kib(b.minifiedBytes),
+      gzip: kib(b.gzipBytes),
+      'cold init ms (median)': b.coldInitMsMedian.toFixed(1),
+      'min..max ms': `${Math.min(...b.coldInitMsRuns).toFixed(1)}..${Math.max(...b.coldInitMsRuns).toFixed(1)}`,
+    })),
+  );
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});
