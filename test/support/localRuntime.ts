@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '#local/ports';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+export interface StartedRuntime {
+  url: string;
+  sesUrl: string;
+  dynamoPort: number;
+  dataDir: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
+  interrupt: () => Promise<number | null>;
+}
+
+/** Runs `npm start` (local/start.ts) as a user would, on free ports, with its own data folder. */
+export async function startRuntimeProcess(
+  options: { dataDir?: string; env?: Record<string, string>; waitForHealth?: boolean } = {},
+): Promise<StartedRuntime> {
+  const port = await freePort();
+  const dynamoPort = await freePort();
+  const sesPort = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'rac-data-'));
+  const child = spawn(process.execPath, [TSX, 'local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoPort),
+      SES_PORT: String(sesPort),
+      RAC_DATA_DIR: dataDir,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c) => {
+    out += String(c);
+  });
+  child.stderr?.on('data', (c) => {
+    out += String(c);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const started: StartedRuntime = {
+    url,
+    sesUrl: `http://127.0.0.1:${sesPort}`,
+    dynamoPort,
+    dataDir,
+    child,
+    output: () => out,
+    interrupt: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+  if (options.waitForHealth === false) return started;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
+    if (out.includes('Личный кабинет РАЦ запущен')) {
+      const ok = await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return started;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`npm start did not come up in time:\n${out}`);
+}
+
+export async function waitForExit(child: ChildProcess, timeoutMs = 30_000): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('process did not exit')), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
