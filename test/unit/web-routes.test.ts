@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  documentTitle,
+  isCurrentPath,
+  NOT_FOUND_TITLE,
+  navPages,
+  PAGES,
+  type PageDefinition,
+  servicePages,
+} from '../../web/src/routes';
+
+const pages: readonly PageDefinition[] = PAGES;
+
+describe('web route table', () => {
+  it('has every page the portal promises', () => {
+    expect(pages.map((page) => page.path).sort()).toEqual(
+      ['/', '/epd', '/login', '/payments', '/readings', '/register', '/statement', '/support', '/tariffs'].sort(),
+    );
+  });
+
+  it('gives each page a unique id and path', () => {
+    expect(new Set(pages.map((page) => page.id)).size).toBe(pages.length);
+    expect(new Set(pages.map((page) => page.path)).size).toBe(pages.length);
+  });
+
+  it('titles every page in Russian', () => {
+    for (const page of pages) expect(page.title).toMatch(/^[А-ЯЁ][а-яёА-ЯЁ .,—-]+$/);
+  });
+
+  it('describes every section except the home page, for its placeholder and the home page', () => {
+    for (const page of pages.filter((candidate) => candidate.path !== '/')) {
+      expect(page.summary, page.path).toBeTruthy();
+    }
+  });
+
+  it('lists on the home page the services the cabinet offers', () => {
+    expect(servicePages().map((page) => page.path)).toEqual([
+      '/readings',
+      '/statement',
+      '/payments',
+      '/epd',
+      '/support',
+    ]);
+  });
+
+  it('keeps login and registration out of the main navigation', () => {
+    const paths = navPages().map((page) => page.path);
+    expect(paths[0]).toBe('/');
+    expect(paths).not.toContain('/login');
+    expect(paths).not.toContain('/register');
+    for (const page of navPages()) expect(page.navLabel).toBeTruthy();
+  });
+});
+
+describe('web page titles and navigation state', () => {
+  it('names the page, then the centre', () => {
+    expect(documentTitle('Главная')).toBe('Главная — РАЦ Старый Оскол');
+    expect(documentTitle(NOT_FOUND_TITLE)).toBe('Страница не найдена — РАЦ Старый Оскол');
+  });
+
+  it('marks a section current on its own path and its sub-pages, the home page only on itself', () => {
+    expect(isCurrentPath('/', '/')).toBe(true);
+    expect(isCurrentPath('/', '/payments')).toBe(false);
+    expect(isCurrentPath('/payments', '/payments')).toBe(true);
+    expect(isCurrentPath('/payments', '/payments/abc')).toBe(true);
+    expect(isCurrentPath('/payments', '/payments-archive')).toBe(false);
+  });
+});

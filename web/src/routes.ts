@@ -1,0 +1,113 @@
+import { CENTRE } from './centre';
+
+/**
+ * Every page of the site, listed once: the router, the navigation, the home page's list of
+ * services and the document titles all read this table. A later page replaces its placeholder
+ * component in `app.tsx`; its path and title stay here.
+ */
+export interface PageDefinition {
+  id: string;
+  path: string;
+  /** The page's heading; the document title is derived from it. */
+  title: string;
+  /** Label in the main navigation; absent: the page is not in the navigation. */
+  navLabel?: string;
+  /** What the section lets a resident do: the home page and the placeholder show it. */
+  summary?: string;
+  /** Listed on the home page among the cabinet's services. */
+  service?: boolean;
+}
+
+export const PAGES = [
+  { id: 'home', path: '/', title: 'Главная', navLabel: 'Главная' },
+  {
+    id: 'readings',
+    path: '/readings',
+    title: 'Передача показаний',
+    navLabel: 'Показания',
+    summary:
+      'Передавайте показания счётчиков воды, электроэнергии и газа в период приёма — обычно с 25-го числа до конца месяца.',
+    service: true,
+  },
+  {
+    id: 'statement',
+    path: '/statement',
+    title: 'Начисления и платежи',
+    navLabel: 'Начисления',
+    summary: 'Смотрите баланс лицевого счёта, начисления по услугам и поступившие платежи за каждый месяц.',
+    service: true,
+  },
+  {
+    id: 'payments',
+    path: '/payments',
+    title: 'Оплата',
+    navLabel: 'Оплата',
+    summary: 'Оплачивайте жилищно-коммунальные услуги банковской картой на защищённой странице банка.',
+    service: true,
+  },
+  {
+    id: 'epd',
+    path: '/epd',
+    title: 'Квитанции ЕПД',
+    navLabel: 'Квитанции',
+    summary: 'Скачивайте единый платёжный документ (ЕПД) в формате PDF — он формируется до 5-го числа каждого месяца.',
+    service: true,
+  },
+  {
+    id: 'support',
+    path: '/support',
+    title: 'Обращения',
+    navLabel: 'Обращения',
+    summary: 'Задайте вопрос о начислениях или сообщите о проблеме — специалисты центра ответят вам.',
+    service: true,
+  },
+  {
+    id: 'tariffs',
+    path: '/tariffs',
+    title: 'Тарифы',
+    navLabel: 'Тарифы',
+    summary: 'Действующие тарифы и нормативы потребления коммунальных услуг.',
+  },
+  {
+    id: 'login',
+    path: '/login',
+    title: 'Вход в личный кабинет',
+    summary: 'Вход по номеру лицевого счёта и паролю.',
+  },
+  {
+    id: 'register',
+    path: '/register',
+    title: 'Регистрация',
+    summary: 'Регистрация по номеру лицевого счёта, паспортным данным владельца и адресу электронной почты.',
+  },
+] as const satisfies readonly PageDefinition[];
+
+export type PageId = (typeof PAGES)[number]['id'];
+export type Page = (typeof PAGES)[number];
+
+export const NOT_FOUND_TITLE = 'Страница не найдена';
+
+export function pageById(id: PageId): PageDefinition {
+  const page = PAGES.find((candidate) => candidate.id === id);
+  if (!page) throw new Error(`No page ${id}`);
+  return page;
+}
+
+export function navPages(): PageDefinition[] {
+  return PAGES.filter((page: PageDefinition) => page.navLabel !== undefined);
+}
+
+export function servicePages(): PageDefinition[] {
+  return PAGES.filter((page: PageDefinition) => page.service === true);
+}
+
+/** «Главная — РАЦ Старый Оскол». */
+export function documentTitle(title: string): string {
+  return `${title} — ${CENTRE.shortName}`;
+}
+
+/** Whether a navigation link is the current page: a section stays current on its sub-pages. */
+export function isCurrentPath(linkPath: string, currentPath: string): boolean {
+  if (linkPath === '/') return currentPath === '/';
+  return currentPath === linkPath || currentPath.startsWith(`${linkPath}/`);
+}
