@@ -13,9 +13,10 @@ export async function startSes(options: { port: number }): Promise<RunningSes> {
   // A CommonJS module with `exports.default`: Node's ESM loader and bundlers disagree on where
   // the default export lands, so look in both places.
   const mod = sesEmulator as unknown as { default: unknown };
-  const start = (typeof mod.default === 'function' ? mod.default : (mod.default as typeof mod).default) as (
-    config: { port: number; host: string },
-  ) => Promise<Server>;
+  const start = (typeof mod.default === 'function' ? mod.default : (mod.default as typeof mod).default) as (config: {
+    port: number;
+    host: string;
+  }) => Promise<Server>;
   const server = await start({ port: options.port, host: '127.0.0.1' });
   return {
     endpoint: `http://127.0.0.1:${options.port}`,
