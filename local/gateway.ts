@@ -8,6 +8,7 @@ import { assertPortFree } from '#local/ports';
 import { DomainError } from '#shared/errors';
 import { errorResponse } from '#shared/http/errorHandler';
 import { findRoute, pathExists, routeKey } from '#shared/routes';
+import { SITE_HEADERS } from '#shared/sitePolicy';
 
 /** API Gateway HTTP API's payload limit; larger requests get 413 there too. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -25,16 +26,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
-};
-
-/** What CloudFront's response headers policy adds to the static site in AWS. */
-const SITE_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
-    "font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -1,24 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { SITE_CONTENT_SECURITY_POLICY } from '../shared/sitePolicy.ts';
 
 const API_TARGET = 'http://localhost:3000';
-
-/**
- * The policy the site is served with (CloudFront and the local runtime). `vite preview` sends it
- * too, so a build that needs an inline script or style shows up as a violation before deployment.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self'",
-  "style-src 'self'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -36,7 +21,7 @@ export default defineConfig({
     proxy: { '/api': { target: API_TARGET } },
   },
   preview: {
-    headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+    headers: { 'Content-Security-Policy': SITE_CONTENT_SECURITY_POLICY },
     proxy: { '/api': { target: API_TARGET } },
   },
 });
