@@ -42,6 +42,7 @@ export async function benchBundles(runs = 7): Promise<BundleFigures[]> {
         platform: 'node',
         target: BUNDLING.target,
         format: BUNDLING.format,
+        mainFields: ['module', 'main'],
         minify: BUNDLING.minify,
         external: [...BUNDLING.externalModules],
         banner: { js: BUNDLING.banner },

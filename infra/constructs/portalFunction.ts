@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { PortalTable } from '#infra/constructs/portalTable';
+import { PROJECT_ROOT } from '#infra/paths';
+import { BUNDLING } from '#shared/bundling';
+import { ENV } from '#shared/env';
+import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName, type TableAccess } from '#shared/functions';
+
+export interface PortalFunctionProps {
+  group: FunctionGroupName;
+  /** The group's definition; defaults to its entry in shared/functions.ts. */
+  definition?: FunctionGroup;
+  /** Variables every function shares (public URL, window days, mail addresses, log level). */
+  environment?: Record<string, string>;
+  logRetention?: RetentionDays;
+}
+
+/**
+ * One Lambda per function group of shared/functions.ts, carrying the defaults every group shares:
+ * Node 24 on ARM64, a minified ESM bundle with source maps, its own log group with retention, and
+ * an execution role that starts with nothing but writing to that log group. Grants are added
+ * through the bind* methods, each of which also sets the variable the code reads.
+ */
+export class PortalFunction extends NodejsFunction {
+  readonly group: FunctionGroupName;
+  readonly definition: FunctionGroup;
+  readonly executionRole: Role;
+
+  constructor(scope: Construct, id: string, props: PortalFunctionProps) {
+    const definition: FunctionGroup = props.definition ?? FUNCTION_GROUPS[props.group];
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Our own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
+    // which may write to every log group of the account.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.group} function group`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: join(PROJECT_ROOT, definition.entry),
+      handler: 'handler',
+      description: definition.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: definition.memoryMb,
+      timeout: Duration.seconds(definition.timeoutSeconds),
+      role,
+      logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        [ENV.runtime]: 'aws',
+        [ENV.serviceName]: `rac-${props.group}`,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        // The same settings `npm run bench` bundles with (shared/bundling.ts).
+        format: OutputFormat.ESM,
+        target: BUNDLING.target,
+        mainFields: ['module', 'main'],
+        banner: BUNDLING.banner,
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourcemap,
+        charset: Charset.UTF8,
+        // The AWS SDK is bundled, not taken from the runtime: the runtime's copy lags npm and
+        // changes under us, while the bundle pins the version the tests ran (lib-dynamodb's
+        // marshalling included); minified and tree-shaken it costs little at cold start.
+        bundleAwsSDK: true,
+        // Chromium is a ~60 MB binary that esbuild cannot bundle; a group that renders PDFs gets
+        // it from a layer (or `nodeModules`, which needs the registry at synth time).
+        externalModules: [...BUNDLING.externalModules],
+      },
+    });
+    this.group = props.group;
+    this.definition = definition;
+    this.executionRole = role;
+  }
+
+  /** Grants exactly the table access (default: the group's `tableAccess`) and names the table. */
+  bindTable(options: { table: PortalTable; access?: TableAccess; envVar?: string }): void {
+    options.table.grantAccess(this, options.access ?? this.definition.tableAccess);
+    this.addEnvironment(options.envVar ?? ENV.table, options.table.tableName);
+  }
+
+  /**
+   * Every function learns the secret's ARN (the configuration requires it when deployed), but only
+   * groups that read keys may read it.
+   */
+  bindSecret(options: { secret: ISecret; envVar?: string }): void {
+    if (this.definition.readsSecrets) options.secret.grantRead(this);
+    this.addEnvironment(options.envVar ?? ENV.secretsArn, options.secret.secretArn);
+  }
+
+  /** Only groups that send mail may, and only from the verified sender identities named here. */
+  bindMail(options: { from: string }): void {
+    this.addEnvironment(ENV.mailFrom, options.from);
+    if (!this.definition.sendsMail) return;
+    const domain = options.from.slice(options.from.indexOf('@') + 1);
+    const identity = (name: string) =>
+      Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [identity(domain), identity(options.from)],
+      }),
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import type { Construct } from 'constructs';
+import { WEB_DIST } from '#infra/paths';
+import { loadConfig } from '#shared/config';
+import { ENV } from '#shared/env';
+
+/** Deployment settings, read from CDK context (`cdk deploy -c windowOpenDay=20`). */
+export interface PortalSettings {
+  windowOpenDay: number;
+  windowCloseDay: number;
+  mailFrom: string;
+  supportEmail: string;
+  logLevel: string;
+  /** Subscribed to the alarm topic when given. */
+  alarmEmail: string | undefined;
+  /** The built site to deploy; a placeholder page when it holds no index.html. */
+  siteDir: string;
+}
+
+/** Context keys, as typed on the command line or in cdk.json. */
+export const CONTEXT = {
+  windowOpenDay: 'windowOpenDay',
+  windowCloseDay: 'windowCloseDay',
+  mailFrom: 'mailFrom',
+  supportEmail: 'supportEmail',
+  logLevel: 'logLevel',
+  alarmEmail: 'alarmEmail',
+  siteDir: 'siteDir',
+} as const;
+
+function context(scope: Construct, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/**
+ * Defaults and validation come from the functions' own configuration schema (shared/config.ts),
+ * so a value the functions would refuse at cold start fails the synth instead, and a default is
+ * never written twice.
+ */
+export function portalSettings(scope: Construct): PortalSettings {
+  const config = loadConfig({
+    [ENV.windowOpenDay]: context(scope, CONTEXT.windowOpenDay),
+    [ENV.windowCloseDay]: context(scope, CONTEXT.windowCloseDay),
+    [ENV.mailFrom]: context(scope, CONTEXT.mailFrom),
+    [ENV.supportEmail]: context(scope, CONTEXT.supportEmail),
+  });
+  return {
+    windowOpenDay: config.windowOpenDay,
+    windowCloseDay: config.windowCloseDay,
+    mailFrom: config.mailFrom,
+    supportEmail: config.supportEmail,
+    logLevel: context(scope, CONTEXT.logLevel) ?? 'INFO',
+    alarmEmail: context(scope, CONTEXT.alarmEmail),
+    siteDir: context(scope, CONTEXT.siteDir) ?? WEB_DIST,
+  };
+}

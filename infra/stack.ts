@@ -1,0 +1,245 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { PortalFunction } from '#infra/constructs/portalFunction';
+import { PortalTable } from '#infra/constructs/portalTable';
+import { Site } from '#infra/constructs/site';
+import { portalSettings } from '#infra/settings';
+import { ENV } from '#shared/env';
+import { FUNCTION_GROUP_NAMES, type FunctionGroupName } from '#shared/functions';
+import { ROUTES } from '#shared/routes';
+import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
+import { MAIN_TABLE } from '#shared/tables';
+
+/**
+ * The resident portal in AWS. Everything it deploys is read from shared/: tables, function groups,
+ * routes, schedules and variable names, the same data the local runtime runs from.
+ */
+export class PortalStack extends Stack {
+  readonly table: PortalTable;
+  readonly functions: Record<FunctionGroupName, PortalFunction>;
+  readonly api: HttpApi;
+  readonly site: Site;
+  readonly keys: Secret;
+  readonly scheduleDeadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const settings = portalSettings(this);
+
+    this.table = new PortalTable(this, MAIN_TABLE);
+
+    // The keys of shared/env.ts are the JSON fields, as locally they are variables. Secrets Manager
+    // generates one value per secret: the passport HMAC key, which must be random from the first
+    // hash on (changing it later orphans every stored hash). The session key and the bank's callback
+    // secret (issued by Sber) start empty, so the functions refuse to start until an operator sets
+    // them, rather than run with a known value.
+    this.keys = new Secret(this, 'Keys', {
+      description: 'Resident portal keys: passport HMAC key, session signing key, Sber callback secret',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ [ENV.sessionKey]: '', [ENV.sberCallbackSecret]: '' }),
+        generateStringKey: ENV.passportKey,
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.keys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'No automatic rotation: the passport key keys the stored HMACs (rotating it orphans every hash), and ' +
+        'the Sber callback secret is issued by the bank; both change only by a planned operator procedure.',
+    });
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Resident portal API (served to browsers through CloudFront under /api)',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new HttpStage(this, 'ApiStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      // Stage-wide defaults; the busiest evening of the reading window is ~75% of 100k households
+      // over six days, far below these, while a runaway client is cut off.
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // HTTP APIs know routeKey, not resourcePath, so the REST API's standard JSON format fails.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Authorisation is the application’s: resident routes check the session cookie in the handler, ' +
+        'bank webhooks check the bank’s HMAC signature, and health/captcha/auth routes are public by design.',
+    });
+
+    this.site = new Site(this, 'Site', {
+      apiDomain: `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
+      contentDir: settings.siteDir,
+    });
+
+    const shared = {
+      [ENV.publicUrl]: this.site.url,
+      [ENV.supportEmail]: settings.supportEmail,
+      [ENV.windowOpenDay]: String(settings.windowOpenDay),
+      [ENV.windowCloseDay]: String(settings.windowCloseDay),
+      [ENV.logLevel]: settings.logLevel,
+    };
+    const functions: Partial<Record<FunctionGroupName, PortalFunction>> = {};
+    for (const group of FUNCTION_GROUP_NAMES) {
+      const fn = new PortalFunction(this, `${pascal(group)}Function`, { group, environment: shared });
+      fn.bindTable({ table: this.table });
+      fn.bindSecret({ secret: this.keys });
+      fn.bindMail({ from: settings.mailFrom });
+      functions[group] = fn;
+    }
+    this.functions = functions as Record<FunctionGroupName, PortalFunction>;
+
+    const integrations = new Map<FunctionGroupName, HttpLambdaIntegration>();
+    const integrationOf = (group: FunctionGroupName) => {
+      let integration = integrations.get(group);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, this.functions[group], {
+          payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        });
+        integrations.set(group, integration);
+      }
+      return integration;
+    };
+    for (const route of ROUTES) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrationOf(route.group),
+      });
+    }
+
+    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the schedules; its messages are inspected, not redriven.',
+    });
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Invokes the scheduled jobs of the resident portal',
+    });
+    const settingsForSchedules = { windowOpenDay: settings.windowOpenDay, windowCloseDay: settings.windowCloseDay };
+    for (const job of scheduleDefinitions(settingsForSchedules)) {
+      const fn = this.functions[job.group];
+      Validations.of(schedulerRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
+        reason: `Invoking the ${job.group} function also covers its versions and aliases (Function.grantInvoke emits ARN:*).`,
+      });
+      new Schedule(this, `Schedule-${job.job}`, {
+        description: job.description,
+        schedule: ScheduleExpression.expression(eventBridgeCron(job.cron), TimeZone.of(SCHEDULE_TIMEZONE)),
+        target: new LambdaInvoke(fn, {
+          role: schedulerRole,
+          input: ScheduleTargetInput.fromObject({ job: job.job }),
+          // A window that fails to open must be retried soon, and a retry hours late is wrong.
+          retryAttempts: 5,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: this.scheduleDeadLetters,
+        }),
+      });
+    }
+
+    this.alarms(settings.alarmEmail);
+
+    new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The resident portal' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The HTTP API, direct' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The main DynamoDB table' });
+  }
+
+  private alarms(email: string | undefined): void {
+    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, hence our own.
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the resident portal alarm topic',
+      enableKeyRotation: true,
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
+    if (email) topic.addSubscription(new EmailSubscription(email));
+    const action = new SnsAction(topic);
+
+    const alarm = (id: string, description: string, metric: IMetric) => {
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+    };
+    for (const fn of Object.values(this.functions)) {
+      alarm(
+        `${pascal(fn.group)}ErrorsAlarm`,
+        `The ${fn.group} function threw`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
+    }
+    alarm(
+      'Api5xxAlarm',
+      'The API answered 5xx',
+      this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    );
+    alarm(
+      'ScheduleDeadLettersAlarm',
+      'A scheduled job could not be delivered (window open/close, billing, ЕПД)',
+      this.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+    );
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_, _sep: string, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,411 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PortalFunction } from '#infra/constructs/portalFunction';
+import { PROJECT_ROOT } from '#infra/paths';
+import { createPortalApp } from '#infra/portalApp';
+import type { PortalStack } from '#infra/stack';
+import { ENV } from '#shared/env';
+import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS } from '#shared/functions';
+import { ROUTES, routeKey } from '#shared/routes';
+import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
+import { MAIN_TABLE } from '#shared/tables';
+
+type Json = Record<string, any>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+// Synthesized once: bundling every function group is the slow part. The context is cdk.json's, so
+// the feature flags are those `cdk synth` runs with.
+const cdkContext: Json = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context;
+const outdirs: string[] = [];
+let app: App;
+let stack: PortalStack;
+let template: Template;
+
+function synthDir(): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'rac-infra-'));
+  outdirs.push(outdir);
+  return outdir;
+}
+
+function synth(context: Json = {}): { app: App; stack: PortalStack } {
+  return createPortalApp({ outdir: synthDir(), context: { ...cdkContext, ...context } });
+}
+
+beforeAll(() => {
+  ({ app, stack } = synth());
+  // With the cdk-nag plugin registered, any unacknowledged finding (warning or error) throws here.
+  app.synth();
+  template = Template.fromStack(stack);
+});
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const fnArn = (group: keyof typeof FUNCTION_GROUPS) => ({ 'Fn::GetAtt': [logicalId(stack.functions[group]), 'Arn'] });
+
+function resource(id: string): Json {
+  const found = template.toJSON().Resources[id];
+  expect(found, `resource ${id}`).toBeDefined();
+  return found;
+}
+
+/** Every statement that applies to a role: its inline policies and the AWS::IAM::Policy attached. */
+function statementsOfRole(roleId: string): Statement[] {
+  const statements: Statement[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    if (policy.Properties.Roles.some((r: Json) => r.Ref === roleId)) {
+      statements.push(...policy.Properties.PolicyDocument.Statement);
+    }
+  }
+  for (const inline of resource(roleId).Properties.Policies ?? []) statements.push(...inline.PolicyDocument.Statement);
+  return statements;
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+
+describe('HTTP API', () => {
+  it('has exactly the routes of shared/routes.ts', () => {
+    const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(keys.sort()).toEqual(ROUTES.map(routeKey).sort());
+  });
+
+  it.each(ROUTES.map((route) => [routeKey(route), route.group] as const))(
+    '%s is served by the %s function with payload format 2.0',
+    (key, group) => {
+      const [route] = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: key } }),
+      );
+      expect(route).toBeDefined();
+      const target: unknown[] = route?.Properties.Target['Fn::Join'][1];
+      expect(target[0]).toBe('integrations/');
+      const integration = resource((target[1] as { Ref: string }).Ref);
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: fnArn(group),
+        PayloadFormatVersion: '2.0',
+      });
+      const path = key.slice(key.indexOf(' ') + 1);
+      const permissions = Object.values(
+        template.findResources('AWS::Lambda::Permission', {
+          Properties: { FunctionName: fnArn(group), Principal: 'apigateway.amazonaws.com' },
+        }),
+      );
+      expect(JSON.stringify(permissions.map((p) => p.Properties.SourceArn))).toContain(`/*/*${path}"`);
+    },
+  );
+
+  it('logs access to a log group and throttles at the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] } },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('deploys one function per group of shared/functions.ts', () => {
+    expect(Object.keys(stack.functions).sort()).toEqual([...FUNCTION_GROUP_NAMES].sort());
+  });
+
+  it.each(FUNCTION_GROUP_NAMES)('%s runs Node 24 on ARM with its size and the shared configuration', (group) => {
+    const { Properties: props } = resource(logicalId(stack.functions[group]));
+    expect(props).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: FUNCTION_GROUPS[group].memoryMb,
+      Timeout: FUNCTION_GROUPS[group].timeoutSeconds,
+    });
+    const env = props.Environment.Variables;
+    expect(env).toMatchObject({
+      [ENV.runtime]: 'aws',
+      [ENV.table]: { Ref: logicalId(stack.table) },
+      [ENV.secretsArn]: { Ref: logicalId(stack.keys) },
+      [ENV.serviceName]: `rac-${group}`,
+      [ENV.windowOpenDay]: '25',
+      [ENV.windowCloseDay]: '1',
+    });
+    expect(env[ENV.publicUrl]).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]],
+    });
+    expect(env[ENV.testMode]).toBeUndefined();
+  });
+
+  it.each(FUNCTION_GROUP_NAMES)('%s is granted exactly what its group declares', (group) => {
+    const def = FUNCTION_GROUPS[group];
+    const roleId = logicalId(stack.functions[group].executionRole);
+    expect(resource(roleId).Properties.ManagedPolicyArns).toBeUndefined();
+    const actions = actionsOf(statementsOfRole(roleId));
+    expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(def.tableAccess !== 'none');
+    expect(actions.includes('dynamodb:PutItem')).toBe(def.tableAccess === 'readwrite');
+    expect(actions.includes('secretsmanager:GetSecretValue')).toBe(def.readsSecrets);
+    expect(actions.includes('ses:SendEmail')).toBe(def.sendsMail);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('gives the system group (no table access) no DynamoDB permission at all', () => {
+    expect(FUNCTION_GROUPS.system.tableAccess).toBe('none');
+    const actions = actionsOf(statementsOfRole(logicalId(stack.functions.system.executionRole)));
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('lets the window group (readwrite) put items on the table and its named indexes only', () => {
+    expect(FUNCTION_GROUPS.window.tableAccess).toBe('readwrite');
+    const statements = statementsOfRole(logicalId(stack.functions.window.executionRole));
+    const put = statements.find((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+    const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+    expect(put?.Effect).toBe('Allow');
+    expect(put?.Resource).toEqual([
+      tableArn,
+      ...MAIN_TABLE.globalSecondaryIndexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.indexName}`]] })),
+    ]);
+  });
+
+  it('lets a group that sends mail and reads keys do so only from its sender identity and on the keys secret', () => {
+    // No group of shared/functions.ts does both yet: a test stack gives one the flags.
+    const scope = new Stack(new App({ outdir: synthDir() }), 'MailTest');
+    const keys = new Secret(scope, 'Keys');
+    const fn = new PortalFunction(scope, 'Mailer', {
+      group: 'system',
+      definition: { ...FUNCTION_GROUPS.system, sendsMail: true, readsSecrets: true },
+    });
+    fn.bindSecret({ secret: keys });
+    fn.bindMail({ from: 'noreply@rac.example' });
+    const t = Template.fromStack(scope).toJSON();
+    const roleId = scope.getLogicalId(fn.executionRole.node.defaultChild as CfnElement);
+    const statements = Object.values(t.Resources as Json)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: Json) => x.Ref === roleId))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+    const ses = statements.find((s) => [s.Action].flat().includes('ses:SendEmail'));
+    expect(JSON.stringify(ses?.Resource)).toContain(':identity/rac.example"');
+    expect(JSON.stringify(ses?.Resource)).toContain(':identity/noreply@rac.example"');
+    expect(JSON.stringify(ses?.Resource)).not.toContain('*');
+    const secret = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(secret?.Resource).toEqual({ Ref: scope.getLogicalId(keys.node.defaultChild as CfnElement) });
+    const fnProps = Object.values(t.Resources as Json).find((r) => r.Type === 'AWS::Lambda::Function')?.Properties;
+    expect(fnProps.Environment.Variables[ENV.mailFrom]).toBe('noreply@rac.example');
+  });
+
+  it('alarms on every function’s errors', () => {
+    for (const fn of Object.values(stack.functions)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(fn) } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+      });
+    }
+  });
+});
+
+describe('table', () => {
+  it('is deployed from shared/tables.ts with PITR, deletion protection and TTL, and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: MAIN_TABLE.timeToLiveAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: MAIN_TABLE.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: MAIN_TABLE.sortKey.name, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: MAIN_TABLE.globalSecondaryIndexes.map((index) =>
+          Match.objectLike({
+            IndexName: index.indexName,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+            ],
+          }),
+        ),
+      },
+    });
+  });
+});
+
+describe('schedules', () => {
+  const jobs = scheduleDefinitions({ windowOpenDay: 25, windowCloseDay: 1 });
+
+  it('has exactly the jobs of shared/schedules.ts', () => {
+    const inputs = Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
+      (s) => JSON.parse(s.Properties.Target.Input).job,
+    );
+    expect(inputs.sort()).toEqual(jobs.map((j) => j.job).sort());
+  });
+
+  it.each(jobs.map((job) => [job.job, job] as const))(
+    '%s fires in Moscow time at its cron, invoking its group with {job}, retried, dead-lettered',
+    (_, job) => {
+      expect(SCHEDULE_TIMEZONE).toBe('Europe/Moscow');
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: eventBridgeCron(job.cron),
+        ScheduleExpressionTimezone: 'Europe/Moscow',
+        State: 'ENABLED',
+        Target: {
+          Arn: fnArn(job.group),
+          Input: JSON.stringify({ job: job.job }),
+          RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.scheduleDeadLetters), 'Arn'] } },
+        },
+      });
+    },
+  );
+
+  it('dead-letters into an encrypted, TLS-only queue watched by an alarm', () => {
+    const queueId = logicalId(stack.scheduleDeadLetters);
+    expect(resource(queueId).Properties.SqsManagedSseEnabled).toBe(true);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+  });
+
+  it('takes the window days from context, for the schedules and the functions alike', () => {
+    const custom = synth({ windowOpenDay: '20', windowCloseDay: 2 });
+    const t = Template.fromStack(custom.stack);
+    for (const job of scheduleDefinitions({ windowOpenDay: 20, windowCloseDay: 2 })) {
+      t.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: eventBridgeCron(job.cron),
+        Target: { Input: JSON.stringify({ job: job.job }) },
+      });
+    }
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { [ENV.windowOpenDay]: '20', [ENV.windowCloseDay]: '2' } },
+    });
+  });
+
+  it('refuses window days the functions would refuse', () => {
+    expect(() => synth({ windowOpenDay: 31 })).toThrow(/windowOpenDay/);
+  });
+});
+
+describe('site', () => {
+  it('serves the private bucket through origin access control, with security headers', () => {
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always' },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/' }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({ Override: true }),
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'"),
+          }),
+        }),
+      },
+    });
+  });
+
+  it('routes /api/* to the HTTP API uncached, with every method and the viewer’s request but Host', () => {
+    const config = resource(logicalId(stack.site.distribution)).Properties.DistributionConfig;
+    expect(config.DefaultRootObject).toBe('index.html');
+    const api = config.CacheBehaviors.find((b: Json) => b.PathPattern === '/api/*');
+    expect(api).toMatchObject({
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: stack.resolve(CachePolicy.CACHING_DISABLED.cachePolicyId),
+      OriginRequestPolicyId: stack.resolve(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId),
+    });
+    const origin = config.Origins.find((o: Json) => o.Id === api.TargetOriginId);
+    expect(JSON.stringify(origin.DomainName)).toContain(logicalId(stack.api));
+    expect(JSON.stringify(origin.DomainName)).toContain('.execute-api.');
+  });
+
+  it('falls back to index.html for client routes on the site only, so API errors reach the client', () => {
+    const config = resource(logicalId(stack.site.distribution)).Properties.DistributionConfig;
+    expect(config.CustomErrorResponses).toBeUndefined();
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      expect.objectContaining({ EventType: 'viewer-request' }),
+    ]);
+    const api = config.CacheBehaviors.find((b: Json) => b.PathPattern === '/api/*');
+    expect(api.FunctionAssociations).toBeUndefined();
+  });
+
+  it('still synthesizes, with a placeholder page and a warning, when the site is not built', () => {
+    const unbuilt = synth({ siteDir: join(tmpdir(), 'rac-no-such-site') });
+    const assembly = unbuilt.app.synth();
+    const warnings = JSON.stringify(assembly.getStackArtifact(unbuilt.stack.artifactId).messages);
+    const report = readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8');
+    expect(warnings + report).toContain('site-placeholder');
+  });
+
+  it('alarms on the API’s 5xx', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(stack.api) } }],
+    });
+  });
+
+  it('outputs the site URL, the API URL and the table name', () => {
+    const outputs = template.toJSON().Outputs;
+    expect(outputs.SiteUrl.Value).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.site.distribution), 'DomainName'] }]],
+    });
+    expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
+    expect(outputs.TableName.Value).toEqual({ Ref: logicalId(stack.table) });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged, errors or warnings', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
+    );
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('leaves nothing in the validation report that synth writes', () => {
+    const assembly = app.synth();
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const reports = report.pluginReports as Json[];
+    expect(reports.filter((r) => r.conclusion === 'failure')).toEqual([]);
+    const nag = reports.filter((r) => r.pluginName === new AwsSolutionsChecks().name);
+    expect(nag.flatMap((r) => r.violations)).toEqual([]);
+  });
+
+  it('gives every acknowledgement a reason', () => {
+    const acknowledged = Object.values(template.toJSON().Resources).flatMap(
+      (r: any) => r.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+    ) as Array<{ id: string; reason: string }>;
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const ack of acknowledged) expect(ack.reason.length, ack.id).toBeGreaterThan(30);
+  });
+});
