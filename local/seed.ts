@@ -1,4 +1,137 @@
-/** Demo data for the local runtime; filled in with the registry import. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import Decimal from 'decimal.js';
+import { db, tableName } from '#shared/clients/dynamo';
+import { keys } from '#shared/keys';
+import { importRegistry, parseRegistry } from '#shared/registry/importRegistry';
+import { formatRowError, type RegistryKind } from '#shared/registry/report';
+import { type ServiceId, serviceById } from '#shared/registry/services';
+import { addMonths, moscowInstant, now, parsePeriod, periodOf } from '#shared/time';
+
+export const DEMO_DIR = path.join(import.meta.dirname, 'demo');
+const HISTORY_MONTHS = 12;
+
+/** Typical monthly consumption per resident, for believable demo histories. */
+const PER_RESIDENT: Partial<Record<ServiceId, number>> = {
+  cold_water: 3.4,
+  hot_water: 2.3,
+  electricity: 85,
+  electricity_day: 60,
+  electricity_night: 28,
+  gas: 9,
+  heating: 0.35,
+};
+
+/** Higher in winter for electricity and gas, as the centre's real histories show. */
+function seasonal(service: ServiceId, month: number): number {
+  if (service === 'heating') return month >= 5 && month <= 9 ? 0 : 1.6 - Math.abs(month - 1.5) / 6;
+  if (service.startsWith('electricity') || service === 'gas')
+    return 1 + 0.25 * Math.cos(((month - 1) / 12) * 2 * Math.PI);
+  return 1;
+}
+
+/** Deterministic noise, so every machine seeds the same history. */
+function noise(seed: string): number {
+  let h = 2166136261;
+  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return 0.8 + ((h >>> 0) % 4000) / 10000;
+}
+
+interface MeterItem {
+  account: string;
+  serial: string;
+  service: ServiceId;
+  initialReading: string;
+  verifiedUntil: string;
+  digits: number;
+}
+
+async function importDemoFile(kind: RegistryKind): Promise<number> {
+  const report = await importRegistry(kind, readFileSync(path.join(DEMO_DIR, `${kind}.csv`)));
+  if (report.errors.length) {
+    throw new Error(`Демо-данные (${kind}) с ошибками:\n${report.errors.map(formatRowError).join('\n')}`);
+  }
+  return report.loaded;
+}
+
+/**
+ * A year of monthly readings per meter, ending with the period before the current one, each
+ * submitted on the 26th; a meter whose verification has expired stops at its verification date.
+ */
+async function seedReadingHistory(accounts: Map<string, number>): Promise<number> {
+  const current = periodOf(now());
+  let written = 0;
+  for (const [account, residents] of accounts) {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :meter)',
+        ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':meter': keys.meterPrefix },
+      }),
+    );
+    for (const meter of (out.Items ?? []) as MeterItem[]) {
+      const decimals = serviceById(meter.service)?.unit === 'кВт·ч' ? 1 : 3;
+      let value = new Decimal(meter.initialReading);
+      let last: { value: string; period: string; date: string } | undefined;
+      for (let back = HISTORY_MONTHS; back >= 1; back--) {
+        const period = addMonths(current, -back);
+        const { year, month } = parsePeriod(period);
+        const submittedAt = moscowInstant(year, month, 26, 19, 30);
+        if (submittedAt.toISOString().slice(0, 10) > meter.verifiedUntil) break;
+        const monthly = (PER_RESIDENT[meter.service] ?? 0) * Math.max(1, residents) * seasonal(meter.service, month);
+        const consumption = new Decimal(monthly * noise(`${meter.serial}${period}`)).toDecimalPlaces(decimals);
+        value = value.plus(consumption).mod(new Decimal(10).pow(meter.digits));
+        await db().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: {
+              ...keys.reading(account, meter.serial, period),
+              entity: 'reading',
+              account,
+              serial: meter.serial,
+              service: meter.service,
+              period,
+              value: value.toFixed(decimals),
+              consumption: consumption.toFixed(decimals),
+              source: 'seed',
+              submittedAt: submittedAt.toISOString(),
+            },
+          }),
+        );
+        last = { value: value.toFixed(decimals), period, date: submittedAt.toISOString() };
+        written++;
+      }
+      if (last) {
+        await db().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: keys.meter(account, meter.serial),
+            UpdateExpression: 'SET lastReading = :last',
+            ExpressionAttributeValues: { ':last': last },
+          }),
+        );
+      }
+    }
+  }
+  return written;
+}
+
+/**
+ * Loads the demo registry (through the operator's own import) and a year of readings, once per
+ * data folder; returns what it did, or undefined when the data was already there.
+ */
 export async function seedDemoData(): Promise<string | undefined> {
-  return undefined;
+  const marker = await db().send(new GetCommand({ TableName: tableName(), Key: keys.demoSeed() }));
+  if (marker.Item) return undefined;
+  const tariffs = await importDemoFile('tariffs');
+  const accountCount = await importDemoFile('accounts');
+  const meters = await importDemoFile('meters');
+  const parsed = parseRegistry('accounts', readFileSync(path.join(DEMO_DIR, 'accounts.csv')));
+  const accounts = new Map(parsed.rows.map(({ row }) => [row.account, row.residents]));
+  const readings = await seedReadingHistory(accounts);
+  await db().send(
+    new PutCommand({ TableName: tableName(), Item: { ...keys.demoSeed(), seededAt: now().toISOString() } }),
+  );
+  return `Загружены демо-данные: лицевых счетов — ${accountCount}, счётчиков — ${meters}, тарифов — ${tariffs}, показаний — ${readings} (за ${HISTORY_MONTHS} мес.).`;
 }

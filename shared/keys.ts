@@ -4,5 +4,13 @@ export const keys = {
   meter: (account: string, serial: string) => ({ pk: `ACC#${account}`, sk: `METER#${serial}` }),
   meterPrefix: 'METER#',
   tariff: (service: string, from: string) => ({ pk: 'TARIFF', sk: `${service}#${from}` }),
+  /** One accepted reading of a meter for a period (history and consumption come from these). */
+  reading: (account: string, serial: string, period: string) => ({
+    pk: `ACC#${account}`,
+    sk: `READING#${serial}#${period}`,
+  }),
+  readingPrefix: 'READING#',
   windowState: () => ({ pk: 'CONFIG', sk: 'READING_WINDOW' }),
+  /** Marks that the local runtime has loaded its demo data. */
+  demoSeed: () => ({ pk: 'CONFIG', sk: 'DEMO_SEED' }),
 } as const;

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { importRegistry } from '#shared/registry/importRegistry';
+import { formatRowError, type ImportReport, isRegistryKind, REGISTRY_KINDS } from '#shared/registry/report';
+import { type CommandResult, EXIT, positionalsOf, UsageError } from './output';
+
+const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
+
+/** `import accounts|meters|tariffs FILE`: exit 1 when any row was refused, the rest still load. */
+export async function importCommand(args: readonly string[]): Promise<() => Promise<CommandResult>> {
+  const usage = `import ${REGISTRY_KINDS.join('|')} FILE`;
+  const [kind, file, ...rest] = positionalsOf(args, usage);
+  if (!kind || !isRegistryKind(kind) || !file || rest.length > 0) throw new UsageError(`ожидается: ${usage}`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
+    );
+  }
+  return async () => {
+    const report = await importRegistry(kind, bytes);
+    return {
+      lines: describeReport(report, basename(file)),
+      exitCode: report.errors.length > 0 ? EXIT.rowsRefused : EXIT.ok,
+    };
+  };
+}
+
+export function describeReport(report: ImportReport, fileName: string): string[] {
+  const format = report.encoding
+    ? ` (${ENCODING_NAMES[report.encoding]}, разделитель «${report.delimiter ?? ';'}»)`
+    : '';
+  const bad = report.total - report.loaded;
+  const lines = [
+    `Импорт ${report.kind} из ${fileName}${format}`,
+    `Записей в файле: ${report.total}; загружено: ${report.loaded}; отклонено: ${Math.max(bad, 0)}`,
+  ];
+  if (report.errors.length > 0) {
+    lines.push('Ошибки:', ...report.errors.map((e) => `  ${formatRowError(e)}`));
+  }
+  return lines;
+}

@@ -1,0 +1,74 @@
+import { importCommand } from './importCommand';
+import { asDatabaseUnavailable, ensureDatabase, useLocalStackByDefault } from './localStack';
+import { type CommandResult, EXIT, UsageError } from './output';
+import { windowCommand } from './windowCommand';
+
+/**
+ * The operators' command line: `npm run rac -- <command>`. It acts on the local runtime's
+ * DynamoDB by default (DYNAMODB_PORT, as `npm start`), or on AWS with RAC_RUNTIME=aws.
+ */
+
+const USAGE = `Использование: npm run rac -- <команда>
+
+  import accounts FILE   лицевые счета: account, owner, passport, address, area, residents[, services]
+  import meters FILE     приборы учёта: account, meter, service, reading, verified_until
+  import tariffs FILE    тарифы: service, unit, price, norm, from[, coefficient]
+  window open            открыть окно приёма показаний вручную
+  window close           закрыть окно приёма показаний вручную
+  window status          состояние окна (время московское)
+  help                   эта справка
+
+CSV с заголовком, UTF-8 или Windows-1251, разделитель «;» или «,» (определяются сами).
+Повторный импорт обновляет записи. Коды выхода: 0 — готово; 1 — есть отклонённые строки
+(остальные загружены); 2 — неверная команда или файл; 3 — DynamoDB недоступна; 4 — иная ошибка.
+Переменные: DYNAMODB_PORT (8000), RAC_DYNAMODB_ENDPOINT, RAC_TABLE, RAC_NOW, RAC_RUNTIME=aws.`;
+
+/**
+ * A command receives the arguments after its name, checks them (and reads its input) before the
+ * database is touched, throwing UsageError for a wrong command line, and returns the work to run.
+ */
+export type Command = (args: readonly string[]) => Promise<() => Promise<CommandResult>>;
+
+const COMMANDS: Record<string, Command> = {
+  import: importCommand,
+  window: windowCommand,
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  // Each command parses its own options (node:util parseArgs), so one command's flags never
+  // need to be known here.
+  const [name, ...args] = argv;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return EXIT.ok;
+  }
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) return usageFailure(name ? `неизвестная команда: ${name}` : 'не указана команда');
+
+  useLocalStackByDefault();
+  try {
+    const run = await command(args);
+    await ensureDatabase();
+    const result = await run();
+    for (const line of result.lines) console.log(line);
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(error.message);
+    const unavailable = asDatabaseUnavailable(error);
+    if (unavailable) {
+      console.error(unavailable.message);
+      return EXIT.databaseUnavailable;
+    }
+    // The message only: a stack trace helps nobody at the operator's desk, and our messages
+    // never carry passport data.
+    console.error(`Ошибка: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failure;
+  }
+}
+
+function usageFailure(message: string): number {
+  console.error(`${message}\n\n${USAGE}`);
+  return EXIT.usage;
+}
+
+process.exitCode = await main(process.argv.slice(2));

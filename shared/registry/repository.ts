@@ -1,0 +1,270 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { db, tableName } from '#shared/clients/dynamo';
+import { keys } from '#shared/keys';
+import type { ServiceId } from '#shared/registry/services';
+
+/**
+ * The registry's items in the single table. Accounts and meters are updated attribute by
+ * attribute, never replaced: other features keep their own attributes on the same items (the
+ * last reading, a registration), and a re-import must not wipe them. Tariffs belong to the
+ * registry alone and are replaced whole.
+ */
+
+/** `pk ACC#<account>`, `sk PROFILE`. */
+export interface AccountItem {
+  pk: string;
+  sk: string;
+  entity: 'account';
+  account: string;
+  owner: string;
+  /** HMAC-SHA256 hex of the normalised passport (shared/passport.ts); never the plain value. */
+  passportHash: string;
+  address: string;
+  /** m², decimal string ("54.3"). */
+  area: string;
+  residents: number;
+  /** Services billed to the account; absent: every service that has a tariff. */
+  services?: ServiceId[];
+  createdAt: string;
+  updatedAt: string;
+  /**
+   * Set when a re-import changed the owner or the passport of an existing account: the flat has a
+   * new owner, and sessions and registrations older than this belong to the previous one.
+   */
+  ownerChangedAt?: string;
+}
+
+/** `pk ACC#<account>`, `sk METER#<serial>`. */
+export interface MeterItem {
+  pk: string;
+  sk: string;
+  entity: 'meter';
+  account: string;
+  serial: string;
+  service: ServiceId;
+  /** The reading when the meter was installed or registered, decimal string. */
+  initialReading: string;
+  /** Last day of the verification interval (поверка), `YYYY-MM-DD`. */
+  verifiedUntil: string;
+  /** Digit capacity of the counter: readings roll over at 10^digits. */
+  digits: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `pk TARIFF`, `sk <service>#<from>`: a query by `begins_with(sk, service#)` lists its history. */
+export interface TariffItem {
+  pk: string;
+  sk: string;
+  entity: 'tariff';
+  service: ServiceId;
+  unit: string;
+  /** Roubles per unit, decimal string: regulated tariffs may carry fractions of a kopeck. */
+  price: string;
+  /** Units per resident per month (per m² for area-based services), decimal string. */
+  norm: string;
+  /** First period `YYYY-MM` the tariff applies to. */
+  from: string;
+  /** Increasing coefficient of ПП РФ № 354 for an unmetered service, decimal string. */
+  coefficient?: string;
+  updatedAt: string;
+}
+
+export type AccountFields = Omit<AccountItem, 'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt' | 'ownerChangedAt'>;
+export type MeterFields = Omit<MeterItem, 'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt'>;
+export type TariffFields = Omit<TariffItem, 'pk' | 'sk' | 'entity' | 'updatedAt'>;
+
+/** Parallel single-item writes: DynamoDB has no batch update, and one at a time is too slow. */
+const WRITE_CONCURRENCY = 32;
+/** DynamoDB's limits per BatchWriteItem and BatchGetItem request. */
+const BATCH_WRITE_SIZE = 25;
+const BATCH_GET_SIZE = 100;
+const MAX_BATCH_ATTEMPTS = 8;
+
+/**
+ * Creates or updates accounts. A changed owner or passport on an existing account also sets
+ * `ownerChangedAt`; the common case (new or unchanged) costs one conditional write.
+ */
+export async function upsertAccounts(accounts: readonly AccountFields[], at: Date): Promise<void> {
+  const now = at.toISOString();
+  await forEachConcurrently(accounts, WRITE_CONCURRENCY, async (account) => {
+    const { services, ...fields } = account;
+    const billed = services && services.length > 0 ? services : undefined;
+    const set = { entity: 'account', ...fields, ...(billed ? { services: billed } : {}), updatedAt: now };
+    const remove = billed ? [] : ['services'];
+    const key = keys.account(account.account);
+    try {
+      await db().send(
+        new UpdateCommand(
+          withCondition(
+            updateInput(key, set, remove, now),
+            'attribute_not_exists(pk) OR (#owner = :owner AND #passportHash = :passportHash)',
+            {
+              names: { '#owner': 'owner', '#passportHash': 'passportHash' },
+              values: { ':owner': account.owner, ':passportHash': account.passportHash },
+            },
+          ),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await db().send(new UpdateCommand(updateInput(key, { ...set, ownerChangedAt: now }, remove, now)));
+    }
+  });
+}
+
+export async function upsertMeters(meters: readonly MeterFields[], at: Date): Promise<void> {
+  const now = at.toISOString();
+  await forEachConcurrently(meters, WRITE_CONCURRENCY, async (meter) => {
+    await db().send(
+      new UpdateCommand(
+        updateInput(keys.meter(meter.account, meter.serial), { entity: 'meter', ...meter, updatedAt: now }, [], now),
+      ),
+    );
+  });
+}
+
+export async function putTariffs(tariffs: readonly TariffFields[], at: Date): Promise<void> {
+  const now = at.toISOString();
+  const items: TariffItem[] = tariffs.map((t) => ({
+    ...keys.tariff(t.service, t.from),
+    entity: 'tariff',
+    ...t,
+    updatedAt: now,
+  }));
+  await batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+}
+
+export interface ExistingAccount {
+  account: string;
+  services?: ServiceId[];
+}
+
+/** The accounts among `accounts` that exist, by number, read by key in batches of 100. */
+export async function findAccounts(accounts: readonly string[]): Promise<Map<string, ExistingAccount>> {
+  const found = new Map<string, ExistingAccount>();
+  const unique = [...new Set(accounts)];
+  for (let i = 0; i < unique.length; i += BATCH_GET_SIZE) {
+    let request: Record<string, unknown>[] | undefined = unique.slice(i, i + BATCH_GET_SIZE).map(keys.account);
+    for (let attempt = 0; request && request.length > 0; attempt++) {
+      if (attempt >= MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed after retries');
+      if (attempt > 0) await backoff(attempt);
+      const out: BatchGetCommandOutput = await db().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: {
+              Keys: request,
+              ProjectionExpression: '#account, #services',
+              ExpressionAttributeNames: { '#account': 'account', '#services': 'services' },
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[tableName()] ?? []) {
+        const { account, services } = item as ExistingAccount;
+        found.set(account, services ? { account, services } : { account });
+      }
+      request = out.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return found;
+}
+
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/** BatchWriteItem in chunks of 25, retrying what DynamoDB leaves unprocessed (under throttling). */
+async function batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_SIZE) {
+    let pending: WriteRequest[] | undefined = requests.slice(i, i + BATCH_WRITE_SIZE);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB left items unprocessed after retries');
+      if (attempt > 0) await backoff(attempt);
+      const out: BatchWriteCommandOutput = await db().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }),
+      );
+      pending = out.UnprocessedItems?.[tableName()];
+    }
+  }
+}
+
+/** Exponential backoff with full jitter, as AWS recommends for unprocessed batch items. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(50 * 2 ** attempt, 2_000);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
+
+/** An UpdateItem that sets `set` (and `createdAt` once) and removes `remove`; names are aliased. */
+export function updateInput(
+  key: Record<string, string>,
+  set: Record<string, unknown>,
+  remove: readonly string[],
+  createdAt: string,
+): UpdateCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments: string[] = [];
+  Object.entries(set).forEach(([name, value], i) => {
+    if (name in key || value === undefined) return;
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    assignments.push(`#s${i} = :s${i}`);
+  });
+  names['#createdAt'] = 'createdAt';
+  values[':createdAt'] = createdAt;
+  assignments.push('#createdAt = if_not_exists(#createdAt, :createdAt)');
+  const removals = remove.map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  return {
+    TableName: tableName(),
+    Key: key,
+    UpdateExpression: `SET ${assignments.join(', ')}${removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+function withCondition(
+  input: UpdateCommandInput,
+  condition: string,
+  extra: { names: Record<string, string>; values: Record<string, unknown> },
+): UpdateCommandInput {
+  return {
+    ...input,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: { ...input.ExpressionAttributeNames, ...extra.names },
+    ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ...extra.values },
+  };
+}
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        // Stop the other workers too: the caller reports the failure, and a re-run is idempotent.
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
