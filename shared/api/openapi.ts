@@ -5,14 +5,22 @@ import { ROUTES, type RouteDefinition } from '#shared/routes';
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(type: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  // OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default target; `$schema` is implied.
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
-  return schema;
+/**
+ * OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default target. Schemas named with
+ * `.meta({ id })` come out as local `$defs`; in an OpenAPI document `#` is the document itself, so
+ * they move to `components.schemas` and their references follow.
+ */
+function schemaOf(type: z.ZodType, io: 'input' | 'output', components: Record<string, unknown>): JsonSchema {
+  const { $schema: _dialect, $defs, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
+  const relink = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, unknown>)) components[id] = relink(def);
+  return relink(schema) as JsonSchema;
 }
 
 /** OpenAPI 3.1 document of the whole API, generated from the route table and its zod schemas. */
 export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
+  const components: Record<string, unknown> = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES as readonly RouteDefinition[]) {
     const responses: Record<string, unknown> = {};
@@ -20,7 +28,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
     responses[String(success.status)] = {
       description: 'Успешно',
       ...(success.body
-        ? { content: { 'application/json': { schema: schemaOf(success.body, 'output') } } }
+        ? { content: { 'application/json': { schema: schemaOf(success.body, 'output', components) } } }
         : success.contentType
           ? { content: { [success.contentType]: { schema: { type: 'string', format: 'binary' } } } }
           : {}),
@@ -49,7 +57,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
           name,
           in: 'query',
           required: !(type as z.ZodType).safeParse(undefined).success,
-          schema: schemaOf(type as z.ZodType, 'input'),
+          schema: schemaOf(type as z.ZodType, 'input', components),
         });
       }
     }
@@ -63,12 +71,17 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? {
-            requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } },
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schemaOf(route.body, 'input', components) } },
+            },
           }
         : {}),
       responses,
     };
   }
+  // The contract's error body, referenced by every error response.
+  schemaOf(ErrorResponse, 'output', components);
   return {
     openapi: '3.1.0',
     info: {
@@ -81,7 +94,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
     servers: [{ url: '/api' }],
     paths,
     components: {
-      schemas: { Error: schemaOf(ErrorResponse, 'output') },
+      schemas: components,
       securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: '__Host-rac_session' } },
     },
   };
