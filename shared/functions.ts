@@ -28,6 +28,25 @@ export const FUNCTION_GROUPS = {
     sendsMail: false,
     readsSecrets: false,
   },
+  auth: {
+    entry: 'functions/auth/index.ts',
+    description: 'Captcha, registration, login, logout, password recovery and change',
+    // argon2id at 19 MiB per hash: headroom for a few concurrent hashes and a faster CPU share.
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    tableAccess: 'readwrite',
+    sendsMail: true,
+    readsSecrets: true,
+  },
+  residents: {
+    entry: 'functions/residents/index.ts',
+    description: 'The resident account, profile and support requests',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tableAccess: 'readwrite',
+    sendsMail: true,
+    readsSecrets: true,
+  },
   window: {
     entry: 'functions/window/index.ts',
     description: 'Opens and closes the monthly meter-reading window',

@@ -10,6 +10,16 @@ export const keys = {
     sk: `READING#${serial}#${period}`,
   }),
   readingPrefix: 'READING#',
+  /**
+   * An immutable ledger entry (charge, payment, recalculation) of an account and service; the
+   * balance is always the sum of these. The billing feature writes them.
+   */
+  ledgerPrefix: 'LEDGER#',
+  supportTicket: (account: string, createdAt: string, id: string) => ({
+    pk: `ACC#${account}`,
+    sk: `TICKET#${createdAt}#${id}`,
+  }),
+  ticketPrefix: 'TICKET#',
   windowState: () => ({ pk: 'CONFIG', sk: 'READING_WINDOW' }),
   /** Marks that the local runtime has loaded its demo data. */
   demoSeed: () => ({ pk: 'CONFIG', sk: 'DEMO_SEED' }),

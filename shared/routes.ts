@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ACCOUNT_ROUTES } from '#shared/accounts/routes';
 import { HealthResponse, OpenApiResponse } from '#shared/api/schemas';
 import type { FunctionGroupName } from '#shared/functions';
 
@@ -47,6 +48,7 @@ export const ROUTES = [
     auth: false,
     success: { status: 200, body: OpenApiResponse },
   },
+  ...ACCOUNT_ROUTES,
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteKey = `${HttpMethod} ${string}`;

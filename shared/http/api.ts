@@ -16,6 +16,15 @@ export interface ApiRequest<Body = unknown, Query = Record<string, string | unde
   body: Body;
   query: Query;
   params: Record<string, string>;
+  /** The resident's account on routes with `auth: true` (checked before the handler runs). */
+  account: string;
+  sessionId: string;
+}
+
+export interface HttpApiOptions {
+  routes?: readonly RouteDefinition[];
+  /** Resolves the session of a request; required when the group serves `auth: true` routes. */
+  authenticate?: (event: APIGatewayProxyEventV2) => Promise<{ account: string; sessionId: string }>;
 }
 
 export interface ApiResult {
@@ -65,7 +74,14 @@ function shape(route: RouteDefinition, result: ApiResult): APIGatewayProxyStruct
  * Routes are dispatched by API Gateway's routeKey; request parts are validated with the route's
  * zod schemas before the route handler runs.
  */
-export function httpApi(handlers: Partial<Record<string, RouteHandler>>, routes: readonly RouteDefinition[] = ROUTES) {
+export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options: HttpApiOptions = {}) {
+  const routes: readonly RouteDefinition[] = options.routes ?? ROUTES;
+  const { authenticate } = options;
+  for (const route of routes) {
+    if (route.auth && handlers[routeKey(route)] && !authenticate) {
+      throw new Error(`${routeKey(route)} needs a session but the group has no authenticate()`);
+    }
+  }
   const byKey = new Map(routes.map((r) => [routeKey(r), r]));
   const routeOf = (event: APIGatewayProxyEventV2) => byKey.get(event.routeKey as ReturnType<typeof routeKey>);
   const parseJson = httpJsonBodyParser();
@@ -85,12 +101,21 @@ export function httpApi(handlers: Partial<Record<string, RouteHandler>>, routes:
       const route = routeOf(event);
       const handle = route ? handlers[routeKey(route)] : undefined;
       if (!route || !handle) throw DomainError.of('not_found');
+      // The session is checked before input validation: a stranger learns nothing about the input.
+      const session = route.auth && authenticate ? await authenticate(event) : undefined;
       const query = route.query
         ? parseOrThrow(route.query, event.queryStringParameters ?? {})
         : (event.queryStringParameters ?? {});
       const rawBody: unknown = event.body === '' ? undefined : event.body;
       const body = route.body ? parseOrThrow(route.body, rawBody ?? {}) : rawBody;
-      const result = await handle({ event, body, query, params: event.pathParameters ?? {} } as ApiRequest);
+      const result = await handle({
+        event,
+        body,
+        query,
+        params: event.pathParameters ?? {},
+        account: session?.account ?? '',
+        sessionId: session?.sessionId ?? '',
+      } as ApiRequest);
       return shape(route, result);
     });
 }

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { endCabinetAccess } from '#shared/accounts/store';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { ServiceId } from '#shared/registry/services';
@@ -118,6 +119,8 @@ export async function upsertAccounts(accounts: readonly AccountFields[], at: Dat
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       await db().send(new UpdateCommand(updateInput(key, { ...set, ownerChangedAt: now }, remove, now)));
+      // A new owner: the previous owner's cabinet (password, sessions) ends; the new one registers.
+      await endCabinetAccess(account.account);
     }
   });
 }

@@ -1,0 +1,71 @@
+import type { Mail } from '#shared/clients/mail';
+import { config } from '#shared/config';
+
+/** The centre's mails to residents, in Russian, plain text plus a simple HTML part. */
+const CENTRE = 'РАЦ Старый Оскол';
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+function linkMail(
+  to: string,
+  subject: string,
+  lead: string,
+  action: string,
+  path: string,
+  token: string,
+  ttl: string,
+): Mail {
+  const url = `${config().publicUrl}${path}?token=${encodeURIComponent(token)}`;
+  const footer = `Если вы не запрашивали это письмо, просто проигнорируйте его.\n\n${CENTRE}`;
+  return {
+    to,
+    subject,
+    text: `Здравствуйте!\n\n${lead}\n\n${action}:\n${url}\n\nСсылка действует ${ttl} и только один раз.\n\n${footer}`,
+    html:
+      `<p>Здравствуйте!</p><p>${escapeHtml(lead)}</p>` +
+      `<p><a href="${escapeHtml(url)}">${escapeHtml(action)}</a></p>` +
+      `<p>Ссылка действует ${escapeHtml(ttl)} и только один раз.</p>` +
+      `<p style="color:#555">${escapeHtml(footer).replace(/\n/g, '<br>')}</p>`,
+  };
+}
+
+export const registrationMail = (to: string, account: string, token: string) =>
+  linkMail(
+    to,
+    'Регистрация в личном кабинете РАЦ',
+    `Вы регистрируетесь в личном кабинете лицевого счёта № ${account}.`,
+    'Задать пароль и войти',
+    '/confirm',
+    token,
+    '24 часа',
+  );
+
+export const resetMail = (to: string, account: string, token: string) =>
+  linkMail(
+    to,
+    'Восстановление пароля личного кабинета РАЦ',
+    `Для лицевого счёта № ${account} запрошено восстановление пароля.`,
+    'Задать новый пароль',
+    '/reset',
+    token,
+    '1 час',
+  );
+
+export const emailChangeMail = (to: string, account: string, token: string) =>
+  linkMail(
+    to,
+    'Подтверждение адреса электронной почты',
+    `Этот адрес указан как новый e-mail личного кабинета лицевого счёта № ${account}.`,
+    'Подтвердить адрес',
+    '/email-confirm',
+    token,
+    '24 часа',
+  );
+
+export function passwordChangedMail(to: string, account: string): Mail {
+  const text =
+    `Здравствуйте!\n\nПароль личного кабинета лицевого счёта № ${account} изменён; другие сеансы завершены.\n\n` +
+    `Если это были не вы, восстановите пароль на сайте или обратитесь в РАЦ с паспортом.\n\n${CENTRE}`;
+  return { to, subject: 'Пароль личного кабинета изменён', text };
+}

@@ -1,0 +1,153 @@
+import * as z from 'zod';
+import { AccountNumber, Kopecks } from '#shared/api/schemas';
+
+/** Request and response shapes of registration, login, recovery, profile and support. */
+
+const Passport = z
+  .string()
+  .trim()
+  .min(1, 'Укажите серию и номер паспорта')
+  .max(40, 'Слишком длинное значение')
+  .meta({ description: 'Серия и номер паспорта, любые пробелы', example: '1405 123456' });
+
+const Email = z
+  .string()
+  .trim()
+  .max(254, 'Слишком длинный адрес')
+  .pipe(z.email('Укажите адрес электронной почты, например ivanova@mail.ru'))
+  .transform((e) => e.toLowerCase());
+
+export const Password = z
+  .string()
+  .min(8, 'Пароль — не короче 8 символов')
+  .max(128, 'Пароль — не длиннее 128 символов')
+  .meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' });
+
+const CaptchaId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Обновите картинку с кодом');
+const CaptchaAnswer = z.string().trim().min(1, 'Введите код с картинки').max(16, 'Введите код с картинки');
+const Token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна');
+const Phone = z
+  .string()
+  .trim()
+  .max(32)
+  .regex(/^\+?[\d\s()-]{10,20}$/, 'Укажите телефон, например +7 (4725) 12-34-56');
+
+export const CaptchaResponse = z
+  .object({
+    id: z.string(),
+    svg: z.string().meta({ description: 'Картинка с кодом (SVG)' }),
+    answer: z.string().optional().meta({ description: 'Только при RAC_TEST_MODE=1 в локальном запуске' }),
+  })
+  .meta({ id: 'Captcha' });
+
+export const RegisterRequest = z.object({
+  account: AccountNumber,
+  passport: Passport,
+  email: Email,
+  consent: z.literal(true, 'Необходимо согласие на обработку персональных данных'),
+  captchaId: CaptchaId,
+  captchaAnswer: CaptchaAnswer,
+});
+
+export const ConfirmRequest = z.object({ token: Token, password: Password });
+
+export const LoginRequest = z.object({
+  account: AccountNumber,
+  password: z.string().min(1, 'Введите пароль').max(128, 'Пароль — не длиннее 128 символов'),
+  captchaId: CaptchaId.optional(),
+  captchaAnswer: CaptchaAnswer.optional(),
+});
+
+export const RecoverRequest = z.object({
+  account: AccountNumber,
+  email: Email,
+  captchaId: CaptchaId,
+  captchaAnswer: CaptchaAnswer,
+});
+
+export const ResetRequest = z.object({ token: Token, password: Password });
+
+export const SessionResponse = z
+  .object({ account: AccountNumber, owner: z.string() })
+  .meta({ id: 'Session', description: 'Сессия открыта; cookie установлена' });
+
+export const Accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });
+
+export const ServiceBalance = z.object({ service: z.string(), balance: Kopecks });
+
+export const MeResponse = z
+  .object({
+    account: AccountNumber,
+    owner: z.string(),
+    address: z.string(),
+    email: z.string(),
+    area: z.string().meta({ description: 'Общая площадь, м² (десятичная строка)' }),
+    residents: z.number().int(),
+    balance: z.object({
+      total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
+      services: z.array(ServiceBalance),
+    }),
+  })
+  .meta({ id: 'Me' });
+
+export const ProfileResponse = z
+  .object({
+    account: AccountNumber,
+    owner: z.string(),
+    address: z.string(),
+    email: z.string(),
+    pendingEmail: z.string().nullable(),
+    phone: z.string().nullable(),
+    remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
+    billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),
+    consent: z.object({ version: z.string(), acceptedAt: z.string() }),
+    registeredAt: z.string(),
+  })
+  .meta({ id: 'Profile' });
+
+export const ProfileUpdateRequest = z
+  .object({
+    phone: Phone.or(z.literal('')).optional(),
+    remindersOptIn: z.boolean().optional(),
+    billByEmail: z.boolean().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять');
+
+export const EmailChangeRequest = z.object({ email: Email });
+export const EmailConfirmRequest = z.object({ token: Token });
+
+export const PasswordChangeRequest = z.object({
+  oldPassword: z.string().min(1, 'Введите текущий пароль').max(128),
+  newPassword: Password,
+  captchaId: CaptchaId,
+  captchaAnswer: CaptchaAnswer,
+});
+
+export const SupportTopic = z.enum(['question', 'readings', 'payments', 'close_cabinet']).meta({
+  description: 'question — вопрос; readings — показания; payments — оплата; close_cabinet — закрыть личный кабинет',
+});
+
+export const SupportRequest = z.object({
+  account: AccountNumber.or(z.literal('')).optional(),
+  name: z.string().trim().min(2, 'Укажите ФИО').max(200),
+  address: z.string().trim().max(300).optional(),
+  email: Email,
+  phone: Phone.or(z.literal('')).optional(),
+  topic: SupportTopic.default('question'),
+  message: z.string().trim().min(5, 'Опишите вопрос').max(4000, 'Не длиннее 4000 символов'),
+  captchaId: CaptchaId.optional(),
+  captchaAnswer: CaptchaAnswer.optional(),
+});
+
+export const SupportTicket = z
+  .object({
+    id: z.string(),
+    topic: SupportTopic,
+    message: z.string(),
+    status: z.enum(['new', 'in_progress', 'closed']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'SupportTicket' });
+
+export const SupportCreated = z.object({ id: z.string(), message: z.string() });
+export const SupportList = z.object({ items: z.array(SupportTicket) });

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { jwtVerify, SignJWT } from 'jose';
+import { db, tableName } from '#shared/clients/dynamo';
+import { config } from '#shared/config';
+import { ENV } from '#shared/env';
+import { DomainError } from '#shared/errors';
+import { secretValue } from '#shared/secrets';
+import { now } from '#shared/time';
+
+/**
+ * Sessions: a signed JWT (HS256 pinned, iss/aud/exp checked) in a `__Host-` cookie, backed by a
+ * session record, so logout, a password change or an ownership transfer really end a session
+ * even before its token expires.
+ */
+export const SESSION_COOKIE = '__Host-rac_session';
+export const SESSION_HOURS = 8;
+const ISSUER = 'rac-portal';
+const AUDIENCE = 'rac-portal-web';
+const ALGORITHM = 'HS256';
+
+/** Documented development key; deployed, the key comes from Secrets Manager only. */
+export const LOCAL_DEVELOPMENT_SESSION_KEY = 'rac-local-development-session-key-not-a-secret';
+
+export interface Session {
+  account: string;
+  sessionId: string;
+}
+
+let keyPromise: Promise<Uint8Array> | undefined;
+function signingKey(): Promise<Uint8Array> {
+  keyPromise ??= (async () => {
+    const key = await secretValue(ENV.sessionKey);
+    if (key && Buffer.byteLength(key) >= 32) return new TextEncoder().encode(key);
+    if (config().runtime === 'aws') throw new Error(`${ENV.sessionKey} is missing or shorter than 32 bytes`);
+    return new TextEncoder().encode(key ?? LOCAL_DEVELOPMENT_SESSION_KEY);
+  })().catch((error: unknown) => {
+    keyPromise = undefined;
+    throw error;
+  });
+  return keyPromise;
+}
+
+export function resetSessionKeyForTests(): void {
+  keyPromise = undefined;
+}
+
+const sessionKey = (account: string, sessionId: string) => ({ pk: `ACC#${account}`, sk: `SESSION#${sessionId}` });
+
+function cookie(value: string, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
+}
+
+export const clearSessionCookie = () => cookie('', 0);
+
+/** Opens a session: stores its record and returns the Set-Cookie value. */
+export async function openSession(account: string): Promise<{ cookie: string; session: Session }> {
+  const sessionId = randomBytes(18).toString('base64url');
+  const issuedAt = Math.floor(now().getTime() / 1000);
+  const expiresAt = issuedAt + SESSION_HOURS * 3600;
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...sessionKey(account, sessionId), entity: 'session', createdAt: now().toISOString(), expiresAt },
+    }),
+  );
+  const jwt = await new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: ALGORITHM })
+    .setSubject(account)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
+    .sign(await signingKey());
+  return { cookie: cookie(jwt, SESSION_HOURS * 3600), session: { account, sessionId } };
+}
+
+function tokenFrom(event: APIGatewayProxyEventV2): string | undefined {
+  for (const c of event.cookies ?? []) {
+    const eq = c.indexOf('=');
+    if (eq > 0 && c.slice(0, eq).trim() === SESSION_COOKIE) return c.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The live session of a request, or undefined (no cookie, forged, expired or ended). */
+export async function readSession(event: APIGatewayProxyEventV2): Promise<Session | undefined> {
+  const token = tokenFrom(event);
+  if (!token) return undefined;
+  let account: string;
+  let sessionId: string;
+  try {
+    const { payload } = await jwtVerify(token, await signingKey(), {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: now(),
+      requiredClaims: ['sub', 'exp', 'sid'],
+    });
+    account = String(payload.sub);
+    sessionId = String(payload.sid);
+  } catch {
+    return undefined;
+  }
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: sessionKey(account, sessionId), ConsistentRead: true }),
+  );
+  const expiresAt = out.Item?.expiresAt as number | undefined;
+  if (!expiresAt || expiresAt <= Math.floor(now().getTime() / 1000)) return undefined;
+  return { account, sessionId };
+}
+
+/** For routes that need a resident: the session, or 401 `unauthorized`. */
+export async function requireSession(event: APIGatewayProxyEventV2): Promise<Session> {
+  const session = await readSession(event);
+  if (!session) throw DomainError.of('unauthorized');
+  return session;
+}
+
+export async function endSession(session: Session): Promise<void> {
+  await db().send(new DeleteCommand({ TableName: tableName(), Key: sessionKey(session.account, session.sessionId) }));
+}
+
+/** Ends every session of an account, but the one given (the resident who changed the password). */
+export async function endAllSessions(account: string, keep?: string): Promise<number> {
+  let ended = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `ACC#${account}`, ':prefix': 'SESSION#' },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: start,
+      }),
+    );
+    const doomed = (page.Items ?? []).filter((i) => i.sk !== `SESSION#${keep}`);
+    for (let i = 0; i < doomed.length; i += 25) {
+      let requests = doomed.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } }));
+      while (requests.length) {
+        const out = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+        requests = (out.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+      }
+    }
+    ended += doomed.length;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return ended;
+}
