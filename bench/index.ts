@@ -2,7 +2,9 @@
  * `npm run bench`: prints the figures the issues ask for. Each capability adds its section here;
  * tests never time anything.
  */
+import { benchAccounts } from './accounts.ts';
 import { benchBundles } from './bundles.ts';
+import { benchServices } from './support.ts';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -19,6 +21,13 @@ async function main(): Promise<void> {
       'min..max ms': `${Math.min(...b.coldInitMsRuns).toFixed(1)}..${Math.max(...b.coldInitMsRuns).toFixed(1)}`,
     })),
   );
+
+  const services = await benchServices();
+  try {
+    await benchAccounts();
+  } finally {
+    await services.stop();
+  }
 }
 
 main().catch((error: Error) => {
