@@ -72,7 +72,7 @@ const handler = httpApi(
     },
     'POST /api/webhooks/test': () => ({ body: { ok: true } }),
   },
-  routes,
+  { routes },
 );
 
 const json = { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
@@ -166,5 +166,54 @@ describe('the HTTP handler stack', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret');
     expect(res.json.error.code).toBe('internal');
+  });
+});
+
+describe('routes that need a session', () => {
+  const authRoutes: RouteDefinition[] = [
+    {
+      method: 'POST',
+      path: '/api/private',
+      group: 'system',
+      summary: 'private',
+      tag: 'test',
+      auth: true,
+      body: z.object({ value: z.number() }),
+      success: { status: 200 },
+    },
+  ];
+  const seen: string[] = [];
+  const guarded = httpApi(
+    {
+      'POST /api/private': ({ account, body }) => {
+        seen.push(account);
+        return { body: { account, value: body.value } };
+      },
+    },
+    {
+      routes: authRoutes,
+      authenticate: async (event) => {
+        if (!event.cookies?.includes('session=ok')) throw DomainError.of('unauthorized');
+        return { account: '100001', sessionId: 's1' };
+      },
+    },
+  );
+
+  it('answer 401 before looking at the input, and pass the account to the handler', async () => {
+    const anonymous = (await guarded(
+      httpEvent('POST', '/api/private', { headers: json, body: '{"value":"not a number"}' }),
+      lambdaContext,
+    )) as { statusCode: number; body: string };
+    expect(anonymous.statusCode).toBe(401);
+    expect(JSON.parse(anonymous.body).error.code).toBe('unauthorized');
+    const event = httpEvent('POST', '/api/private', { headers: json, body: '{"value":7}' });
+    event.cookies = ['session=ok'];
+    const ok = (await guarded(event, lambdaContext)) as { statusCode: number; body: string };
+    expect(JSON.parse(ok.body)).toEqual({ account: '100001', value: 7 });
+    expect(seen).toEqual(['100001']);
+  });
+
+  it('refuse to build a group that serves private routes without an authenticator', () => {
+    expect(() => httpApi({ 'POST /api/private': () => ({}) }, { routes: authRoutes })).toThrow(/needs a session/);
   });
 });
