@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jwtVerify, SignJWT } from 'jose';
@@ -29,12 +29,16 @@ export interface Session {
 }
 
 let keyPromise: Promise<Uint8Array> | undefined;
-function signingKey(): Promise<Uint8Array> {
+export function sessionSigningKey(): Promise<Uint8Array> {
   keyPromise ??= (async () => {
     const key = await secretValue(ENV.sessionKey);
     if (key && Buffer.byteLength(key) >= 32) return new TextEncoder().encode(key);
-    if (config().runtime === 'aws') throw new Error(`${ENV.sessionKey} is missing or shorter than 32 bytes`);
-    return new TextEncoder().encode(key ?? LOCAL_DEVELOPMENT_SESSION_KEY);
+    if (config().runtime !== 'aws') return new TextEncoder().encode(key ?? LOCAL_DEVELOPMENT_SESSION_KEY);
+    // Deployed without its own session key: derive one from the generated master key (HKDF with a
+    // purpose label), so a fresh stack works at once; setting RAC_SESSION_KEY later rotates it.
+    const master = await secretValue(ENV.passportKey);
+    if (!master || Buffer.byteLength(master) < 32) throw new Error(`${ENV.sessionKey} is missing`);
+    return new Uint8Array(hkdfSync('sha256', master, 'rac-portal', 'session-signing-v1', 32));
   })().catch((error: unknown) => {
     keyPromise = undefined;
     throw error;
@@ -72,7 +76,7 @@ export async function openSession(account: string): Promise<{ cookie: string; se
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
-    .sign(await signingKey());
+    .sign(await sessionSigningKey());
   return { cookie: cookie(jwt, SESSION_HOURS * 3600), session: { account, sessionId } };
 }
 
@@ -91,7 +95,7 @@ export async function readSession(event: APIGatewayProxyEventV2): Promise<Sessio
   let account: string;
   let sessionId: string;
   try {
-    const { payload } = await jwtVerify(token, await signingKey(), {
+    const { payload } = await jwtVerify(token, await sessionSigningKey(), {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,
