@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyCaptcha } from '#shared/accounts/captcha';
+import { CONSENT } from '#shared/accounts/consent';
 import { registrationMail, resetMail } from '#shared/accounts/mails';
 import { assertAcceptablePassword, dummyPasswordHash, hashPassword, verifyPassword } from '#shared/accounts/passwords';
 import { endAllSessions, openSession } from '#shared/accounts/sessions';
@@ -13,8 +14,8 @@ import { keys } from '#shared/keys';
 import { passportMatches } from '#shared/passport';
 import { now } from '#shared/time';
 
-/** The consent text residents accept at registration; its version is stored with the consent. */
-export const CONSENT_VERSION = '2026-11';
+/** The consent residents accept at registration (shared with the site); its version is stored. */
+export const CONSENT_VERSION = CONSENT.version;
 
 export const dataMismatch = () =>
   new DomainError(
@@ -283,7 +284,7 @@ export async function changePassword(
   if (!credentials || !(await verifyPassword(input.oldPassword, credentials.passwordHash))) {
     throw new DomainError('wrong_password', 403, 'Текущий пароль введён неверно.', { oldPassword: 'Неверный пароль' });
   }
-  await assertAcceptablePassword(input.newPassword, session.account);
+  await assertAcceptablePassword(input.newPassword, session.account, 'newPassword');
   try {
     await db().send(
       new UpdateCommand({

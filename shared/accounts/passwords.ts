@@ -59,14 +59,14 @@ async function isCommonPassword(password: string): Promise<boolean> {
  * NIST SP 800-63B: length 8..128 (the schema checks it), no composition rules, refuse passwords
  * known from breaches and ones built from the account number.
  */
-export async function assertAcceptablePassword(password: string, account: string): Promise<void> {
+export async function assertAcceptablePassword(password: string, account: string, field = 'password'): Promise<void> {
   const lowered = password.toLowerCase();
   if (lowered.includes(account) || /^(.)\1+$/.test(password) || (await isCommonPassword(password))) {
     throw new DomainError(
       'weak_password',
       422,
       'Этот пароль слишком простой или широко распространён. Придумайте другой: например, фразу из нескольких слов.',
-      { password: 'Слишком простой пароль' },
+      { [field]: 'Слишком простой пароль' },
     );
   }
 }

@@ -14,7 +14,23 @@ const pages: readonly PageDefinition[] = PAGES;
 describe('web route table', () => {
   it('has every page the portal promises', () => {
     expect(pages.map((page) => page.path).sort()).toEqual(
-      ['/', '/epd', '/login', '/payments', '/readings', '/register', '/statement', '/support', '/tariffs'].sort(),
+      [
+        '/',
+        '/account',
+        '/confirm',
+        '/email-confirm',
+        '/epd',
+        '/login',
+        '/payments',
+        '/profile',
+        '/readings',
+        '/recover',
+        '/register',
+        '/reset',
+        '/statement',
+        '/support',
+        '/tariffs',
+      ].sort(),
     );
   });
 
@@ -43,12 +59,20 @@ describe('web route table', () => {
     ]);
   });
 
-  it('keeps login and registration out of the main navigation', () => {
+  it('keeps login, registration and the mailed-link pages out of the main navigation', () => {
     const paths = navPages().map((page) => page.path);
     expect(paths[0]).toBe('/');
-    expect(paths).not.toContain('/login');
-    expect(paths).not.toContain('/register');
+    for (const path of ['/login', '/register', '/confirm', '/reset', '/recover', '/email-confirm']) {
+      expect(paths).not.toContain(path);
+    }
     for (const page of navPages()) expect(page.navLabel).toBeTruthy();
+  });
+
+  it("puts the resident's own pages behind the login, and leaves the rest open", () => {
+    const closed = pages.filter((page) => page.requiresLogin).map((page) => page.path);
+    expect(closed.sort()).toEqual(['/account', '/epd', '/payments', '/profile', '/readings', '/statement']);
+    // Anyone may write to the centre; the list of one's own tickets shows only after login.
+    expect(closed).not.toContain('/support');
   });
 });
 

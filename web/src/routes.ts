@@ -1,4 +1,4 @@
-import { CENTRE } from './centre';
+import { CENTRE } from '#shared/centre';
 
 /**
  * Every page of the site, listed once: the router, the navigation, the home page's list of
@@ -16,10 +16,20 @@ export interface PageDefinition {
   summary?: string;
   /** Listed on the home page among the cabinet's services. */
   service?: boolean;
+  /** Only for a logged-in resident: anyone else is sent to the login page, and back afterwards. */
+  requiresLogin?: boolean;
 }
 
 export const PAGES = [
   { id: 'home', path: '/', title: 'Главная', navLabel: 'Главная' },
+  {
+    id: 'account',
+    path: '/account',
+    title: 'Лицевой счёт',
+    navLabel: 'Мой счёт',
+    summary: 'Владелец, адрес, площадь и баланс лицевого счёта.',
+    requiresLogin: true,
+  },
   {
     id: 'readings',
     path: '/readings',
@@ -28,6 +38,7 @@ export const PAGES = [
     summary:
       'Передавайте показания счётчиков воды, электроэнергии и газа в период приёма — обычно с 25-го числа до конца месяца.',
     service: true,
+    requiresLogin: true,
   },
   {
     id: 'statement',
@@ -36,6 +47,7 @@ export const PAGES = [
     navLabel: 'Начисления',
     summary: 'Смотрите баланс лицевого счёта, начисления по услугам и поступившие платежи за каждый месяц.',
     service: true,
+    requiresLogin: true,
   },
   {
     id: 'payments',
@@ -44,6 +56,7 @@ export const PAGES = [
     navLabel: 'Оплата',
     summary: 'Оплачивайте жилищно-коммунальные услуги банковской картой на защищённой странице банка.',
     service: true,
+    requiresLogin: true,
   },
   {
     id: 'epd',
@@ -52,6 +65,7 @@ export const PAGES = [
     navLabel: 'Квитанции',
     summary: 'Скачивайте единый платёжный документ (ЕПД) в формате PDF — он формируется до 5-го числа каждого месяца.',
     service: true,
+    requiresLogin: true,
   },
   {
     id: 'support',
@@ -79,6 +93,37 @@ export const PAGES = [
     path: '/register',
     title: 'Регистрация',
     summary: 'Регистрация по номеру лицевого счёта, паспортным данным владельца и адресу электронной почты.',
+  },
+  {
+    id: 'confirm',
+    path: '/confirm',
+    title: 'Пароль для входа',
+    summary: 'Последний шаг регистрации: пароль по ссылке из письма.',
+  },
+  {
+    id: 'recover',
+    path: '/recover',
+    title: 'Восстановление пароля',
+    summary: 'Ссылка для установки нового пароля на адрес почты, указанный при регистрации.',
+  },
+  {
+    id: 'reset',
+    path: '/reset',
+    title: 'Новый пароль',
+    summary: 'Новый пароль по ссылке из письма.',
+  },
+  {
+    id: 'profile',
+    path: '/profile',
+    title: 'Профиль',
+    summary: 'Электронная почта, телефон, уведомления, пароль и согласие на обработку персональных данных.',
+    requiresLogin: true,
+  },
+  {
+    id: 'email-confirm',
+    path: '/email-confirm',
+    title: 'Подтверждение электронной почты',
+    summary: 'Подтверждение нового адреса почты по ссылке из письма.',
   },
 ] as const satisfies readonly PageDefinition[];
 

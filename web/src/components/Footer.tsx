@@ -1,4 +1,4 @@
-import { CENTRE } from '../centre';
+import { CENTRE } from '#shared/centre';
 import { ApiStatus } from './ApiStatus';
 
 export function Footer() {

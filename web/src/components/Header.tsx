@@ -1,12 +1,62 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { shortName } from '../format';
 import { isCurrentPath, navPages } from '../routes';
+import { useSession } from '../session';
 import { Logo } from './Logo';
 
 const NAV_LIST_ID = 'site-nav-list';
 
+/** «Войти», or whose cabinet is open and «Выйти». Nothing while the session is being checked. */
+function SessionControls() {
+  const { me, loading, logout } = useSession();
+  const { route } = useLocation();
+  const [leaving, setLeaving] = useState(false);
+
+  if (loading) return <span class="site-header__session" />;
+  if (!me) {
+    return (
+      <a class="button button--primary button--small site-header__login" href="/login">
+        Войти
+      </a>
+    );
+  }
+
+  async function leave() {
+    setLeaving(true);
+    // Leave the private page first: it would otherwise send the resident to the login form.
+    route('/');
+    try {
+      await logout();
+    } catch {
+      // The session check that follows logout says what is true; the header shows it.
+    } finally {
+      setLeaving(false);
+    }
+  }
+
+  return (
+    <div class="site-header__session">
+      <a class="session-chip" href="/account" data-testid="session-account">
+        <span class="session-chip__account">№&nbsp;{me.account}</span>
+        <span class="session-chip__name">{shortName(me.owner)}</span>
+      </a>
+      <button
+        type="button"
+        class="button button--secondary button--small"
+        onClick={() => void leave()}
+        disabled={leaving}
+        aria-busy={leaving}
+      >
+        Выйти
+      </button>
+    </div>
+  );
+}
+
 export function Header() {
   const { path } = useLocation();
+  const { me } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
 
   // A chosen link closes the menu on small screens.
@@ -21,14 +71,15 @@ export function Header() {
 
   return (
     <header class="site-header">
-      <div class="container site-header__bar">
+      {/* A phone has no room for the full name of the site beside the resident's account. */}
+      <div class={me ? 'container site-header__bar site-header__bar--session' : 'container site-header__bar'}>
         <a class="brand" href="/">
           <Logo />
-          <span class="brand__text">РАЦ Старый Оскол — личный кабинет</span>
+          <span class="brand__text">
+            РАЦ Старый Оскол<span class="brand__suffix"> — личный кабинет</span>
+          </span>
         </a>
-        <a class="button button--primary button--small site-header__login" href="/login">
-          Войти
-        </a>
+        <SessionControls />
       </div>
       <nav class="site-nav" aria-label="Основное меню" onKeyDown={closeOnEscape}>
         <div class="container">

@@ -1,7 +1,9 @@
 import { PageFrame } from '../components/PageFrame';
 import { servicePages } from '../routes';
+import { useSession } from '../session';
 
 export function Home() {
+  const { me } = useSession();
   return (
     <PageFrame title="Главная" heading="Личный кабинет жителя">
       <section class="hero" aria-labelledby="hero-lead">
@@ -9,14 +11,22 @@ export function Home() {
           Передавайте показания счётчиков, следите за начислениями и оплачивайте жилищно-коммунальные услуги онлайн —
           без очередей, в любое удобное время.
         </p>
-        <div class="button-row">
-          <a class="button button--primary" href="/login">
-            Войти
-          </a>
-          <a class="button button--secondary" href="/register">
-            Зарегистрироваться
-          </a>
-        </div>
+        {me ? (
+          <div class="button-row">
+            <a class="button button--primary" href="/account">
+              Перейти к лицевому счёту
+            </a>
+          </div>
+        ) : (
+          <div class="button-row">
+            <a class="button button--primary" href="/login">
+              Войти
+            </a>
+            <a class="button button--secondary" href="/register">
+              Зарегистрироваться
+            </a>
+          </div>
+        )}
       </section>
 
       <section class="section" aria-labelledby="services-heading">

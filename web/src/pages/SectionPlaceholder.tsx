@@ -1,4 +1,4 @@
-import { CENTRE } from '../centre';
+import { CENTRE } from '#shared/centre';
 import { PageFrame } from '../components/PageFrame';
 import type { PageDefinition } from '../routes';
 

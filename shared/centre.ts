@@ -1,5 +1,5 @@
 /**
- * The centre's public details shown in the footer. They are placeholders of the right shape: replace
+ * The centre's public details, shown by the site and printed on mails and the ЕПД. They are placeholders of the right shape: replace
  * them with the centre's real address, phone and hours before launch.
  */
 export const CENTRE = {

@@ -1,0 +1,178 @@
+import chromium from '@sparticuz/chromium';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+
+/*
+ * A resident's first visit, in a real browser against `npm start` in test mode (captcha answers
+ * travel with the captcha; the page itself never shows them): registration, the mailed link, the
+ * account page, logout and login, and the login detour of a protected page.
+ */
+
+interface Resident {
+  account: string;
+  passport: string;
+  email: string;
+  password: string;
+  owner: string;
+}
+
+interface StoredMail {
+  destination: { to: string[] };
+  body: { text?: string };
+}
+
+describe('registration and login in the browser', () => {
+  let runtime: StartedRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1' } });
+    browser = await puppeteer.launch({
+      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      executablePath: await chromium.executablePath(),
+      headless: true,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.interrupt();
+  });
+
+  /** A phone-sized page that remembers the answer of the last captcha it was shown. */
+  async function phonePage(): Promise<{ page: Page; captchaAnswer: () => Promise<string>; errors: string[] }> {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 844 });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    let answer: string | undefined;
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/captcha') answer = undefined;
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname !== '/api/captcha') return;
+      response.json().then(
+        (body: { answer?: string }) => {
+          answer = body.answer;
+        },
+        () => undefined,
+      );
+    });
+    const captchaAnswer = async () => {
+      await page.waitForSelector('.captcha__image img');
+      for (let i = 0; i < 50 && answer === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+      if (answer === undefined) throw new Error('no captcha answer (is RAC_TEST_MODE on?)');
+      return answer;
+    };
+    return { page, captchaAnswer, errors };
+  }
+
+  async function fill(page: Page, selector: string, text: string) {
+    await page.click(selector, { count: 3 });
+    await page.keyboard.press('Backspace');
+    await page.type(selector, text);
+  }
+
+  /** The newest mailed link to `path` for the address, on this runtime's origin. */
+  async function mailedLink(address: string, path: string): Promise<string> {
+    const pattern = new RegExp(`https?://\\S+?(${path}\\?token=[A-Za-z0-9_-]+)`);
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as { emails: StoredMail[] };
+      const mails = store.emails.filter((mail) => mail.destination.to.includes(address)).reverse();
+      for (const mail of mails) {
+        const match = pattern.exec(mail.body.text ?? '');
+        if (match?.[1]) return `${runtime.url}${match[1]}`;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`no ${path} link mailed to ${address}`);
+  }
+
+  async function register(session: Awaited<ReturnType<typeof phonePage>>, who: Resident) {
+    const { page, captchaAnswer } = session;
+    await page.goto(`${runtime.url}/register`, { waitUntil: 'networkidle0' });
+    await fill(page, 'input[name=account]', who.account);
+    await fill(page, 'input[name=passport]', who.passport);
+    await fill(page, 'input[name=email]', who.email);
+    await page.click('input[name=consent]');
+    await fill(page, 'input[name=captchaAnswer]', await captchaAnswer());
+    await page.click('button[type=submit]');
+    const sent = await page.waitForSelector('[data-testid=register-sent]');
+    expect(await sent?.evaluate((el) => el.textContent)).toContain(who.email);
+
+    await page.goto(await mailedLink(who.email, '/confirm'), { waitUntil: 'networkidle0' });
+    await fill(page, 'input[name=password]', who.password);
+    await fill(page, 'input[name=repeat]', who.password);
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => location.pathname === '/account' && document.querySelector('[data-testid=owner]'));
+  }
+
+  const text = (page: Page, selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
+
+  it('registers by the mailed link, shows the account, logs out and logs in again', async () => {
+    const petrov: Resident = {
+      account: '100002',
+      passport: '1407 654321',
+      email: 'petrov@example.ru',
+      password: 'тёплый дом на Олимпийском',
+      owner: 'Петров Сергей Николаевич',
+    };
+    const session = await phonePage();
+    const { page } = session;
+    await register(session, petrov);
+
+    expect(await text(page, 'h1')).toContain(petrov.account);
+    expect(await text(page, '[data-testid=owner]')).toBe(petrov.owner);
+    expect(await text(page, '[data-testid=balance-total]')).toMatch(/Задолженность|Переплата|Нет задолженности/);
+    expect(await text(page, '[data-testid=session-account]')).toContain('Петров');
+
+    await page.click('.site-header__session button');
+    await page.waitForFunction(() => location.pathname === '/' && document.querySelector('.site-header__login'));
+    expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
+
+    await page.goto(`${runtime.url}/login`, { waitUntil: 'networkidle0' });
+    await fill(page, 'input[name=account]', petrov.account);
+    await fill(page, 'input[name=password]', petrov.password);
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => location.pathname === '/account' && document.querySelector('[data-testid=owner]'));
+    expect(await text(page, '[data-testid=owner]')).toBe(petrov.owner);
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sends a guest from a protected page to the login, says what went wrong, and comes back after login', async () => {
+    const sidorenko: Resident = {
+      account: '100003',
+      passport: '1410 246810',
+      email: 'sidorenko@example.ru',
+      password: 'сирень у третьего дома',
+      owner: 'Сидоренко Анна Викторовна',
+    };
+    const session = await phonePage();
+    const { page } = session;
+    await register(session, sidorenko);
+    await page.click('.site-header__session button');
+    await page.waitForFunction(() => document.querySelector('.site-header__login'));
+
+    await page.goto(`${runtime.url}/profile`, { waitUntil: 'networkidle0' });
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/profile');
+
+    await fill(page, 'input[name=account]', sidorenko.account);
+    await fill(page, 'input[name=password]', 'не тот пароль');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.form-alert .alert--error');
+    expect(await text(page, '.form-alert')).toContain('Неверный номер лицевого счёта или пароль');
+
+    await fill(page, 'input[name=password]', sidorenko.password);
+    await page.click('button[type=submit]');
+    await page.waitForFunction(
+      () => location.pathname === '/profile' && document.querySelector('[data-testid=profile-email]'),
+    );
+    expect(await text(page, '[data-testid=profile-email]')).toBe(sidorenko.email);
+    expect(await text(page, '[data-testid=consent-version]')).toMatch(/^\d{4}-\d{2}$/);
+    expect(session.errors).toEqual([]);
+    await page.close();
+  });
+});

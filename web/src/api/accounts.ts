@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type * as Schemas from '#shared/accounts/schemas';
+import { apiFetch } from './client';
+
+/*
+ * Registration, sessions, recovery, profile and support: one function per route of
+ * shared/accounts/routes.ts. Request types are the schemas' inputs (what may be sent), response
+ * types their outputs; both are types only, so zod stays out of the bundle.
+ */
+
+export type Captcha = z.infer<typeof Schemas.CaptchaResponse>;
+export type Session = z.infer<typeof Schemas.SessionResponse>;
+export type Accepted = z.infer<typeof Schemas.Accepted>;
+export type Me = z.infer<typeof Schemas.MeResponse>;
+export type Profile = z.infer<typeof Schemas.ProfileResponse>;
+export type SupportTopic = z.infer<typeof Schemas.SupportTopic>;
+export type SupportTicket = z.infer<typeof Schemas.SupportTicket>;
+export type SupportStatus = SupportTicket['status'];
+export type SupportCreated = z.infer<typeof Schemas.SupportCreated>;
+export type SupportList = z.infer<typeof Schemas.SupportList>;
+
+export type RegisterInput = z.input<typeof Schemas.RegisterRequest>;
+export type ConfirmInput = z.input<typeof Schemas.ConfirmRequest>;
+export type LoginInput = z.input<typeof Schemas.LoginRequest>;
+export type RecoverInput = z.input<typeof Schemas.RecoverRequest>;
+export type ResetInput = z.input<typeof Schemas.ResetRequest>;
+export type ProfileUpdate = z.input<typeof Schemas.ProfileUpdateRequest>;
+export type PasswordChangeInput = z.input<typeof Schemas.PasswordChangeRequest>;
+export type SupportInput = z.input<typeof Schemas.SupportRequest>;
+
+/** The captcha answer a form sends with its data. */
+export type CaptchaSolution = { captchaId: string; captchaAnswer: string };
+
+export const getCaptcha = (signal?: AbortSignal) => apiFetch<Captcha>('/api/captcha', signal ? { signal } : {});
+
+export const register = (body: RegisterInput) => apiFetch<Accepted>('/api/auth/register', { method: 'POST', body });
+
+export const confirmRegistration = (body: ConfirmInput) =>
+  apiFetch<Session>('/api/auth/confirm', { method: 'POST', body });
+
+export const login = (body: LoginInput) => apiFetch<Session>('/api/auth/login', { method: 'POST', body });
+
+export const logout = () => apiFetch<void>('/api/auth/logout', { method: 'POST' });
+
+export const recoverPassword = (body: RecoverInput) =>
+  apiFetch<Accepted>('/api/auth/recover', { method: 'POST', body });
+
+export const resetPassword = (body: ResetInput) => apiFetch<Session>('/api/auth/reset', { method: 'POST', body });
+
+export const getMe = (signal?: AbortSignal) => apiFetch<Me>('/api/me', signal ? { signal } : {});
+
+export const getProfile = (signal?: AbortSignal) => apiFetch<Profile>('/api/profile', signal ? { signal } : {});
+
+export const updateProfile = (body: ProfileUpdate) => apiFetch<Profile>('/api/profile', { method: 'PATCH', body });
+
+export const requestEmailChange = (email: string) =>
+  apiFetch<Accepted>('/api/profile/email', { method: 'POST', body: { email } });
+
+export const confirmEmailChange = (token: string) =>
+  apiFetch<Accepted>('/api/profile/email/confirm', { method: 'POST', body: { token } });
+
+export const changePassword = (body: PasswordChangeInput) =>
+  apiFetch<Session>('/api/profile/password', { method: 'POST', body });
+
+export const createSupportRequest = (body: SupportInput) =>
+  apiFetch<SupportCreated>('/api/support', { method: 'POST', body });
+
+export const listSupportRequests = (signal?: AbortSignal) =>
+  apiFetch<SupportList>('/api/support', signal ? { signal } : {});

@@ -1,0 +1,107 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { login } from '../api/accounts';
+import { CaptchaField, useCaptcha } from '../components/Captcha';
+import { FormAlert, SubmitButton, TextField } from '../components/Form';
+import { PageFrame } from '../components/PageFrame';
+import { useFormStatus, withField } from '../forms';
+import { afterLoginPath } from '../navigation';
+import { useSession } from '../session';
+import { accountError, collectErrors, digitsOnly, requiredError } from '../validation';
+
+/**
+ * Login by account number and password. After a few failures the server asks for a captcha
+ * (428 `captcha_required`): the form then shows one and every later attempt carries its answer.
+ */
+export function Login() {
+  const { query, route } = useLocation();
+  const session = useSession();
+  const [account, setAccount] = useState('');
+  const [password, setPassword] = useState('');
+  const [captchaNeeded, setCaptchaNeeded] = useState(false);
+  const captcha = useCaptcha(captchaNeeded);
+  const form = useFormStatus();
+  const next = afterLoginPath(query.next);
+
+  // Already logged in (a bookmark, the back button): no second login.
+  useEffect(() => {
+    if (session.me) route(next, true);
+  }, [session.me, next, route]);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const checks = collectErrors({
+      account: accountError(account),
+      password: requiredError(password, 'Введите пароль'),
+      captchaAnswer: captchaNeeded ? captcha.answerError() : undefined,
+    });
+    if (!form.passes(checks)) return;
+    const solution = captchaNeeded ? captcha.solution() : null;
+    const result = await form.send(() => login({ account, password, ...(solution ?? {}) }));
+    if (result.ok) {
+      await session.refresh();
+      route(next);
+      return;
+    }
+    const { error } = result;
+    if (error.code === 'invalid_input') return;
+    if (error.code === 'invalid_credentials' || error.code === 'too_many_attempts') setPassword('');
+    if (error.code === 'captcha_required' && !captchaNeeded) {
+      // The picture appears with this render; point the resident at its input.
+      setCaptchaNeeded(true);
+      form.setError(withField(error, 'captchaAnswer', 'Введите цифры с картинки'));
+      return;
+    }
+    // Each captcha answers one attempt, right or wrong.
+    if (captchaNeeded) void captcha.reload();
+  }
+
+  return (
+    <PageFrame title="Вход в личный кабинет">
+      <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
+        <FormAlert error={form.error}>
+          {form.error?.code === 'too_many_attempts' && (
+            <p>
+              <a href="/recover">Восстановить пароль</a>
+            </p>
+          )}
+        </FormAlert>
+        <TextField
+          name="account"
+          label="Номер лицевого счёта"
+          hint="6 цифр, указан в квитанции"
+          value={account}
+          onInput={(value) => setAccount(digitsOnly(value))}
+          error={form.fieldError('account')}
+          autocomplete="username"
+          inputMode="numeric"
+          maxLength={6}
+          required
+        />
+        <TextField
+          name="password"
+          type="password"
+          label="Пароль"
+          value={password}
+          onInput={setPassword}
+          error={form.fieldError('password')}
+          autocomplete="current-password"
+          maxLength={128}
+          required
+        />
+        {captchaNeeded && (
+          <CaptchaField state={captcha} error={form.fieldError('captchaAnswer') ?? form.fieldError('captchaId')} />
+        )}
+        <SubmitButton busy={form.busy}>Войти</SubmitButton>
+      </form>
+      <ul class="form__links">
+        <li>
+          <a href="/recover">Забыли пароль?</a>
+        </li>
+        <li>
+          Нет личного кабинета? <a href="/register">Регистрация</a>
+        </li>
+      </ul>
+    </PageFrame>
+  );
+}
