@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
+import { CENTRE } from '#shared/centre';
 import { type Captcha, type CaptchaSolution, getCaptcha } from '../api/accounts';
 import { ApiError } from '../api/client';
-import { CENTRE } from '#shared/centre';
 import { svgDataUrl } from '../format';
 
 const ANSWER_REQUIRED = 'Введите код с картинки';

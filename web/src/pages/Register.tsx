@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
+import { CONSENT } from '#shared/accounts/consent';
 import { register } from '../api/accounts';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
 import { CentreContacts } from '../components/CentreContacts';
 import { CheckboxField, FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
-import { CONSENT } from '#shared/accounts/consent';
 import { useFormStatus } from '../forms';
 import { accountError, collectErrors, digitsOnly, emailError, requiredError } from '../validation';
 
