@@ -2,8 +2,13 @@
  * `npm run bench`: prints the figures the issues ask for. Each capability adds its section here;
  * tests never time anything.
  */
+import './quiet.ts';
 import { benchAccounts } from './accounts.ts';
+import { benchBilling } from './billing.ts';
 import { benchBundles } from './bundles.ts';
+import { benchEpd } from './epd.ts';
+import { benchPayments } from './payments.ts';
+import { benchReadings } from './readings.ts';
 import { benchServices } from './support.ts';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -25,6 +30,10 @@ async function main(): Promise<void> {
   const services = await benchServices();
   try {
     await benchAccounts();
+    await benchReadings();
+    await benchBilling();
+    await benchPayments();
+    await benchEpd();
   } finally {
     await services.stop();
   }

@@ -36,6 +36,8 @@ export async function benchServices(): Promise<{ stop: () => Promise<void> }> {
 /** Counts DynamoDB requests made through the shared document client. */
 export function countRoundTrips(): { reset: () => void; count: () => number } {
   let n = 0;
+  // One counter at a time: each bench section starts its own.
+  db().middlewareStack.remove('benchRoundTripCounter');
   db().middlewareStack.add(
     (next) => async (args) => {
       n++;

@@ -1,6 +1,9 @@
+import { billingCommand } from './billingCommand';
 import { importCommand } from './importCommand';
 import { asDatabaseUnavailable, ensureDatabase, useLocalStackByDefault } from './localStack';
 import { type CommandResult, EXIT, UsageError } from './output';
+import { importPaymentsCommand, paymentsCommand } from './paymentsCommand';
+import { readingsCommand } from './readingsCommand';
 import { windowCommand } from './windowCommand';
 
 /**
@@ -13,9 +16,21 @@ const USAGE = `Использование: npm run rac -- <команда>
   import accounts FILE   лицевые счета: account, owner, passport, address, area, residents[, services]
   import meters FILE     приборы учёта: account, meter, service, reading, verified_until
   import tariffs FILE    тарифы: service, unit, price, norm, from[, coefficient]
+  import balances FILE   начальное сальдо из прежней системы: account, service, balance, period
+  import payments FILE [--bank sberbank]
+                         реестр платежей банка по номеру лицевого счёта (Windows-1251, «;», без
+                         заголовка, контрольная строка «=»); платежи, уже полученные онлайн, пропускаются;
+                         показания счётчиков из реестра проходят те же проверки, что и на сайте
+  payments review        платежи на проверке (сумма не совпала, оплата после закрытия заказа)
   window open            открыть окно приёма показаний вручную
   window close           закрыть окно приёма показаний вручную
   window status          состояние окна (время московское)
+  billing run [--period ГГГГ-ММ]     начисления за закрытый месяц (по умолчанию — прошлый)
+  billing status [--period ГГГГ-ММ]  что сделали запуски начислений за месяц
+  readings export --period ГГГГ-ММ [--encoding utf8|cp1251] FILE
+                         показания за период для расчётной системы: CSV «;», десятичная
+                         запятая, UTF-8 с BOM (по умолчанию) или Windows-1251; столбцы
+                         account;meter;service;period;value;consumption;submitted_at;source
   help                   эта справка
 
 CSV с заголовком, UTF-8 или Windows-1251, разделитель «;» или «,» (определяются сами).
@@ -30,8 +45,12 @@ CSV с заголовком, UTF-8 или Windows-1251, разделитель �
 export type Command = (args: readonly string[]) => Promise<() => Promise<CommandResult>>;
 
 const COMMANDS: Record<string, Command> = {
-  import: importCommand,
+  // A bank's payment registry is the payments feature's file, with its own options.
+  import: (args) => (args[0] === 'payments' ? importPaymentsCommand(args.slice(1)) : importCommand(args)),
+  payments: paymentsCommand,
   window: windowCommand,
+  billing: billingCommand,
+  readings: readingsCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

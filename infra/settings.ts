@@ -14,6 +14,8 @@ export interface PortalSettings {
   alarmEmail: string | undefined;
   /** The built site to deploy; a placeholder page when it holds no index.html. */
   siteDir: string;
+  /** The acquirer's REST API (`…/payment/rest`): Sber's production gateway unless told otherwise. */
+  sberGatewayUrl: string;
 }
 
 /** Context keys, as typed on the command line or in cdk.json. */
@@ -25,7 +27,11 @@ export const CONTEXT = {
   logLevel: 'logLevel',
   alarmEmail: 'alarmEmail',
   siteDir: 'siteDir',
+  sberGatewayUrl: 'sberGatewayUrl',
 } as const;
+
+/** Sber's production gateway; its test gateway is https://3dsec.sberbank.ru/payment/rest. */
+export const SBER_PRODUCTION_GATEWAY = 'https://securepayments.sberbank.ru/payment/rest';
 
 function context(scope: Construct, key: string): string | undefined {
   const value: unknown = scope.node.tryGetContext(key);
@@ -43,6 +49,7 @@ export function portalSettings(scope: Construct): PortalSettings {
     [ENV.windowCloseDay]: context(scope, CONTEXT.windowCloseDay),
     [ENV.mailFrom]: context(scope, CONTEXT.mailFrom),
     [ENV.supportEmail]: context(scope, CONTEXT.supportEmail),
+    [ENV.sberGatewayUrl]: context(scope, CONTEXT.sberGatewayUrl) ?? SBER_PRODUCTION_GATEWAY,
   });
   return {
     windowOpenDay: config.windowOpenDay,
@@ -52,5 +59,6 @@ export function portalSettings(scope: Construct): PortalSettings {
     logLevel: context(scope, CONTEXT.logLevel) ?? 'INFO',
     alarmEmail: context(scope, CONTEXT.alarmEmail),
     siteDir: context(scope, CONTEXT.siteDir) ?? WEB_DIST,
+    sberGatewayUrl: config.sberGatewayUrl ?? SBER_PRODUCTION_GATEWAY,
   };
 }

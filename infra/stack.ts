@@ -8,7 +8,7 @@ import {
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -22,11 +22,14 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PortalFunction } from '#infra/constructs/portalFunction';
+import { PortalQueue } from '#infra/constructs/portalQueue';
 import { PortalTable } from '#infra/constructs/portalTable';
 import { Site } from '#infra/constructs/site';
 import { portalSettings } from '#infra/settings';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUP_NAMES, type FunctionGroupName } from '#shared/functions';
+import { METRIC, METRICS_NAMESPACE } from '#shared/metrics';
+import { QUEUE_NAMES, QUEUES, type QueueName } from '#shared/queues';
 import { ROUTES } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
 import { MAIN_TABLE } from '#shared/tables';
@@ -42,6 +45,7 @@ export class PortalStack extends Stack {
   readonly site: Site;
   readonly keys: Secret;
   readonly scheduleDeadLetters: Queue;
+  readonly queues: Record<QueueName, PortalQueue>;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -57,7 +61,15 @@ export class PortalStack extends Stack {
     this.keys = new Secret(this, 'Keys', {
       description: 'Resident portal keys: passport HMAC key, session signing key, Sber callback secret',
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ [ENV.sessionKey]: '', [ENV.sberCallbackSecret]: '' }),
+        secretStringTemplate: JSON.stringify({
+          [ENV.sessionKey]: '',
+          [ENV.sberCallbackSecret]: '',
+          // The acquirer's API login (or token) and the banks' keys are issued by the banks.
+          [ENV.sberUserName]: '',
+          [ENV.sberPassword]: '',
+          [ENV.sberToken]: '',
+          [ENV.bankSecrets]: '',
+        }),
         generateStringKey: ENV.passportKey,
         passwordLength: 64,
         excludePunctuation: true,
@@ -123,6 +135,7 @@ export class PortalStack extends Stack {
       [ENV.windowOpenDay]: String(settings.windowOpenDay),
       [ENV.windowCloseDay]: String(settings.windowCloseDay),
       [ENV.logLevel]: settings.logLevel,
+      [ENV.sberGatewayUrl]: settings.sberGatewayUrl,
     };
     const functions: Partial<Record<FunctionGroupName, PortalFunction>> = {};
     for (const group of FUNCTION_GROUP_NAMES) {
@@ -133,6 +146,13 @@ export class PortalStack extends Stack {
       functions[group] = fn;
     }
     this.functions = functions as Record<FunctionGroupName, PortalFunction>;
+
+    // Work queues (the billing run's fan-out): producers, consumer and dead letters from shared/queues.ts.
+    const queues: Partial<Record<QueueName, PortalQueue>> = {};
+    for (const name of QUEUE_NAMES) {
+      queues[name] = new PortalQueue(this, QUEUES[name].id, { definition: QUEUES[name], functions: this.functions });
+    }
+    this.queues = queues as Record<QueueName, PortalQueue>;
 
     const integrations = new Map<FunctionGroupName, HttpLambdaIntegration>();
     const integrationOf = (group: FunctionGroupName) => {
@@ -194,6 +214,12 @@ export class PortalStack extends Stack {
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The resident portal' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The HTTP API, direct' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The main DynamoDB table' });
+    for (const [name, queue] of Object.entries(this.queues)) {
+      new CfnOutput(this, `${pascal(name)}QueueUrl`, {
+        value: queue.queue.queueUrl,
+        description: `The ${name} work queue (the operator CLI sends to it with RAC_RUNTIME=aws)`,
+      });
+    }
   }
 
   private alarms(email: string | undefined): void {
@@ -229,6 +255,25 @@ export class PortalStack extends Stack {
       'The API answered 5xx',
       this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
     );
+    for (const [name, queue] of Object.entries(this.queues)) {
+      alarm(
+        `${pascal(name)}DeadLettersAlarm`,
+        `A ${name} queue message failed ${queue.definition.maxReceiveCount} times and was dead-lettered`,
+        queue.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+      );
+    }
+    // Embedded-metric-format counters the payments code writes (shared/metrics.ts): a forged
+    // callback or bank request, an order that is not ours, money held for review.
+    for (const name of Object.values(METRIC)) {
+      alarm(
+        `${name}Alarm`,
+        `Payments: ${name}`,
+        new Metric({ namespace: METRICS_NAMESPACE, metricName: name, period: Duration.minutes(5), statistic: 'Sum' }),
+      );
+    }
     alarm(
       'ScheduleDeadLettersAlarm',
       'A scheduled job could not be delivered (window open/close, billing, ЕПД)',

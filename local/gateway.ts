@@ -139,6 +139,12 @@ function serveStatic(res: ServerResponse, siteDir: string, pathname: string): vo
   createReadStream(file).pipe(res);
 }
 
+/** A local service under its own path prefix on the same port (the sandbox acquirer). */
+export interface GatewayMount {
+  prefix: string;
+  handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+}
+
 export interface Gateway {
   url: string;
   server: http.Server;
@@ -149,11 +155,21 @@ export interface Gateway {
  * The local stand-in for CloudFront + API Gateway: `/api/*` through the route table to the real
  * handler modules, everything else from the built site.
  */
-export async function startGateway(options: { port: number; siteDir: string; host?: string }): Promise<Gateway> {
+export async function startGateway(options: {
+  port: number;
+  siteDir: string;
+  host?: string;
+  mounts?: readonly GatewayMount[];
+}): Promise<Gateway> {
   await assertPortFree(options.port, 'веб-сервер и API, PORT');
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      const mount = options.mounts?.find((m) => url.pathname.startsWith(`${m.prefix}/`));
+      if (mount) {
+        await mount.handle(req, res, url);
+        return;
+      }
       if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           writeResult(res, errorResponse(DomainError.of('method_not_allowed')));

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ensureTables, localClient, type RunningDynamo, startDynamo } from '#local/dynamo';
 import { type Gateway, startGateway } from '#local/gateway';
+import { type LocalQueues, startLocalQueues } from '#local/queue';
+import { createSandboxAcquirer, SANDBOX_REST, type SandboxAcquirer } from '#local/sandboxAcquirer';
 import { type Scheduler, startScheduler } from '#local/scheduler';
 import { type RunningSes, startSes } from '#local/ses';
 import { config } from '#shared/config';
@@ -27,6 +29,10 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   sesUrl: string;
   scheduler?: Scheduler;
+  /** The queues of shared/queues.ts, delivered in this process (the billing run's batches). */
+  queues: LocalQueues;
+  /** The sandbox acquiring bank, on the same port under /sandbox-bank/. */
+  sandbox: SandboxAcquirer;
   stop: () => Promise<void>;
 }
 
@@ -61,7 +67,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     client.destroy();
     if (created.length) log(`Созданы таблицы: ${created.join(', ')}`);
     if (!existsSync(path.join(SITE_DIR, 'index.html'))) log('Внимание: сайт не собран (web/dist).');
-    const gateway: Gateway = await startGateway({ port: options.port, siteDir: SITE_DIR });
+    const queues = startLocalQueues({ log });
+    started.push(queues);
+    // The portal talks to the sandbox server to server, on the loopback address the gateway
+    // listens on; residents' browsers open its payment page on the public URL.
+    process.env[ENV.sberGatewayUrl] ??= `http://127.0.0.1:${options.port}${SANDBOX_REST}`;
+    const sandbox = createSandboxAcquirer({
+      publicBase: url,
+      callbackUrl: `http://127.0.0.1:${options.port}/api/webhooks/sber`,
+      log,
+    });
+    started.push(sandbox);
+    const gateway: Gateway = await startGateway({ port: options.port, siteDir: SITE_DIR, mounts: [sandbox] });
     started.push(gateway);
     let scheduler: Scheduler | undefined;
     if (options.scheduler !== false) {
@@ -74,6 +91,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamoEndpoint: dynamo.endpoint,
       sesUrl: `http://localhost:${options.sesPort}`,
       ...(scheduler ? { scheduler } : {}),
+      queues,
+      sandbox,
       stop: stopAll,
     };
   } catch (error) {

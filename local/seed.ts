@@ -4,9 +4,10 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import Decimal from 'decimal.js';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
+import { decimalsOf } from '#shared/readings/rules';
 import { importRegistry, parseRegistry } from '#shared/registry/importRegistry';
 import { formatRowError, type RegistryKind } from '#shared/registry/report';
-import { type ServiceId, serviceById } from '#shared/registry/services';
+import type { ServiceId } from '#shared/registry/services';
 import { addMonths, moscowInstant, now, parsePeriod, periodOf } from '#shared/time';
 
 export const DEMO_DIR = path.join(import.meta.dirname, 'demo');
@@ -71,7 +72,7 @@ async function seedReadingHistory(accounts: Map<string, number>): Promise<number
       }),
     );
     for (const meter of (out.Items ?? []) as MeterItem[]) {
-      const decimals = serviceById(meter.service)?.unit === 'кВт·ч' ? 1 : 3;
+      const decimals = decimalsOf(meter.service);
       let value = new Decimal(meter.initialReading);
       let last: { value: string; period: string; date: string } | undefined;
       for (let back = HISTORY_MONTHS; back >= 1; back--) {
@@ -81,12 +82,14 @@ async function seedReadingHistory(accounts: Map<string, number>): Promise<number
         if (submittedAt.toISOString().slice(0, 10) > meter.verifiedUntil) break;
         const monthly = (PER_RESIDENT[meter.service] ?? 0) * Math.max(1, residents) * seasonal(meter.service, month);
         const consumption = new Decimal(monthly * noise(`${meter.serial}${period}`)).toDecimalPlaces(decimals);
+        const previous = value;
         value = value.plus(consumption).mod(new Decimal(10).pow(meter.digits));
         await db().send(
           new PutCommand({
             TableName: tableName(),
             Item: {
               ...keys.reading(account, meter.serial, period),
+              ...keys.readingsOfPeriod(period, account, meter.serial),
               entity: 'reading',
               account,
               serial: meter.serial,
@@ -94,6 +97,7 @@ async function seedReadingHistory(accounts: Map<string, number>): Promise<number
               period,
               value: value.toFixed(decimals),
               consumption: consumption.toFixed(decimals),
+              previous: previous.toFixed(decimals),
               source: 'seed',
               submittedAt: submittedAt.toISOString(),
             },

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       'Личный кабинет РАЦ запущен.',
       `  Сайт и API:       ${running.url}  (проверка: ${running.url}/api/health)`,
       `  OpenAPI:          ${running.url}/api/openapi.json`,
+      `  Песочница банка:  ${running.url}/sandbox-bank/ (оплата картой без денег; уведомления на /api/webhooks/sber)`,
       `  Почта (SES):      ${running.sesUrl}  (JSON: ${running.sesUrl}/store)`,
       `  DynamoDB Local:   ${running.dynamoEndpoint}`,
       `  Данные:           ${dataDir}`,

@@ -18,6 +18,7 @@ const ConfigSchema = z
       .default('0')
       .transform((v) => v === '1'),
     secretsArn: z.string().optional(),
+    sberGatewayUrl: z.url().optional(),
     windowOpenDay: dayOfMonth.default(25),
     windowCloseDay: dayOfMonth.default(1),
   })

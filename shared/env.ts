@@ -20,13 +20,27 @@ export const ENV = {
   passportKey: 'RAC_PASSPORT_KEY',
   sessionKey: 'RAC_SESSION_KEY',
   sberCallbackSecret: 'SBER_CALLBACK_SECRET',
+  /** The acquirer's API credentials (register.do, getOrderStatusExtended.do): a token, or user and password. */
+  sberUserName: 'SBER_USERNAME',
+  sberPassword: 'SBER_PASSWORD',
+  sberToken: 'SBER_TOKEN',
+  /** Base URL of the acquirer's REST API (`…/payment/rest`); locally the sandbox acquirer. */
+  sberGatewayUrl: 'RAC_SBER_GATEWAY_URL',
+  /** JSON `{"<bank id>": "<HMAC key>"}`: the banks that report payments made by account number. */
+  bankSecrets: 'RAC_BANK_SECRETS',
   windowOpenDay: 'RAC_WINDOW_OPEN_DAY',
   windowCloseDay: 'RAC_WINDOW_CLOSE_DAY',
+  /** URL of the billing queue (shared/queues.ts); set on its producers in AWS. */
+  billingQueueUrl: 'RAC_BILLING_QUEUE_URL',
+  /** URL of the ЕПД issuance queue (shared/queues.ts); set on its producers in AWS. */
+  epdQueueUrl: 'RAC_EPD_QUEUE_URL',
   // Local runtime only.
   port: 'PORT',
   dynamoPort: 'DYNAMODB_PORT',
   sesPort: 'SES_PORT',
   dataDir: 'RAC_DATA_DIR',
+  /** The sandbox acquirer's callback retry interval (ms); the real gateway's is 30 s. */
+  sandboxRetryMs: 'RAC_SANDBOX_CALLBACK_RETRY_MS',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -16,6 +16,12 @@ export interface FunctionGroup {
   sendsMail: boolean;
   /** Reads the keys secret (passport HMAC, session signing). */
   readsSecrets: boolean;
+  /**
+   * Prints PDFs with Chromium (@sparticuz/chromium): the stack gives it the renderer layer, x86_64
+   * (the npm package ships an x64 binary only) and room in /tmp for the unpacked browser. Its memory
+   * and timeout follow the package's advice: at least 1600 MB, and time for a cold start.
+   */
+  usesChromium?: boolean;
 }
 
 export const FUNCTION_GROUPS = {
@@ -55,6 +61,84 @@ export const FUNCTION_GROUPS = {
     tableAccess: 'readwrite',
     sendsMail: false,
     readsSecrets: false,
+  },
+  readings: {
+    entry: 'functions/readings/index.ts',
+    description: 'Meters, reading submission (with and without login) and reading history',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tableAccess: 'readwrite',
+    sendsMail: false,
+    // The session key, and the no-login ticket key derived from it.
+    readsSecrets: true,
+  },
+  readingMail: {
+    entry: 'functions/readingMail/index.ts',
+    description: 'Reading-window reminders and meter verification warnings (scheduled mail)',
+    memoryMb: 512,
+    // A city's reminders at the SES send rate; a run cut short is resumed by the scheduler's retry.
+    timeoutSeconds: 900,
+    tableAccess: 'readwrite',
+    sendsMail: true,
+    readsSecrets: false,
+  },
+  billing: {
+    entry: 'functions/billing/index.ts',
+    description: 'The monthly billing run: the coordinator job and the billing queue consumer',
+    memoryMb: 1024,
+    // A batch is 100 accounts (a few seconds); a shard message pages ~1/16 of the accounts.
+    timeoutSeconds: 300,
+    tableAccess: 'readwrite',
+    sendsMail: false,
+    readsSecrets: false,
+  },
+  statement: {
+    entry: 'functions/statement/index.ts',
+    description: 'Statement, charges and payments history, statement CSV, public tariffs',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    // Reads only: the ledger is written by the billing run, payments and the operator's import.
+    tableAccess: 'read',
+    sendsMail: false,
+    // The session signing key.
+    readsSecrets: true,
+  },
+  payments: {
+    entry: 'functions/payments/index.ts',
+    description: 'Card payments through the acquirer, bank callbacks and bank notifications, receipts, reconciliation',
+    memoryMb: 512,
+    // A callback waits for the acquirer's order status (10 s timeout) before it writes; API Gateway
+    // gives up at 30 s anyway. The reconciliation job settles a bounded batch per run.
+    timeoutSeconds: 30,
+    tableAccess: 'readwrite',
+    sendsMail: false,
+    // The session key, the acquirer's credentials and callback key, the banks' keys.
+    readsSecrets: true,
+  },
+  epd: {
+    entry: 'functions/epd/index.ts',
+    description: 'The ЕПД (monthly bill) as PDF on demand',
+    // @sparticuz/chromium: 1600 MB or more; 2048 MB also buys ~1.2 vCPU for printing.
+    memoryMb: 2048,
+    // API Gateway answers at 30 s at the latest; a cold start (unpack + launch) takes a few seconds.
+    timeoutSeconds: 30,
+    tableAccess: 'read',
+    sendsMail: false,
+    // The session signing key.
+    readsSecrets: true,
+    usesChromium: true,
+  },
+  epdIssue: {
+    entry: 'functions/epdIssue/index.ts',
+    description: 'Monthly ЕПД issuance: renders the bills of subscribed residents and mails them as PDF',
+    memoryMb: 2048,
+    // A batch is 50 accounts: at worst 50 bills at ~0.2 s each plus mail, far below this.
+    timeoutSeconds: 300,
+    // Reads the ledger and subscriptions; writes the per-account mail markers and the run record.
+    tableAccess: 'readwrite',
+    sendsMail: true,
+    readsSecrets: false,
+    usesChromium: true,
   },
 } as const satisfies Record<string, FunctionGroup>;
 

@@ -1,7 +1,11 @@
 import type { z } from 'zod';
 import { ACCOUNT_ROUTES } from '#shared/accounts/routes';
 import { HealthResponse, OpenApiResponse } from '#shared/api/schemas';
+import { BILLING_ROUTES } from '#shared/billing/routes';
+import { EPD_ROUTES } from '#shared/epd/routes';
 import type { FunctionGroupName } from '#shared/functions';
+import { PAYMENT_ROUTES } from '#shared/payments/routes';
+import { READING_ROUTES } from '#shared/readings/routes';
 
 /**
  * Every HTTP route, listed once. The CDK stack turns each into an HTTP API route integrated with
@@ -21,6 +25,12 @@ export interface RouteDefinition {
   auth: boolean;
   /** Bank webhooks authenticate by signature and are exempt from the X-Requested-With check. */
   csrfExempt?: boolean;
+  /**
+   * The handler gets the body as the decoded text (`rawBody`; base64 undone), unparsed and of any
+   * content type: a signed webhook must check the exact bytes it was sent before reading them. A
+   * `body` schema is then documentation only; the handler validates after the signature check.
+   */
+  rawBody?: boolean;
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Success status and body schema (absent: no body, or a non-JSON body described by `contentType`). */
@@ -49,6 +59,10 @@ export const ROUTES = [
     success: { status: 200, body: OpenApiResponse },
   },
   ...ACCOUNT_ROUTES,
+  ...BILLING_ROUTES,
+  ...READING_ROUTES,
+  ...PAYMENT_ROUTES,
+  ...EPD_ROUTES,
 ] as const satisfies readonly RouteDefinition[];
 
 export type RouteKey = `${HttpMethod} ${string}`;

@@ -7,7 +7,14 @@ import { ENV } from '#shared/env';
  * RAC_SECRETS_ARN, fields named like the variables below, created by the CDK stack) and are read
  * once per container, never placed in a Lambda's environment. Locally, the variables themselves.
  */
-export type SecretName = typeof ENV.passportKey | typeof ENV.sessionKey | typeof ENV.sberCallbackSecret;
+export type SecretName =
+  | typeof ENV.passportKey
+  | typeof ENV.sessionKey
+  | typeof ENV.sberCallbackSecret
+  | typeof ENV.sberUserName
+  | typeof ENV.sberPassword
+  | typeof ENV.sberToken
+  | typeof ENV.bankSecrets;
 
 let cached: Promise<Record<string, unknown>> | undefined;
 

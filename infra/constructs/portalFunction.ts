@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { PortalTable } from '#infra/constructs/portalTable';
+import { RendererLayer } from '#infra/constructs/rendererLayer';
 import { PROJECT_ROOT } from '#infra/paths';
 import { BUNDLING } from '#shared/bundling';
 import { ENV } from '#shared/env';
@@ -51,8 +52,13 @@ export class PortalFunction extends NodejsFunction {
       handler: 'handler',
       description: definition.description,
       runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
+      // @sparticuz/chromium's npm package ships an x64 binary only; everything else runs on Graviton.
+      architecture: definition.usesChromium ? Architecture.X86_64 : Architecture.ARM_64,
       memorySize: definition.memoryMb,
+      // Chromium unpacks to /tmp (~210 MB with its libraries) and keeps a profile there.
+      ...(definition.usesChromium
+        ? { layers: [RendererLayer.of(scope)], ephemeralStorageSize: Size.mebibytes(1024) }
+        : {}),
       timeout: Duration.seconds(definition.timeoutSeconds),
       role,
       logGroup,

@@ -12,6 +12,7 @@ import { sendMail } from '#shared/clients/mail';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
 import { passportMatches } from '#shared/passport';
+import { subscribeOperation } from '#shared/readings/reminderSubscription';
 import { now } from '#shared/time';
 
 /** The consent residents accept at registration (shared with the site); its version is stored. */
@@ -99,6 +100,8 @@ export async function confirmRegistration(token: string, password: string) {
               ExpressionAttributeValues: { ':hash': data.passportHash },
             },
           },
+          // Reminders are on by default: the window reminder job finds the resident by this item.
+          subscribeOperation(account),
         ],
       }),
     );

@@ -10,6 +10,7 @@ import { sendMail } from '#shared/clients/mail';
 import { config } from '#shared/config';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
+import { setReminderSubscription } from '#shared/readings/reminderSubscription';
 import { now } from '#shared/time';
 
 /** A session whose cabinet has gone (ownership transfer, closure) is treated as logged out. */
@@ -85,6 +86,7 @@ export async function updateProfile(
       ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
     }),
   );
+  if (changes.remindersOptIn !== undefined) await setReminderSubscription(account, changes.remindersOptIn);
   return profileOf(account);
 }
 

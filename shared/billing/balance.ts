@@ -1,30 +1,18 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LedgerAmount } from '#shared/billing/ledger';
+import { sumLedger } from '#shared/billing/ledger';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 
-/** A ledger entry as far as the balance needs it: signed kopecks per service (+ owes, − paid). */
-export interface LedgerAmount {
-  service: string;
-  amount: number;
-}
+export { type Balance, type LedgerAmount, sumLedger } from '#shared/billing/ledger';
 
-export interface Balance {
-  total: number;
-  services: Array<{ service: string; balance: number }>;
-}
-
-/** The balance is derived, never stored: the sum of the ledger entries, per service and in total. */
-export function sumLedger(entries: readonly LedgerAmount[]): Balance {
-  const byService = new Map<string, number>();
-  for (const e of entries) byService.set(e.service, (byService.get(e.service) ?? 0) + e.amount);
-  const services = [...byService]
-    .map(([service, balance]) => ({ service, balance }))
-    .sort((a, b) => a.service.localeCompare(b.service));
-  return { total: services.reduce((sum, s) => sum + s.balance, 0), services };
-}
-
-export async function balanceOf(account: string): Promise<Balance> {
-  const entries: LedgerAmount[] = [];
+/**
+ * The balance of an account: the sum of the lines of its ledger entries (shared/billing/ledger.ts),
+ * per service and in total. Derived on every read, never stored, so it cannot drift from the
+ * entries. One query of the account's own partition, projecting the lines only.
+ */
+export async function balanceOf(account: string) {
+  const lines: LedgerAmount[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db().send(
@@ -32,12 +20,17 @@ export async function balanceOf(account: string): Promise<Balance> {
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':prefix': keys.ledgerPrefix },
-        ProjectionExpression: 'service, amount',
+        ProjectionExpression: '#lines',
+        ExpressionAttributeNames: { '#lines': 'lines' },
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) entries.push({ service: String(item.service), amount: Number(item.amount) });
+    for (const item of page.Items ?? []) {
+      for (const line of (item.lines ?? []) as LedgerAmount[]) {
+        lines.push({ service: String(line.service), amount: Number(line.amount) });
+      }
+    }
     start = page.LastEvaluatedKey;
   } while (start);
-  return sumLedger(entries);
+  return sumLedger(lines);
 }

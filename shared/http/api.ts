@@ -16,6 +16,8 @@ export interface ApiRequest<Body = unknown, Query = Record<string, string | unde
   body: Body;
   query: Query;
   params: Record<string, string>;
+  /** Routes with `rawBody: true`: the body as sent, decoded to text ('' when none); else undefined. */
+  rawBody?: string;
   /** The resident's account on routes with `auth: true` (checked before the handler runs). */
   account: string;
   sessionId: string;
@@ -68,9 +70,16 @@ function shape(route: RouteDefinition, result: ApiResult): APIGatewayProxyStruct
   return response;
 }
 
+/** The body as sent: API Gateway base64-encodes bodies it does not take for text. */
+export function decodedBody(event: APIGatewayProxyEventV2): string {
+  if (event.body === undefined || event.body === null) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
 /**
  * The Middy stack every HTTP function shares: header normalisation, the X-Requested-With check,
- * JSON body parsing (only when a body was sent), security headers and the one error handler.
+ * JSON body parsing (only when a body was sent, and not on `rawBody` routes), security headers and
+ * the one error handler.
  * Routes are dispatched by API Gateway's routeKey; request parts are validated with the route's
  * zod schemas before the route handler runs.
  */
@@ -92,6 +101,7 @@ export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options
     .use({
       before: async (request) => {
         const body = request.event.body;
+        if (routeOf(request.event)?.rawBody) return;
         if (body !== undefined && body !== '' && parseJson.before) await parseJson.before(request as never);
       },
     })
@@ -106,13 +116,14 @@ export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options
       const query = route.query
         ? parseOrThrow(route.query, event.queryStringParameters ?? {})
         : (event.queryStringParameters ?? {});
-      const rawBody: unknown = event.body === '' ? undefined : event.body;
-      const body = route.body ? parseOrThrow(route.body, rawBody ?? {}) : rawBody;
+      const parsed: unknown = event.body === '' || route.rawBody ? undefined : event.body;
+      const body = route.body && !route.rawBody ? parseOrThrow(route.body, parsed ?? {}) : parsed;
       const result = await handle({
         event,
         body,
         query,
         params: event.pathParameters ?? {},
+        ...(route.rawBody ? { rawBody: decodedBody(event) } : {}),
         account: session?.account ?? '',
         sessionId: session?.sessionId ?? '',
       } as ApiRequest);

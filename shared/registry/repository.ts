@@ -42,6 +42,9 @@ export interface AccountItem {
    * new owner, and sessions and registrations older than this belong to the previous one.
    */
   ownerChangedAt?: string;
+  /** The accounts index (keys.accountIndex): `ACCOUNTS#<shard>` and the account number. */
+  gsi1pk?: string;
+  gsi1sk?: string;
 }
 
 /** `pk ACC#<account>`, `sk METER#<serial>`. */
@@ -80,7 +83,10 @@ export interface TariffItem {
   updatedAt: string;
 }
 
-export type AccountFields = Omit<AccountItem, 'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt' | 'ownerChangedAt'>;
+export type AccountFields = Omit<
+  AccountItem,
+  'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt' | 'ownerChangedAt' | 'gsi1pk' | 'gsi1sk'
+>;
 export type MeterFields = Omit<MeterItem, 'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt'>;
 export type TariffFields = Omit<TariffItem, 'pk' | 'sk' | 'entity' | 'updatedAt'>;
 
@@ -100,7 +106,14 @@ export async function upsertAccounts(accounts: readonly AccountFields[], at: Dat
   await forEachConcurrently(accounts, WRITE_CONCURRENCY, async (account) => {
     const { services, ...fields } = account;
     const billed = services && services.length > 0 ? services : undefined;
-    const set = { entity: 'account', ...fields, ...(billed ? { services: billed } : {}), updatedAt: now };
+    const set = {
+      entity: 'account',
+      ...fields,
+      ...(billed ? { services: billed } : {}),
+      // The accounts index (keys.accountIndex): the billing run pages accounts by shard, never a scan.
+      ...keys.accountIndex(account.account),
+      updatedAt: now,
+    };
     const remove = billed ? [] : ['services'];
     const key = keys.account(account.account);
     try {
@@ -130,7 +143,18 @@ export async function upsertMeters(meters: readonly MeterFields[], at: Date): Pr
   await forEachConcurrently(meters, WRITE_CONCURRENCY, async (meter) => {
     await db().send(
       new UpdateCommand(
-        updateInput(keys.meter(meter.account, meter.serial), { entity: 'meter', ...meter, updatedAt: now }, [], now),
+        updateInput(
+          keys.meter(meter.account, meter.serial),
+          {
+            entity: 'meter',
+            ...meter,
+            // The verification-warning job finds meters by this index (shared/readings/notices.ts).
+            ...keys.meterVerification(meter.verifiedUntil, meter.account, meter.serial),
+            updatedAt: now,
+          },
+          [],
+          now,
+        ),
       ),
     );
   });

@@ -13,7 +13,8 @@ import { PROJECT_ROOT } from '#infra/paths';
 import { createPortalApp } from '#infra/portalApp';
 import type { PortalStack } from '#infra/stack';
 import { ENV } from '#shared/env';
-import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS } from '#shared/functions';
+import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup } from '#shared/functions';
+import { QUEUE_NAMES, QUEUES, type QueueDefinition, type QueueName, visibilityTimeoutSeconds } from '#shared/queues';
 import { ROUTES, routeKey } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
 import { MAIN_TABLE } from '#shared/tables';
@@ -123,11 +124,12 @@ describe('functions', () => {
     expect(Object.keys(stack.functions).sort()).toEqual([...FUNCTION_GROUP_NAMES].sort());
   });
 
-  it.each(FUNCTION_GROUP_NAMES)('%s runs Node 24 on ARM with its size and the shared configuration', (group) => {
+  // ARM, except the PDF renderers: @sparticuz/chromium's npm package ships an x64 Chromium only.
+  it.each(FUNCTION_GROUP_NAMES)('%s runs Node 24 with its architecture, size and configuration', (group) => {
     const { Properties: props } = resource(logicalId(stack.functions[group]));
     expect(props).toMatchObject({
       Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
+      Architectures: [(FUNCTION_GROUPS[group] as FunctionGroup).usesChromium ? 'x86_64' : 'arm64'],
       Handler: 'index.handler',
       MemorySize: FUNCTION_GROUPS[group].memoryMb,
       Timeout: FUNCTION_GROUPS[group].timeoutSeconds,
@@ -303,6 +305,83 @@ describe('schedules', () => {
 
   it('refuses window days the functions would refuse', () => {
     expect(() => synth({ windowOpenDay: 31 })).toThrow(/windowOpenDay/);
+  });
+});
+
+describe('work queues (the billing run’s fan-out)', () => {
+  const queueArn = (name: QueueName) => ({ 'Fn::GetAtt': [logicalId(stack.queues[name].queue), 'Arn'] });
+
+  it.each(QUEUE_NAMES)('%s is encrypted, TLS-only, and dead-letters after its receive count', (name) => {
+    const def = QUEUES[name];
+    const { queue, deadLetters } = stack.queues[name];
+    expect(resource(logicalId(queue)).Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: visibilityTimeoutSeconds(FUNCTION_GROUPS[def.consumer].timeoutSeconds),
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(deadLetters), 'Arn'] },
+        maxReceiveCount: def.maxReceiveCount,
+      },
+    });
+    expect(resource(logicalId(deadLetters)).Properties.SqsManagedSseEnabled).toBe(true);
+    for (const q of [queue, deadLetters]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId(q) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(deadLetters), 'QueueName'] } }],
+    });
+  });
+
+  it.each(QUEUE_NAMES)(
+    '%s is mapped onto its consumer with partial batch responses and bounded concurrency',
+    (name) => {
+      const def = QUEUES[name];
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      const mine = mappings.filter(
+        (m) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(queueArn(name)),
+      );
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.Properties).toMatchObject({
+        FunctionName: { Ref: logicalId(stack.functions[def.consumer]) },
+        BatchSize: def.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: def.maxConcurrency },
+      });
+    },
+  );
+
+  it.each(QUEUE_NAMES)(
+    '%s: only its consumer receives and only its producers send, each grant on one queue',
+    (name) => {
+      const def: QueueDefinition = QUEUES[name];
+      const ours = QUEUE_NAMES.map((q) => JSON.stringify(queueArn(q)));
+      for (const group of FUNCTION_GROUP_NAMES) {
+        const statements = statementsOfRole(logicalId(stack.functions[group].executionRole));
+        const sqs = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('sqs:')));
+        for (const st of sqs) expect(ours, group).toContain(JSON.stringify(st.Resource));
+        const actions = actionsOf(sqs.filter((st) => JSON.stringify(st.Resource) === JSON.stringify(queueArn(name))));
+        expect(actions.includes('sqs:ReceiveMessage'), group).toBe(group === def.consumer);
+        expect(actions.includes('sqs:DeleteMessage'), group).toBe(group === def.consumer);
+        expect(actions.includes('sqs:SendMessage'), group).toBe(def.producers.includes(group));
+        const env = resource(logicalId(stack.functions[group])).Properties.Environment.Variables;
+        if (def.producers.includes(group))
+          expect(env[def.urlEnv]).toEqual({ Ref: logicalId(stack.queues[name].queue) });
+        else expect(env[def.urlEnv], group).toBeUndefined();
+      }
+    },
+  );
+
+  it('gives the statement group (the resident’s money pages) read access to the table and nothing to write', () => {
+    const actions = actionsOf(statementsOfRole(logicalId(stack.functions.statement.executionRole)));
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions.filter((a) => a.startsWith('dynamodb:') && /Put|Update|Delete|BatchWrite/.test(a))).toEqual([]);
   });
 });
 

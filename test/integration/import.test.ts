@@ -87,6 +87,9 @@ describe('importing the demo registry (UTF-8, «;»)', () => {
       area: '54.3',
       residents: 3,
       services: ['cold_water', 'hot_water', 'wastewater', 'electricity', 'gas', 'heating', 'maintenance', 'waste'],
+      // The accounts index (keys.accountIndex) the billing run pages through.
+      gsi1pk: expect.stringMatching(/^ACCOUNTS#\d+$/),
+      gsi1sk: '100001',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -103,6 +106,9 @@ describe('importing the demo registry (UTF-8, «;»)', () => {
       initialReading: '4120.9',
       verifiedUntil: '2033-02-28',
       digits: 6,
+      // The verification-warning index (keys.meterVerification).
+      gsi1pk: 'VERIFY#2033-02',
+      gsi1sk: '2033-02-28#100002#45012388-T2',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

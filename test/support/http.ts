@@ -19,7 +19,7 @@ export interface Client {
   stop: () => Promise<void>;
 }
 
-function makeClient(url: string, stop: () => Promise<void>): Client {
+export function makeClient(url: string, stop: () => Promise<void>): Client {
   const cookies = new Map<string, string>();
   const client: Client = {
     url,

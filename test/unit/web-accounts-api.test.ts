@@ -103,5 +103,6 @@ describe('web labels', () => {
   it('names services as the ЕПД does, and shows an unknown code as is', () => {
     expect(serviceTitle('cold_water')).toBe('Холодное водоснабжение');
     expect(serviceTitle('something_new')).toBe('something_new');
+    expect(serviceTitle('advance')).toBe('Аванс');
   });
 });

@@ -22,8 +22,12 @@ describe('web route table', () => {
         '/epd',
         '/login',
         '/payments',
+        '/payments/receipt',
+        '/payments/return',
         '/profile',
         '/readings',
+        '/readings/history',
+        '/readings/quick',
         '/recover',
         '/register',
         '/reset',
@@ -70,7 +74,17 @@ describe('web route table', () => {
 
   it("puts the resident's own pages behind the login, and leaves the rest open", () => {
     const closed = pages.filter((page) => page.requiresLogin).map((page) => page.path);
-    expect(closed.sort()).toEqual(['/account', '/epd', '/payments', '/profile', '/readings', '/statement']);
+    expect(closed.sort()).toEqual([
+      '/account',
+      '/epd',
+      '/payments',
+      '/payments/receipt',
+      '/payments/return',
+      '/profile',
+      '/readings',
+      '/readings/history',
+      '/statement',
+    ]);
     // Anyone may write to the centre; the list of one's own tickets shows only after login.
     expect(closed).not.toContain('/support');
   });

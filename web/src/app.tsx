@@ -3,33 +3,40 @@ import { LocationProvider, Route, Router } from 'preact-iso';
 import { Layout } from './components/Layout';
 import { Account } from './pages/Account';
 import { EmailConfirm } from './pages/EmailConfirm';
+import { EpdPage } from './pages/Epd';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { NotFound } from './pages/NotFound';
+import { PaymentReceipt } from './pages/PaymentReceipt';
+import { PaymentReturn } from './pages/PaymentReturn';
+import { Payments } from './pages/Payments';
 import { ProfilePage } from './pages/Profile';
+import { QuickReadings } from './pages/QuickReadings';
+import { Readings } from './pages/Readings';
+import { ReadingsHistory } from './pages/ReadingsHistory';
 import { Recover } from './pages/Recover';
 import { Register } from './pages/Register';
-import { SectionPlaceholder } from './pages/SectionPlaceholder';
 import { ConfirmRegistration, ResetPassword } from './pages/SetPassword';
+import { Statement } from './pages/Statement';
 import { Support } from './pages/Support';
-import { PAGES, type PageDefinition, type PageId, pageById } from './routes';
+import { Tariffs } from './pages/Tariffs';
+import { PAGES, type PageDefinition, type PageId } from './routes';
 import { RequireLogin, SessionProvider } from './session';
-
-function placeholder(id: PageId): ComponentType {
-  const page = pageById(id);
-  return () => <SectionPlaceholder page={page} />;
-}
 
 /** The component of each page in the route table; a missing one fails to compile. */
 const PAGE_COMPONENTS: Record<PageId, ComponentType> = {
   home: Home,
   account: Account,
-  readings: placeholder('readings'),
-  statement: placeholder('statement'),
-  payments: placeholder('payments'),
-  epd: placeholder('epd'),
+  readings: Readings,
+  'readings-history': ReadingsHistory,
+  'readings-quick': QuickReadings,
+  statement: Statement,
+  payments: Payments,
+  'payment-return': PaymentReturn,
+  'payment-receipt': PaymentReceipt,
+  epd: EpdPage,
   support: Support,
-  tariffs: placeholder('tariffs'),
+  tariffs: Tariffs,
   login: Login,
   register: Register,
   confirm: ConfirmRegistration,

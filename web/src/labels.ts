@@ -24,7 +24,11 @@ export function supportStatusLabel(status: string): string {
   return (SUPPORT_STATUSES as Record<string, string>)[status] ?? status;
 }
 
-/** «cold_water» → «Холодное водоснабжение», from the one list the ЕПД and billing use too. */
+/**
+ * «cold_water» → «Холодное водоснабжение», from the one list the ЕПД and billing use too;
+ * `advance` is the ledger's name for money paid ahead of any charge.
+ */
 export function serviceTitle(service: string): string {
+  if (service === 'advance') return 'Аванс';
   return SERVICES.find((candidate) => candidate.id === service)?.title ?? service;
 }

@@ -1,0 +1,25 @@
+import { requireSession } from '#shared/accounts/sessions';
+import { epdFileName, epdPdfFor } from '#shared/epd/bill';
+import { EpdPathParams } from '#shared/epd/schemas';
+import { type ApiRequest, httpApi, parseOrThrow } from '#shared/http/api';
+import { groupEntry } from '#shared/http/entry';
+
+/**
+ * The resident's ЕПД as PDF. The browser is launched once per container (shared/epd/render.ts)
+ * and reused by every request the container serves.
+ */
+export const handler = groupEntry({
+  http: httpApi(
+    {
+      'GET /api/epd/{period}': async ({ account, params }: ApiRequest) => {
+        const { period } = parseOrThrow(EpdPathParams, params);
+        const { pdf } = await epdPdfFor(account, period);
+        return {
+          raw: { contentType: 'application/pdf', body: Buffer.from(pdf).toString('base64'), isBase64Encoded: true },
+          headers: { 'content-disposition': `attachment; filename="${epdFileName(account, period)}"` },
+        };
+      },
+    },
+    { authenticate: requireSession },
+  ),
+});

@@ -1,0 +1,52 @@
+import { requireSession } from '#shared/accounts/sessions';
+import { DomainError } from '#shared/errors';
+import { type ApiRequest, httpApi, parseOrThrow } from '#shared/http/api';
+import { groupEntry } from '#shared/http/entry';
+import { authenticateBank, checkAccount, receiveBankNotification } from '#shared/payments/banks';
+import { handleSberCallback, paymentHistory, paymentOf, receiptOf, startCardPayment } from '#shared/payments/card';
+import { reconcilePendingPayments } from '#shared/payments/reconcile';
+import { BankCheckRequest, BankPaymentRequest } from '#shared/payments/schemas';
+
+/** A bank's request: its signature over the raw body first, then the JSON inside. */
+async function bankJson(request: ApiRequest): Promise<unknown> {
+  const raw = request.rawBody ?? '';
+  await authenticateBank(request.params.bank ?? '', request.event.headers ?? {}, raw);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw DomainError.of('invalid_json');
+  }
+  return json;
+}
+
+const callback = async ({ rawBody, event }: ApiRequest) => ({
+  body: await handleSberCallback(rawBody ?? '', event.rawQueryString ?? ''),
+});
+
+export const handler = groupEntry({
+  http: httpApi(
+    {
+      'POST /api/payments': async ({ account, body }) => ({ body: await startCardPayment(account, body) }),
+      'GET /api/payments': async ({ account }) => ({ body: await paymentHistory(account) }),
+      'GET /api/payments/{id}': async ({ account, params }) => ({ body: await paymentOf(account, params.id ?? '') }),
+      'GET /api/payments/{id}/receipt': async ({ account, params }) => ({
+        body: await receiptOf(account, params.id ?? ''),
+      }),
+      'GET /api/webhooks/sber': callback,
+      'POST /api/webhooks/sber': callback,
+      'POST /api/banks/{bank}/check': async (request) => {
+        const { account } = parseOrThrow(BankCheckRequest, await bankJson(request));
+        return { body: await checkAccount(account) };
+      },
+      'POST /api/banks/{bank}/payments': async (request) => {
+        const notification = parseOrThrow(BankPaymentRequest, await bankJson(request));
+        return { body: await receiveBankNotification(request.params.bank ?? '', notification) };
+      },
+    },
+    { authenticate: requireSession },
+  ),
+  jobs: {
+    'payments.reconcile': reconcilePendingPayments,
+  },
+});

@@ -1,0 +1,45 @@
+import Decimal from 'decimal.js';
+
+/**
+ * Decimal arithmetic of billing: volumes and tariffs are decimals, money is integer kopecks, and
+ * every charge line is rounded once, half-up, to the kopeck (as the ЕПД prints it). Never a float.
+ * Our own clone, so no other module's Decimal settings can change the rounding here.
+ */
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+export type Dec = InstanceType<typeof Dec>;
+
+/** Volumes are kept to 3 decimal places (litres of water, tenths of a kWh fit), half-up. */
+export const VOLUME_PLACES = 3;
+
+export function dec(value: string | number | Dec): Dec {
+  return new Dec(value);
+}
+
+/** A volume as stored and shown: plain decimal, no exponent, no trailing zeros ("3.4", "0"). */
+export function volumeText(volume: Dec): string {
+  return volume.toFixed();
+}
+
+export function roundVolume(volume: Dec): Dec {
+  return volume.toDecimalPlaces(VOLUME_PLACES, Dec.ROUND_HALF_UP);
+}
+
+/** volume × price (roubles) in kopecks, rounded half-up once for the line. */
+export function lineAmount(volume: Dec, price: string): number {
+  return volume.times(price).times(100).toDecimalPlaces(0, Dec.ROUND_HALF_UP).toNumber();
+}
+
+/**
+ * Signed roubles ("-1 234,56", "2695.05") to kopecks, exactly; undefined when it is not a sum of
+ * money with at most two decimal places.
+ */
+export function parseRoubles(text: string): number | undefined {
+  const plain = text
+    .replace(/[\s\u00a0\u202f]/g, '')
+    .replace(',', '.')
+    .replace(/^[\u2212\u2013]/, '-');
+  if (!/^[+-]?\d+(\.\d{1,2})?$/.test(plain)) return undefined;
+  const kopecks = new Dec(plain).times(100);
+  if (!kopecks.abs().lte(Number.MAX_SAFE_INTEGER)) return undefined;
+  return kopecks.toNumber() || 0;
+}

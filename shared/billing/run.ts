@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { billAccount, RECALC_LOOKBACK_PERIODS } from '#shared/billing/charges';
+import {
+  accountsOfShard,
+  addToRun,
+  createRun,
+  loadAccountRecords,
+  loadTariffs,
+  type RunCounters,
+  writeBill,
+} from '#shared/billing/store';
+import type { Tariff } from '#shared/billing/tariffs';
+import { sendToQueue } from '#shared/clients/queue';
+import { ACCOUNT_SHARDS } from '#shared/keys';
+import { logger } from '#shared/logger';
+import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
+
+/**
+ * The monthly billing run, fanned out through the billing queue (shared/queues.ts):
+ * 1. the coordinator (the `billing.run` job, or `npm run rac -- billing run`) records the run and
+ *    sends one message per shard of the accounts index;
+ * 2. a shard message pages through its shard of gsi1 and sends one message per batch of accounts;
+ * 3. a batch message bills its accounts, each with one query and one conditional write.
+ * Every step is safe to repeat: a redelivered message re-sends batches whose accounts are then
+ * found billed. 100k accounts are ~1000 batch invocations, never one Lambda's 15 minutes.
+ */
+
+export const BATCH_SIZE = 100;
+/** Accounts of one batch billed at once: DynamoDB round trips overlap, memory stays small. */
+const ACCOUNT_CONCURRENCY = 8;
+
+export const BillingMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('shard'),
+    period: z.string().regex(PERIOD_RE),
+    runId: z.string().min(1),
+    shard: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal('batch'),
+    period: z.string().regex(PERIOD_RE),
+    runId: z.string().min(1),
+    accounts: z
+      .array(z.string().regex(/^\d{6}$/))
+      .min(1)
+      .max(BATCH_SIZE),
+  }),
+]);
+export type BillingMessage = z.infer<typeof BillingMessage>;
+
+export class BillingRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BillingRefused';
+  }
+}
+
+/** The period a run on `at` closes: the month before. */
+export function closedPeriod(at: Date = now()): string {
+  return addMonths(periodOf(at), -1);
+}
+
+/** A period can be billed once it has ended (Moscow time). */
+export function checkBillable(period: string, at: Date = now()): void {
+  if (!PERIOD_RE.test(period)) throw new BillingRefused(`период ${period}: ожидается ГГГГ-ММ, например 2026-10`);
+  const current = periodOf(at);
+  if (period >= current) {
+    throw new BillingRefused(`период ${period} ещё не закончился: начислять можно по ${addMonths(current, -1)}`);
+  }
+}
+
+export interface StartedRun {
+  period: string;
+  runId: string;
+  shards: number;
+}
+
+/** The coordinator: records the run and fans out one message per accounts shard. */
+export async function startBillingRun(options: { period?: string; source: string }): Promise<StartedRun> {
+  const at = now();
+  const period = options.period ?? closedPeriod(at);
+  checkBillable(period, at);
+  const runId = `${at.toISOString()}#${randomUUID().slice(0, 8)}`;
+  await createRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
+  const messages: BillingMessage[] = Array.from({ length: ACCOUNT_SHARDS }, (_, shard) => ({
+    type: 'shard',
+    period,
+    runId,
+    shard,
+  }));
+  await sendToQueue('billing', messages);
+  logger.info('Billing run started', { period, runId, shards: ACCOUNT_SHARDS });
+  return { period, runId, shards: ACCOUNT_SHARDS };
+}
+
+export async function handleBillingMessage(body: unknown): Promise<void> {
+  const message = BillingMessage.parse(body);
+  if (message.type === 'shard') await planShard(message);
+  else await billBatch(message);
+}
+
+/** Batch messages sent together (SQS SendMessageBatch takes 10). */
+const SEND_GROUP = 10;
+
+/** Pages through one shard of the accounts index and queues its batches, ten messages per send. */
+async function planShard(message: Extract<BillingMessage, { type: 'shard' }>): Promise<void> {
+  let after: string | undefined;
+  let batches = 0;
+  let pending: BillingMessage[] = [];
+  do {
+    const page = await accountsOfShard(message.shard, after, BATCH_SIZE);
+    if (page.accounts.length > 0) {
+      pending.push({ type: 'batch', period: message.period, runId: message.runId, accounts: page.accounts });
+      batches++;
+    }
+    if (pending.length >= SEND_GROUP) {
+      await sendToQueue('billing', pending);
+      pending = [];
+    }
+    after = page.next;
+  } while (after);
+  if (pending.length > 0) await sendToQueue('billing', pending);
+  await addToRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
+}
+
+export type AccountOutcome =
+  | { status: 'billed'; charged: number; recalcAmount: number; recalculated: boolean; withoutTariff: number }
+  | { status: 'already_billed' | 'nothing_to_bill' | 'not_found' }
+  | { status: 'failed' };
+
+/** Bills one account for the period: one query of its partition, one conditional write. */
+export async function billOneAccount(
+  account: string,
+  period: string,
+  tariffs: readonly Tariff[],
+): Promise<AccountOutcome> {
+  const records = await loadAccountRecords(account, addMonths(period, -RECALC_LOOKBACK_PERIODS));
+  if (!records) return { status: 'not_found' };
+  let bill: ReturnType<typeof billAccount>;
+  try {
+    bill = billAccount({ ...records, tariffs }, records.ledger, period, now().toISOString());
+  } catch (error) {
+    // Bad registry values (an area that is not a number) fail this account, not its batch; the
+    // account is named in the run record for the operator, not in the logs.
+    logger.warn('Account could not be billed', { error: (error as Error).message });
+    return { status: 'failed' };
+  }
+  if (bill.status !== 'billed') return { status: bill.status };
+  const written = await writeBill(bill.charge, bill.recalc);
+  if (!written) return { status: 'already_billed' };
+  return {
+    status: 'billed',
+    charged: bill.charge?.total ?? 0,
+    recalcAmount: bill.recalc?.total ?? 0,
+    recalculated: bill.recalc !== undefined,
+    withoutTariff: bill.withoutTariff.length,
+  };
+}
+
+/** Bills a batch of accounts and adds what happened to the run's counters. */
+export async function billBatch(message: Extract<BillingMessage, { type: 'batch' }>): Promise<RunCounters> {
+  const tariffs = await loadTariffs();
+  const counters: RunCounters = {
+    shardsDone: 0,
+    batchesPlanned: 0,
+    batchesDone: 1,
+    accounts: message.accounts.length,
+    billed: 0,
+    alreadyBilled: 0,
+    nothingToBill: 0,
+    notFound: 0,
+    failed: 0,
+    recalculated: 0,
+    charged: 0,
+    recalcAmount: 0,
+    withoutTariff: 0,
+  };
+  const failed: string[] = [];
+  let next = 0;
+  let stopped = false;
+  const worker = async () => {
+    while (!stopped && next < message.accounts.length) {
+      const account = message.accounts[next++] as string;
+      let outcome: AccountOutcome;
+      try {
+        outcome = await billOneAccount(account, message.period, tariffs);
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
+      switch (outcome.status) {
+        case 'billed':
+          counters.billed++;
+          counters.charged += outcome.charged;
+          counters.recalcAmount += outcome.recalcAmount;
+          if (outcome.recalculated) counters.recalculated++;
+          if (outcome.withoutTariff > 0) counters.withoutTariff++;
+          break;
+        case 'already_billed':
+          counters.alreadyBilled++;
+          break;
+        case 'nothing_to_bill':
+          counters.nothingToBill++;
+          break;
+        case 'not_found':
+          counters.notFound++;
+          break;
+        case 'failed':
+          counters.failed++;
+          failed.push(account);
+          break;
+      }
+    }
+  };
+  // A DynamoDB error fails the message: the queue redelivers it, and what was written stays written.
+  await Promise.all(Array.from({ length: Math.min(ACCOUNT_CONCURRENCY, message.accounts.length) }, worker));
+  await addToRun(message.period, message.runId, counters, failed);
+  return counters;
+}

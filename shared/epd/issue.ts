@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { periodTitle } from '#shared/billing/format';
+import { accountsOfShard } from '#shared/billing/store';
+import { sendRawMail } from '#shared/clients/mail';
+import { sendToQueue } from '#shared/clients/queue';
+import { config } from '#shared/config';
+import { epdFileName, epdOf, renderEpd } from '#shared/epd/bill';
+import type { Epd } from '#shared/epd/model';
+import {
+  addToIssueRun,
+  claimMail,
+  confirmMail,
+  createIssueRun,
+  type IssueCounters,
+  markersOf,
+  type Recipient,
+  recipientsAmong,
+  releaseMail,
+  ZERO_ISSUE_COUNTERS,
+} from '#shared/epd/store';
+import { date, money } from '#shared/epd/template';
+import { ACCOUNT_SHARDS } from '#shared/keys';
+import { logger } from '#shared/logger';
+import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
+
+/**
+ * The monthly issuance of the ЕПД by mail, fanned out through the `epd` queue (shared/queues.ts)
+ * like the billing run it follows:
+ * 1. the coordinator (the `epd.issue` job) records the run and sends one message per shard of the
+ *    accounts index;
+ * 2. a shard message pages through its shard and sends one message per batch of accounts;
+ * 3. a batch message reads which of its accounts want the bill by mail (one BatchGet), skips those
+ *    already mailed (one BatchGet of markers), and for each of the rest renders the bill and mails
+ *    it as a PDF attachment, claiming the account's marker first (shared/epd/store.ts).
+ * Only subscribers' bills are rendered: everyone else downloads theirs on demand (GET
+ * /api/epd/{period}), rendered from the same ledger, so nothing is printed that nobody reads.
+ * Re-running the job, or a redelivered message, mails nobody twice.
+ */
+
+export const EPD_BATCH_SIZE = 50;
+/** Accounts of a batch worked on at once: their reads overlap with the (bounded) rendering. */
+const ACCOUNT_CONCURRENCY = 4;
+
+export const EpdMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('shard'),
+    period: z.string().regex(PERIOD_RE),
+    runId: z.string().min(1),
+    shard: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal('batch'),
+    period: z.string().regex(PERIOD_RE),
+    runId: z.string().min(1),
+    accounts: z
+      .array(z.string().regex(/^\d{6}$/))
+      .min(1)
+      .max(EPD_BATCH_SIZE),
+  }),
+]);
+export type EpdMessage = z.infer<typeof EpdMessage>;
+
+export interface StartedIssue {
+  period: string;
+  runId: string;
+  shards: number;
+}
+
+/** The coordinator: the bills of the closed month (the one the billing run has just charged). */
+export async function startEpdIssue(options: { period?: string; source: string }): Promise<StartedIssue> {
+  const at = now();
+  const period = options.period ?? addMonths(periodOf(at), -1);
+  if (!PERIOD_RE.test(period)) throw new RangeError(`Not a period: ${period}`);
+  const runId = `${at.toISOString()}#${randomUUID().slice(0, 8)}`;
+  await createIssueRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
+  await sendToQueue(
+    'epd',
+    Array.from({ length: ACCOUNT_SHARDS }, (_, shard): EpdMessage => ({ type: 'shard', period, runId, shard })),
+  );
+  logger.info('ЕПД issuance started', { period, runId, shards: ACCOUNT_SHARDS });
+  return { period, runId, shards: ACCOUNT_SHARDS };
+}
+
+export async function handleEpdMessage(body: unknown): Promise<void> {
+  const message = EpdMessage.parse(body);
+  if (message.type === 'shard') await planShard(message);
+  else await issueBatch(message);
+}
+
+async function planShard(message: Extract<EpdMessage, { type: 'shard' }>): Promise<void> {
+  let after: string | undefined;
+  let batches = 0;
+  do {
+    const page = await accountsOfShard(message.shard, after, EPD_BATCH_SIZE);
+    if (page.accounts.length > 0) {
+      await sendToQueue('epd', [
+        { type: 'batch', period: message.period, runId: message.runId, accounts: page.accounts },
+      ]);
+      batches++;
+    }
+    after = page.next;
+  } while (after);
+  await addToIssueRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
+}
+
+/** The mail that carries the bill: short, in Russian, with what to pay and where to change the subscription. */
+export function epdMail(epd: Epd, to: string, pdf: Uint8Array) {
+  const site = config().publicUrl;
+  const phrase = periodTitle(epd.period).toLowerCase();
+  const due =
+    epd.summary.toPay > 0
+      ? `К оплате: ${money(epd.summary.toPay)} руб. Оплатить до ${date(epd.payBy)}.`
+      : `Оплачивать ничего не нужно: на лицевом счёте переплата ${money(-epd.summary.closing)} руб.`;
+  return {
+    to,
+    subject: `ЕПД за ${phrase} г. — лицевой счёт ${epd.account}`,
+    text: [
+      'Здравствуйте!',
+      '',
+      `Во вложении — единый платёжный документ (квитанция) за ${phrase} г. по лицевому счёту № ${epd.account}.`,
+      due,
+      '',
+      `Оплатить картой можно в личном кабинете: ${site}/payments, а по QR-коду из квитанции — в приложении вашего банка.`,
+      `Квитанции за прошлые месяцы — в разделе «Квитанции»: ${site}/epd.`,
+      '',
+      `Вы получили это письмо, потому что включили рассылку квитанций. Отключить её можно в профиле: ${site}/profile.`,
+      '',
+      'РАЦ Старый Оскол',
+    ].join('\n'),
+    attachments: [{ filename: epdFileName(epd.account, epd.period), contentType: 'application/pdf', content: pdf }],
+  };
+}
+
+type Outcome = 'sent' | 'alreadySent' | 'noBill' | { failed: 'retry' | 'permanent' };
+
+/** SES refuses these for good (a bad address, an unverified sender): retrying cannot help. */
+const PERMANENT_SES_ERRORS = new Set([
+  'MessageRejected',
+  'InvalidParameterValue',
+  'MailFromDomainNotVerifiedException',
+]);
+
+async function issueOne(
+  recipient: Recipient,
+  period: string,
+  runId: string,
+  counters: IssueCounters,
+): Promise<Outcome> {
+  const epd = await epdOf(recipient.account, period);
+  if (!epd) return 'noBill';
+  const pdf = await renderEpd(epd);
+  const at = now().toISOString();
+  if (!(await claimMail(recipient.account, period, runId, at))) return 'alreadySent';
+  let messageId: string | undefined;
+  try {
+    messageId = await sendRawMail(epdMail(epd, recipient.email, pdf));
+  } catch (error) {
+    await releaseMail(recipient.account, period, runId);
+    const permanent = PERMANENT_SES_ERRORS.has((error as Error).name);
+    logger.warn('ЕПД mail refused', { error: (error as Error).name, permanent });
+    return { failed: permanent ? 'permanent' : 'retry' };
+  }
+  await confirmMail(recipient.account, period, messageId ?? 'unknown', now().toISOString());
+  counters.pdfBytes += pdf.byteLength;
+  return 'sent';
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+/**
+ * Renders and mails the bills of one batch's subscribers. Failures of single accounts do not stop
+ * the others; when any failure may pass (SES throttling, a DynamoDB hiccup, a renderer crash) the
+ * batch throws after recording its counters, so the queue redelivers it and the markers let only
+ * the unfinished accounts through.
+ */
+export async function issueBatch(message: Extract<EpdMessage, { type: 'batch' }>): Promise<IssueCounters> {
+  const { period, runId } = message;
+  const counters: IssueCounters = { ...ZERO_ISSUE_COUNTERS, batchesDone: 1, accounts: message.accounts.length };
+  const recipients = await recipientsAmong(message.accounts);
+  counters.notSubscribed = message.accounts.length - recipients.length;
+  const markers = await markersOf(
+    recipients.map((r) => r.account),
+    period,
+  );
+  const attention: string[] = [];
+  let retry = 0;
+  const todo = recipients.filter((r) => {
+    const marker = markers.get(r.account);
+    if (marker === 'sent') counters.alreadySent++;
+    if (marker === 'sending') {
+      counters.unconfirmed++;
+      attention.push(r.account);
+    }
+    return marker === undefined;
+  });
+  await pool(todo, ACCOUNT_CONCURRENCY, async (recipient) => {
+    let outcome: Outcome;
+    try {
+      outcome = await issueOne(recipient, period, runId, counters);
+    } catch (error) {
+      logger.error('ЕПД could not be issued', { error: error as Error });
+      outcome = { failed: 'retry' };
+    }
+    if (typeof outcome === 'string') {
+      counters[outcome]++;
+      return;
+    }
+    counters.failed++;
+    attention.push(recipient.account);
+    if (outcome.failed === 'retry') retry++;
+  });
+  await addToIssueRun(period, runId, counters, attention);
+  if (retry > 0) throw new Error(`${retry} bills of the batch failed and will be retried`);
+  return counters;
+}

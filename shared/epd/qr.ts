@@ -1,0 +1,79 @@
+import QRCode, { type QRCodeSegment } from 'qrcode';
+import { parsePeriod } from '#shared/time';
+
+/**
+ * The payment QR code of the ЕПД, per ГОСТ Р 56042-2014 ("Двумерные символы штрихового кода для
+ * осуществления платежей физических лиц"), which Russian banking apps scan to fill in a transfer:
+ *
+ *   ST0001 · 2 · | · Name=…|PersonalAcc=…|BankName=…|BIC=…|CorrespAcc=… · |additional fields
+ *
+ * - `ST` is the format, `0001` the version, then one digit for the encoding: 1 windows-1251,
+ *   2 UTF-8, 3 KOI8-R. We write UTF-8, so the header is `ST00012`; the character after it, `|`,
+ *   is the separator, which therefore must not occur in any value.
+ * - The five mandatory fields come first, in this order; the additional ones follow by name:
+ *   PayeeINN, KPP, PersAcc (the payer's personal account with the payee), PaymPeriod (`MMYYYY`)
+ *   and Sum (kopecks, digits only).
+ * - The symbol is a QR code in byte mode (the UTF-8 bytes as they are, no ECI header, which some
+ *   apps reject) with error correction level M.
+ */
+
+export interface QrPayee {
+  name: string;
+  inn: string;
+  kpp: string;
+  bankName: string;
+  bic: string;
+  correspondentAccount: string;
+  settlementAccount: string;
+}
+
+/** Field lengths of the standard: a longer value is cut, as apps would refuse the whole code. */
+const MAX = { Name: 160, BankName: 45 } as const;
+
+/** One value: no separator, no line breaks, plain spaces (a no-break space means nothing to an app). */
+function clean(value: string, max = 1000): string {
+  return value
+    .replace(/[|\r\n\t\u00a0\u202f]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, max);
+}
+
+export function paymentQrPayload(input: { payee: QrPayee; account: string; period: string; sum: number }): string {
+  const { payee } = input;
+  const { year, month } = parsePeriod(input.period);
+  if (!Number.isSafeInteger(input.sum) || input.sum < 0)
+    throw new RangeError('Sum is a non-negative number of kopecks');
+  const fields: Array<[string, string]> = [
+    ['Name', clean(payee.name, MAX.Name)],
+    ['PersonalAcc', payee.settlementAccount],
+    ['BankName', clean(payee.bankName, MAX.BankName)],
+    ['BIC', payee.bic],
+    ['CorrespAcc', payee.correspondentAccount],
+    ['PayeeINN', payee.inn],
+    ['KPP', payee.kpp],
+    ['PersAcc', clean(input.account)],
+    ['PaymPeriod', `${String(month).padStart(2, '0')}${year}`],
+  ];
+  // Nothing to pay (an advance): no Sum, so the app asks the resident how much to pay.
+  if (input.sum > 0) fields.push(['Sum', String(input.sum)]);
+  return `ST00012|${fields.map(([name, value]) => `${name}=${value}`).join('|')}`;
+}
+
+/** The payload as one byte-mode segment of its UTF-8 bytes. */
+function segments(payload: string): QRCodeSegment[] {
+  return [{ data: Buffer.from(payload, 'utf8'), mode: 'byte' }];
+}
+
+const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
+
+/** The QR code as an SVG data URL: vector, so the printed PDF keeps every module sharp. */
+export async function qrSvgDataUrl(payload: string): Promise<string> {
+  const svg = await QRCode.toString(segments(payload), { ...QR_OPTIONS, type: 'svg' });
+  return `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+}
+
+/** The QR code as PNG bytes (`scale` pixels per module), for tests that read it back. */
+export function qrPng(payload: string, scale = 6): Promise<Buffer> {
+  return QRCode.toBuffer(segments(payload), { ...QR_OPTIONS, type: 'png', scale });
+}

@@ -1,0 +1,18 @@
+import type { RouteDefinition } from '#shared/routes';
+
+/** The ЕПД as PDF (group `epd`, which carries Chromium; see shared/functions.ts). */
+export const EPD_ROUTES = [
+  {
+    method: 'GET',
+    path: '/api/epd/{period}',
+    group: 'epd',
+    summary: 'Единый платёжный документ (ЕПД) за месяц в PDF',
+    tag: 'epd',
+    auth: true,
+    success: { status: 200, contentType: 'application/pdf' },
+    errors: [
+      { status: 400, code: 'invalid_input' },
+      { status: 404, code: 'no_bill' },
+    ],
+  },
+] as const satisfies readonly RouteDefinition[];

@@ -1,0 +1,79 @@
+import { getProfile } from '#shared/accounts/store';
+import { accountLedger, loadTariffs } from '#shared/billing/store';
+import type { Tariff } from '#shared/billing/tariffs';
+import { config } from '#shared/config';
+import type { EpdReadingSource, EpdSource } from '#shared/epd/model';
+import { hasBill } from '#shared/epd/model';
+import { metersOf, readingsOf } from '#shared/readings/store';
+import { now } from '#shared/time';
+
+/**
+ * Reads what one account's bill is made of, by key only: the account's record, its ledger and
+ * meters (in parallel), then, once the period is known to be billed, each meter's last two
+ * readings up to the period. Tariffs are the same for every bill of a batch: cached briefly.
+ */
+
+const TARIFF_CACHE_MS = 5 * 60_000;
+let tariffCache: { at: number; tariffs: Promise<Tariff[]> } | undefined;
+
+function tariffs(): Promise<Tariff[]> {
+  if (!tariffCache || Date.now() - tariffCache.at > TARIFF_CACHE_MS) {
+    const loading = loadTariffs();
+    tariffCache = { at: Date.now(), tariffs: loading };
+    loading.catch(() => {
+      if (tariffCache?.tariffs === loading) tariffCache = undefined;
+    });
+  }
+  return tariffCache.tariffs;
+}
+
+export type EpdSourceResult =
+  | { status: 'billed'; source: EpdSource }
+  | { status: 'no_account' }
+  | { status: 'no_bill' };
+
+export async function loadEpdSource(account: string, period: string): Promise<EpdSourceResult> {
+  const [profile, ledger, meters, tariffList] = await Promise.all([
+    getProfile(account),
+    accountLedger(account),
+    metersOf(account),
+    tariffs(),
+  ]);
+  if (!profile) return { status: 'no_account' };
+  if (!hasBill(ledger, period)) return { status: 'no_bill' };
+  const readings = new Map<string, EpdReadingSource[]>();
+  await Promise.all(
+    meters.map(async (meter) => {
+      const items = await readingsOf(account, meter.serial, { to: period, limit: 2 });
+      readings.set(
+        meter.serial,
+        items.map((r) => ({
+          serial: r.serial,
+          period: r.period,
+          value: r.value,
+          ...(r.previous !== undefined ? { previous: r.previous } : {}),
+          consumption: r.consumption,
+        })),
+      );
+    }),
+  );
+  return {
+    status: 'billed',
+    source: {
+      account,
+      period,
+      payer: { owner: profile.owner, address: profile.address, area: profile.area, residents: profile.residents },
+      ledger,
+      tariffs: tariffList,
+      meters: meters.map((m) => ({
+        serial: m.serial,
+        service: m.service,
+        initialReading: m.initialReading,
+        verifiedUntil: m.verifiedUntil,
+      })),
+      readings,
+      issuedAt: now(),
+      publicUrl: config().publicUrl,
+    },
+  };
+}

@@ -1,0 +1,343 @@
+import { periodTitle } from '#shared/billing/format';
+import type { ChargeMethod } from '#shared/billing/ledger';
+import { FONT_FAMILY, fontFaceCss } from '#shared/epd/fonts';
+import type { Epd, EpdChargeRow } from '#shared/epd/model';
+
+/**
+ * The ЕПД as an HTML page for Chromium to print on A4, laid out after the sample form of Приказ
+ * Минстроя России № 43/пр: the heading with the period and the account, sections 1-5 and the
+ * tear-off payment slip with the QR code.
+ *
+ * Every value from data (names, addresses, serials, even numbers) goes through `esc`: a name
+ * imported from a registry file is not markup. The page also forbids itself scripts and any
+ * resource that is not inline (Content-Security-Policy), so nothing in it can run or call out.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function esc(value: string | number): string {
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+const NBSP = '\u00a0';
+
+/** Kopecks as printed on the bill: "1 234,56", "−50,00" (roubles; the column says so). */
+export function money(kopecks: number): string {
+  const sign = kopecks < 0 ? '\u2212' : '';
+  const abs = Math.abs(kopecks);
+  const roubles = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+  return `${sign}${roubles},${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A stored decimal ("3.4", "15234.6") with a decimal comma and grouped thousands. */
+export function decimal(value: string): string {
+  const [whole = '', fraction] = value.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+  return fraction ? `${grouped},${fraction}` : grouped;
+}
+
+/** A tariff in roubles: at least the kopecks ("31" → "31,00"), all the places it has ("2 636,9345"). */
+export function tariff(value: string): string {
+  const [whole = '0', fraction = ''] = value.split('.');
+  return decimal(`${whole}.${fraction.padEnd(2, '0')}`);
+}
+
+/** `YYYY-MM-DD` → `DD.MM.YYYY`. */
+export function date(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** "Октябрь 2026" → "октябрь 2026 г." (after «за»). */
+function periodPhrase(period: string): string {
+  const title = periodTitle(period);
+  return `${title.charAt(0).toLowerCase()}${title.slice(1)}${NBSP}г.`;
+}
+
+/** How a volume was determined, short enough for one line of the charges table (ИПУ: the legend). */
+const METHOD_TEXT: Record<ChargeMethod, string> = {
+  meter: 'по показаниям ИПУ',
+  average: 'по среднемесячному',
+  norm: 'по нормативу',
+  area: 'по площади',
+  residents: 'по числу проживающих',
+};
+
+export function methodText(method: ChargeMethod | null, coefficient: string | null = null): string {
+  if (!method) return '—';
+  const text = METHOD_TEXT[method];
+  return coefficient ? `${text} × ${decimal(coefficient)} (повыш. коэфф.)` : text;
+}
+
+const dash = '—';
+
+function chargeRow(row: EpdChargeRow): string {
+  return `<tr>
+<td class="service">${esc(row.title)}</td>
+<td class="c">${esc(row.unit)}</td>
+<td class="n">${row.volume === null ? dash : esc(decimal(row.volume))}</td>
+<td class="c">${dash}</td>
+<td class="method">${esc(methodText(row.method, row.coefficient))}</td>
+<td class="n">${row.price === null ? dash : esc(tariff(row.price))}</td>
+<td class="n">${money(row.charged)}</td>
+<td class="n">${row.recalculation === 0 ? dash : money(row.recalculation)}</td>
+<td class="n">${money(row.benefits)}</td>
+<td class="n strong">${money(row.total)}</td>
+</tr>`;
+}
+
+function section3(epd: Epd): string {
+  const numbers = Array.from({ length: 10 }, (_, i) => `<th>${i + 1}</th>`).join('');
+  return `<section>
+<h2>Раздел 3. Расчёт размера платы за содержание и ремонт жилого помещения и коммунальные услуги</h2>
+<table class="grid charges">
+<colgroup><col class="w-service"><col class="w-unit"><col class="w-vol"><col class="w-vol"><col class="w-method"><col class="w-tariff"><col class="w-sum"><col class="w-sum"><col class="w-sum"><col class="w-sum"></colgroup>
+<thead>
+<tr><th rowspan="2">Виды услуг</th><th rowspan="2">Ед. изм.</th><th colspan="2">Объём (количество) услуг</th><th rowspan="2">Способ определения объёма</th><th rowspan="2">Тариф, руб./ед.</th><th rowspan="2">Начислено за расчётный период, руб.</th><th rowspan="2">Перерасчёты, руб.</th><th rowspan="2">Льготы, субсидии, руб.</th><th rowspan="2">Итого к оплате, руб.</th></tr>
+<tr><th>индивид. потребление</th><th>общедом. нужды</th></tr>
+<tr class="colnums">${numbers}</tr>
+</thead>
+<tbody>
+${epd.charges.map(chargeRow).join('\n')}
+</tbody>
+<tfoot>
+<tr><td colspan="6">Всего за расчётный период</td><td class="n">${money(epd.totals.charged)}</td><td class="n">${money(epd.totals.recalculation)}</td><td class="n">${money(epd.totals.benefits)}</td><td class="n">${money(epd.totals.total)}</td></tr>
+</tfoot>
+</table>
+<p class="note">ИПУ — индивидуальный прибор учёта. Перерасчёты и их основания — в разделе 5.</p>
+</section>`;
+}
+
+function section1(epd: Epd): string {
+  const { payer, provider } = epd;
+  return `<section>
+<h2>Раздел 1. Сведения о плательщике и исполнителе услуг</h2>
+<div class="cols">
+<table class="kv">
+<tr><th>Плательщик (Ф.&nbsp;И.&nbsp;О.)</th><td class="strong" data-field="owner">${esc(payer.owner)}</td></tr>
+<tr><th>Адрес помещения</th><td data-field="address">${esc(payer.address)}</td></tr>
+<tr><th>Общая площадь</th><td>${esc(decimal(payer.area))}&nbsp;м²</td></tr>
+<tr><th>Проживает</th><td>${esc(payer.residents)}&nbsp;чел.</td></tr>
+</table>
+<table class="kv">
+<tr><th>Исполнитель услуг</th><td class="strong">${esc(provider.name)}</td></tr>
+<tr><th>Адрес, телефон</th><td>${esc(provider.address)}; тел. ${esc(provider.phone)}</td></tr>
+<tr><th>Часы приёма</th><td>${esc(provider.hours)}</td></tr>
+<tr><th>Личный кабинет</th><td>${esc(epd.publicUrl.replace(/^https?:\/\//, ''))}</td></tr>
+</table>
+</div>
+</section>`;
+}
+
+function payeeDetails(epd: Epd): string {
+  const p = epd.payee;
+  return `${esc(p.name)}<br>ИНН&nbsp;${esc(p.inn)}, КПП&nbsp;${esc(p.kpp)}`;
+}
+
+function bankDetails(epd: Epd): string {
+  const p = epd.payee;
+  return `р/с ${esc(p.settlementAccount)}<br>${esc(p.bankName)}<br>БИК&nbsp;${esc(p.bic)}, к/с ${esc(p.correspondentAccount)}`;
+}
+
+function section2(epd: Epd): string {
+  const s = epd.summary;
+  const lastPayment = s.lastPaymentDate ? ` (последняя оплата ${date(s.lastPaymentDate)})` : '';
+  return `<section>
+<h2>Раздел 2. Информация для внесения платы получателю платежа</h2>
+<table class="grid">
+<colgroup><col style="width:27%"><col style="width:35%"><col style="width:9%"><col style="width:15%"><col style="width:14%"></colgroup>
+<thead><tr><th>Получатель платежа</th><th>Номер банковского счёта и банковские реквизиты</th><th>№ лицевого счёта</th><th>Виды услуг</th><th>К оплате за расчётный период, руб.</th></tr></thead>
+<tbody><tr><td>${payeeDetails(epd)}</td><td>${bankDetails(epd)}</td><td class="c strong">${esc(epd.account)}</td><td>Жилищно-коммунальные услуги</td><td class="n big">${money(s.toPay)}</td></tr></tbody>
+</table>
+<table class="summary">
+<tr><th>${s.advance > 0 ? 'Аванс на начало расчётного периода' : 'Задолженность за предыдущие периоды'}</th><td class="n" data-field="opening">${money(s.advance > 0 ? s.advance : s.debt)}</td>
+<th>Начислено за расчётный период</th><td class="n" data-field="charged">${money(s.charged)}</td></tr>
+<tr><th>Оплачено в расчётном периоде${esc(lastPayment)}</th><td class="n" data-field="paid">${money(s.paid)}</td>
+<th>${s.closing < 0 ? 'Переплата на конец периода (к оплате ничего)' : 'Итого к оплате'}</th><td class="n strong" data-field="closing">${money(s.closing < 0 ? -s.closing : s.toPay)}</td></tr>
+</table>
+<p class="note">${
+    s.toPay > 0
+      ? `Оплатить до ${date(epd.payBy)}. Оплата картой — в личном кабинете; по QR-коду — в приложении банка (отрезная часть ниже).`
+      : 'К оплате за этот период ничего: начисления покрыты переплатой.'
+  }</p>
+</section>`;
+}
+
+function normsTable(epd: Epd): string {
+  if (epd.norms.length === 0) return '<p class="note">Нормативы к услугам этого лицевого счёта не применяются.</p>';
+  const rows = epd.norms
+    .map(
+      (n) =>
+        `<tr><td>${esc(n.title)}</td><td class="n">${esc(decimal(n.norm))}</td><td>${esc(n.unit)} ${n.per === 'area' ? 'на 1&nbsp;м²' : 'на 1&nbsp;чел.'}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="grid small"><thead><tr><th>Услуга</th><th>Норматив в месяц</th><th>Единица</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function metersTable(epd: Epd): string {
+  if (epd.meters.length === 0) return '<p class="note">Индивидуальных приборов учёта нет.</p>';
+  const rows = epd.meters
+    .map(
+      (m) => `<tr><td>${esc(m.title)}</td><td class="c nowrap">${esc(m.serial)}</td>
+<td class="n">${m.previous === null ? dash : esc(decimal(m.previous))}</td>
+<td class="n">${m.current === null ? 'не переданы' : esc(decimal(m.current))}</td>
+<td class="n">${m.consumption === null ? dash : esc(decimal(m.consumption))}</td>
+<td class="c">${esc(date(m.verifiedUntil))}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="grid small"><colgroup><col style="width:27%"><col style="width:16%"><col style="width:16.5%"><col style="width:16.5%"><col style="width:10%"><col style="width:14%"></colgroup><thead><tr><th>Услуга</th><th>№ прибора</th><th>Предыдущие показания</th><th>Текущие показания</th><th>Расход</th><th>Поверка до</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function section4(epd: Epd): string {
+  return `<section>
+<h2>Раздел 4. Справочная информация</h2>
+<div class="cols cols-4">
+<div><h3>Нормативы потребления коммунальных услуг</h3>${normsTable(epd)}</div>
+<div><h3>Показания индивидуальных приборов учёта за ${esc(periodPhrase(epd.period))}</h3>${metersTable(epd)}</div>
+</div>
+</section>`;
+}
+
+const BILLED_BY: Record<ChargeMethod, string> = {
+  meter: 'по показаниям ИПУ',
+  average: 'по среднемесячному объёму',
+  norm: 'по нормативу',
+  area: 'по площади',
+  residents: 'по числу проживающих',
+};
+
+function recalcReason(r: Epd['recalculations'][number]): string {
+  const before = r.billedMethod ? BILLED_BY[r.billedMethod] : 'по оценке';
+  return (
+    `${periodTitle(r.forPeriod)}${NBSP}г.: начислено ${before}, пересчитано ${BILLED_BY[r.method]} — ` +
+    `${decimal(r.volume)}${NBSP}${r.unit}; было ${money(r.billedAmount)}, стало ${money(r.revisedAmount)}${NBSP}руб.`
+  );
+}
+
+function section5(epd: Epd): string {
+  const body =
+    epd.recalculations.length === 0
+      ? '<p class="note">Перерасчётов в расчётном периоде нет.</p>'
+      : `<table class="grid small"><colgroup><col style="width:19%"><col style="width:70%"><col style="width:11%"></colgroup>
+<thead><tr><th>Услуга</th><th>Основание перерасчёта</th><th>Сумма, руб.</th></tr></thead><tbody>
+${epd.recalculations
+  .map((r) => `<tr><td>${esc(r.title)}</td><td>${esc(recalcReason(r))}</td><td class="n">${money(r.amount)}</td></tr>`)
+  .join('\n')}
+</tbody></table>`;
+  return `<section>
+<h2>Раздел 5. Сведения о перерасчётах (доначисления +, уменьшения −)</h2>
+${body}
+</section>`;
+}
+
+function slip(epd: Epd, qrDataUrl: string): string {
+  const { payer, summary } = epd;
+  return `<div class="cut"><span>линия отреза</span></div>
+<section class="slip">
+<div class="slip-qr">
+<div class="slip-kind">Извещение</div>
+<img class="qr" alt="QR-код для оплаты" src="${esc(qrDataUrl)}">
+<div class="qr-note">Наведите камеру приложения банка: реквизиты и сумма заполнятся сами</div>
+</div>
+<div class="slip-body">
+<table class="kv">
+<tr><th>Получатель</th><td>${payeeDetails(epd)}</td></tr>
+<tr><th>Банк получателя</th><td>${bankDetails(epd)}</td></tr>
+<tr><th>Плательщик</th><td>${esc(payer.owner)}</td></tr>
+<tr><th>Адрес</th><td>${esc(payer.address)}</td></tr>
+</table>
+<table class="kv">
+<tr><th>Лицевой счёт</th><td class="strong">${esc(epd.account)}</td></tr>
+<tr><th>Период</th><td>${esc(periodPhrase(epd.period))}</td></tr>
+<tr><th>Сумма к оплате</th><td class="big" data-field="slip-sum">${money(summary.toPay)}&nbsp;руб.</td></tr>
+<tr><th>Оплатить до</th><td>${date(epd.payBy)}</td></tr>
+<tr><th>Подпись плательщика</th><td class="sign">&nbsp;</td></tr>
+</table>
+</div>
+</section>`;
+}
+
+const CSS = `
+@page { size: A4; margin: 8mm 9mm 8mm 9mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; font-family: '${FONT_FAMILY}', sans-serif; font-size: 7.4pt; line-height: 1.18; color: #000; }
+h1 { font-size: 12.5pt; margin: 0; text-transform: uppercase; letter-spacing: 0.02em; }
+h2 { font-size: 8.2pt; margin: 0 0 1mm; padding: 0.4mm 1.5mm; background: #e3e3e3; border-left: 1.2mm solid #555; }
+h3 { font-size: 7.6pt; margin: 0 0 0.8mm; }
+section { margin-bottom: 2.2mm; break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; }
+.doc-head { display: flex; justify-content: space-between; align-items: flex-end; border-bottom: 0.5mm solid #000; padding-bottom: 1.5mm; margin-bottom: 2.5mm; }
+.doc-head p { margin: 0.6mm 0 0; font-size: 8pt; }
+.doc-period { text-align: right; font-size: 9.5pt; line-height: 1.35; white-space: nowrap; }
+.doc-period b { font-size: 11pt; }
+.cols { display: flex; gap: 3mm; }
+.cols > * { flex: 1 1 0; }
+.cols-4 > div:first-child { flex: 0 0 37%; }
+.kv th { text-align: left; font-weight: normal; color: #333; width: 28%; padding: 0.45mm 1.5mm 0.45mm 0; vertical-align: top; }
+.kv td { padding: 0.45mm 0; vertical-align: top; }
+.kv tr + tr th, .kv tr + tr td { border-top: 0.2mm solid #ddd; }
+.grid th, .grid td { border: 0.2mm solid #666; padding: 0.35mm 0.9mm; vertical-align: top; }
+.grid thead th { background: #f0f0f0; font-weight: bold; font-size: 6.8pt; text-align: center; vertical-align: middle; line-height: 1.12; }
+.grid .colnums th { font-weight: normal; font-size: 6pt; padding: 0.1mm; background: #f7f7f7; }
+.grid tfoot td { font-weight: bold; background: #f0f0f0; }
+.grid.small td, .grid.small th { font-size: 7pt; }
+.charges { table-layout: fixed; }
+.charges td { font-size: 7.4pt; }
+.w-service { width: 20%; } .w-unit { width: 4.5%; } .w-vol { width: 7.5%; } .w-method { width: 16.5%; }
+.w-tariff { width: 7.8%; } .w-sum { width: 9.05%; }
+.summary { margin-top: 1.2mm; }
+.summary th { text-align: left; font-weight: normal; padding: 0.35mm 1.5mm; border: 0.2mm solid #999; background: #f7f7f7; width: 36%; }
+.summary td { padding: 0.35mm 1.5mm; border: 0.2mm solid #999; width: 14%; }
+.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.c { text-align: center; }
+.nowrap { white-space: nowrap; }
+.strong { font-weight: bold; }
+.big { font-weight: bold; font-size: 10pt; }
+.note { margin: 1mm 0 0; color: #222; }
+.cut { position: relative; border-top: 0.3mm dashed #000; margin: 3mm 0 2.2mm; text-align: center; }
+.cut span { position: relative; top: -2.1mm; background: #fff; padding: 0 2mm; font-size: 6.5pt; color: #444; }
+.slip { display: flex; gap: 4mm; border: 0.3mm solid #000; padding: 2mm; }
+.slip-qr { flex: 0 0 36mm; text-align: center; border-right: 0.2mm solid #999; padding-right: 3mm; }
+.slip-kind { font-weight: bold; text-transform: uppercase; font-size: 9pt; margin-bottom: 1mm; }
+.qr { width: 31mm; height: 31mm; display: block; margin: 0 auto; image-rendering: pixelated; }
+.qr-note { font-size: 6.4pt; color: #333; margin-top: 1mm; }
+.slip-body { flex: 1 1 auto; display: flex; gap: 3mm; align-items: flex-start; }
+.slip-body > table:first-child { flex: 1 1 58%; }
+.slip-body > table:last-child { flex: 1 1 42%; }
+.slip-body th { width: 30%; }
+.sign { border-bottom: 0.2mm solid #000; height: 5mm; }
+footer { margin-top: 2mm; font-size: 6.5pt; color: #444; display: flex; justify-content: space-between; }
+`;
+
+/** The whole page. `qrDataUrl` is the QR code of `epd.qrPayload` (shared/epd/qr.ts). */
+export function epdHtml(epd: Epd, qrDataUrl: string): string {
+  return `<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:">
+<title>ЕПД за ${esc(periodPhrase(epd.period))}, лицевой счёт ${esc(epd.account)}</title>
+<style>
+${fontFaceCss()}
+${CSS}
+</style>
+</head>
+<body>
+<header class="doc-head">
+<div>
+<h1>Единый платёжный документ</h1>
+<p>для внесения платы за содержание и ремонт жилого помещения и предоставление коммунальных услуг</p>
+</div>
+<div class="doc-period">за <b>${esc(periodPhrase(epd.period))}</b><br>Лицевой счёт № <b data-field="account">${esc(epd.account)}</b></div>
+</header>
+${section1(epd)}
+${section2(epd)}
+${section3(epd)}
+${section4(epd)}
+${section5(epd)}
+${slip(epd, qrDataUrl)}
+<footer><span>Сформирован ${date(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.provider.phone)}, обращения — в личном кабинете.</span><span>${esc(epd.provider.name)}</span></footer>
+</body>
+</html>`;
+}

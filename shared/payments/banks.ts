@@ -1,0 +1,296 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { getProfile } from '#shared/accounts/store';
+import { balanceOf } from '#shared/billing/balance';
+import { allocatePayment } from '#shared/billing/ledger';
+import { serviceTitle } from '#shared/billing/views';
+import { config } from '#shared/config';
+import { ENV } from '#shared/env';
+import { DomainError } from '#shared/errors';
+import { keys } from '#shared/keys';
+import { logger } from '#shared/logger';
+import { countMetric, METRIC } from '#shared/metrics';
+import { paymentErrors } from '#shared/payments/errors';
+import { newPaymentId } from '#shared/payments/model';
+import { paymentRef } from '#shared/payments/settlement';
+import {
+  type BankTransactionItem,
+  type BankVia,
+  claimBankReadings,
+  getBankTransaction,
+  type PaymentItem,
+  releaseBankReadings,
+  writeBankPayment,
+} from '#shared/payments/store';
+import { meterIdOf } from '#shared/readings/meterId';
+import { submitReadings } from '#shared/readings/readings';
+import { metersOf } from '#shared/readings/store';
+import { serviceById } from '#shared/registry/services';
+import { secretValue } from '#shared/secrets';
+import { now, periodOf } from '#shared/time';
+
+/**
+ * Payments made in banks' own apps and branches by account number (Сбербанк Онлайн and the like).
+ * Each bank signs its requests with its own key: `X-Rac-Timestamp` (Unix seconds) and
+ * `X-Rac-Signature` = hex HMAC-SHA256(key, `<timestamp>.<raw body>`). A payment is idempotent on
+ * the bank's transaction id: the guard item, the payment and its ledger entry are one transaction,
+ * and the bank's daily registry skips what its notifications already brought.
+ */
+
+export const BANK_TIMESTAMP_HEADER = 'x-rac-timestamp';
+export const BANK_SIGNATURE_HEADER = 'x-rac-signature';
+/** A signed request older or newer than this is refused (a replayed check or a skewed clock). */
+export const BANK_SIGNATURE_TOLERANCE_S = 300;
+
+/** Documented local default of RAC_BANK_SECRETS. */
+export const LOCAL_BANK_SECRETS: Record<string, string> = { sberbank: 'rac-sandbox-bank-secret' };
+
+export const BANK_ID = /^[a-z0-9_-]{2,32}$/;
+
+export function bankSignature(key: string, timestamp: string, rawBody: string): string {
+  return createHmac('sha256', key).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
+}
+
+/** Whether the request is signed with the bank's key within the tolerance; constant-time compare. */
+export function verifyBankSignature(input: {
+  key: string;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  rawBody: string;
+  nowSeconds: number;
+}): boolean {
+  const { key, timestamp, signature, rawBody, nowSeconds } = input;
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp) || !signature || !/^[0-9a-fA-F]{64}$/.test(signature)) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > BANK_SIGNATURE_TOLERANCE_S) return false;
+  const expected = Buffer.from(bankSignature(key, timestamp, rawBody), 'hex');
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+}
+
+async function bankKeys(): Promise<Record<string, string>> {
+  const raw = await secretValue(ENV.bankSecrets);
+  if (!raw) return config().runtime === 'local' ? LOCAL_BANK_SECRETS : {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!parsed || typeof parsed !== 'object') return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length >= 16),
+    );
+  } catch {
+    logger.error(`${ENV.bankSecrets} is not JSON`);
+    return {};
+  }
+}
+
+/** Refuses anything but a request signed by a known bank's key, before the body is read. */
+export async function authenticateBank(
+  bank: string,
+  headers: Record<string, string | undefined>,
+  rawBody: string,
+): Promise<void> {
+  const key = BANK_ID.test(bank) ? (await bankKeys())[bank] : undefined;
+  // Wall-clock time: RAC_NOW pins the domain's clock, not the freshness of a signature.
+  const ok =
+    key !== undefined &&
+    verifyBankSignature({
+      key,
+      timestamp: headers[BANK_TIMESTAMP_HEADER],
+      signature: headers[BANK_SIGNATURE_HEADER],
+      rawBody,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+  if (!ok) {
+    countMetric(METRIC.forgedBankRequest);
+    logger.warn('Bank request refused: unknown bank or bad signature', { known: key !== undefined });
+    throw paymentErrors.bankUnauthorized();
+  }
+}
+
+/** "Иванова Мария Петровна" → "Иванова М. П.": enough for the payer to recognise, no more. */
+export function maskedName(owner: string): string {
+  const [surname = '', ...rest] = owner.trim().split(/\s+/);
+  return [surname, ...rest.map((part) => `${part.charAt(0)}.`)].join(' ');
+}
+
+/** The bank's check before a payment: the account exists, what it owes, its meters. */
+export async function checkAccount(account: string) {
+  const profile = await getProfile(account);
+  if (!profile) throw paymentErrors.accountNotFound();
+  const [balance, meters] = await Promise.all([balanceOf(account), metersOf(account)]);
+  return {
+    account,
+    payer: maskedName(profile.owner),
+    address: profile.address,
+    /** What to offer as the amount: the debt, 0 when nothing is owed. */
+    debt: Math.max(0, balance.total),
+    balance: balance.total,
+    services: balance.services
+      .filter((s) => s.balance !== 0)
+      .map((s) => ({ service: s.service, title: serviceTitle(s.service), balance: s.balance })),
+    meters: meters
+      .map((m) => ({
+        id: meterIdOf(m.serial),
+        serial: m.serial,
+        service: m.service,
+        title: serviceById(m.service).title,
+        lastReading: m.lastReading?.value ?? null,
+      }))
+      .sort((a, b) => a.service.localeCompare(b.service) || a.serial.localeCompare(b.serial)),
+  };
+}
+
+const PAID_AT_SKEW_MS = 60 * 60 * 1000;
+
+export interface BankPayment {
+  bank: string;
+  transactionId: string;
+  account: string;
+  amount: number;
+  /** ISO instant. */
+  paidAt: string;
+  via: BankVia;
+}
+
+export type BankPaymentOutcome =
+  | { id: string; duplicate: false }
+  | { id: string; duplicate: true; via: BankVia; readingsProcessed: boolean };
+
+function sameTransaction(existing: BankTransactionItem, payment: BankPayment): BankPaymentOutcome {
+  if (existing.account !== payment.account || existing.amount !== payment.amount) {
+    throw paymentErrors.transactionConflict();
+  }
+  return { id: existing.paymentId, duplicate: true, via: existing.via, readingsProcessed: existing.readingsProcessed };
+}
+
+/**
+ * Records a bank's payment once per (bank, transaction id): credited to the ledger at once (the
+ * bank holds the money). A repeat with the same account and amount is a duplicate (its first
+ * record is returned); with other data it is a conflict and nothing is written.
+ */
+export async function recordBankPayment(payment: BankPayment): Promise<BankPaymentOutcome> {
+  // A bank's clock may run a little ahead of ours; a payment from tomorrow is a mistake.
+  if (Date.parse(payment.paidAt) > now().getTime() + PAID_AT_SKEW_MS) {
+    throw DomainError.of('invalid_input', { paidAt: 'Время платежа позже текущего.' });
+  }
+  const earlier = await getBankTransaction(payment.bank, payment.transactionId);
+  if (earlier) return sameTransaction(earlier, payment);
+  if (!(await getProfile(payment.account))) throw paymentErrors.accountNotFound();
+  const allocation = allocatePayment(payment.amount, (await balanceOf(payment.account)).services);
+  const createdAt = now().toISOString();
+  const id = newPaymentId(payment.account, new Date(payment.paidAt));
+  const guard: BankTransactionItem = {
+    ...keys.bankTransaction(payment.bank, payment.transactionId),
+    entity: 'bankTransaction',
+    bank: payment.bank,
+    transactionId: payment.transactionId,
+    account: payment.account,
+    amount: payment.amount,
+    paymentId: id,
+    via: payment.via,
+    paidAt: payment.paidAt,
+    createdAt,
+    readingsProcessed: false,
+  };
+  const item: PaymentItem = {
+    ...keys.payment(payment.account, id),
+    entity: 'payment',
+    id,
+    account: payment.account,
+    amount: payment.amount,
+    status: 'succeeded',
+    channel: 'bank',
+    bank: payment.bank,
+    bankTransactionId: payment.transactionId,
+    via: payment.via,
+    createdAt,
+    updatedAt: createdAt,
+    paidAt: payment.paidAt,
+    allocation,
+    history: [{ status: 'succeeded', at: createdAt }],
+  };
+  if (await writeBankPayment(guard, item, { allocation, period: periodOf(new Date(payment.paidAt)) })) {
+    logger.info('Bank payment recorded', { ref: paymentRef(id), bank: payment.bank, via: payment.via });
+    return { id, duplicate: false };
+  }
+  // Another request with the same transaction id won the race.
+  const winner = await getBankTransaction(payment.bank, payment.transactionId);
+  if (!winner) throw new Error('A bank transaction guard vanished');
+  return sameTransaction(winner, payment);
+}
+
+export interface BankReading {
+  /** The meter's serial as the registry knows it, or its id from the check answer. */
+  meter: string;
+  value: string;
+}
+
+export type ReadingsOutcome =
+  | { accepted: true; period: string; count: number }
+  | { accepted: false; code: string; message: string; fields?: Record<string, string> };
+
+/**
+ * The readings a resident typed in the bank's app, through the same rules as the portal's
+ * (window, verification, no decrease, typo guard). Taken once per bank transaction: a registry
+ * that repeats a notification's readings, or a re-imported registry, does not submit them again
+ * (a later correction on the portal must not be overwritten by the bank's older value).
+ */
+export async function takeBankReadings(
+  bank: string,
+  transactionId: string,
+  account: string,
+  readings: readonly BankReading[],
+): Promise<ReadingsOutcome | undefined> {
+  if (readings.length === 0) return undefined;
+  if (!(await claimBankReadings(bank, transactionId))) return undefined;
+  try {
+    const meters = await metersOf(account);
+    const idOf = (meter: string) => {
+      const bySerial = meters.find((m) => m.serial === meter);
+      return bySerial ? meterIdOf(bySerial.serial) : meter;
+    };
+    const result = await submitReadings(
+      account,
+      readings.map((r) => ({ meterId: idOf(r.meter), value: r.value })),
+      'bank',
+    );
+    return { accepted: true, period: result.period, count: result.items.length };
+  } catch (error) {
+    if (error instanceof DomainError && error.status < 500) {
+      return {
+        accepted: false,
+        code: error.code,
+        message: error.message,
+        ...(error.fields ? { fields: error.fields } : {}),
+      };
+    }
+    // Not the readings' fault: let a retry (the bank's, or the next import) take them.
+    await releaseBankReadings(bank, transactionId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A bank's notification of a payment (and the readings typed with it): recorded once, answered alike. */
+export async function receiveBankNotification(
+  bank: string,
+  notification: {
+    transactionId: string;
+    account: string;
+    amount: number;
+    paidAt: string;
+    readings?: BankReading[] | undefined;
+  },
+) {
+  const outcome = await recordBankPayment({
+    bank,
+    transactionId: notification.transactionId,
+    account: notification.account,
+    amount: notification.amount,
+    paidAt: new Date(notification.paidAt).toISOString(),
+    via: 'notification',
+  });
+  const readings = await takeBankReadings(
+    bank,
+    notification.transactionId,
+    notification.account,
+    notification.readings ?? [],
+  );
+  return { id: outcome.id, status: 'succeeded' as const, duplicate: outcome.duplicate, readings: readings ?? null };
+}

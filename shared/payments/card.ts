@@ -1,0 +1,178 @@
+import { getProfile } from '#shared/accounts/store';
+import { serviceTitle } from '#shared/billing/views';
+import { CENTRE } from '#shared/centre';
+import { config } from '#shared/config';
+import { keys } from '#shared/keys';
+import { logger } from '#shared/logger';
+import { countMetric, METRIC } from '#shared/metrics';
+import { paymentErrors } from '#shared/payments/errors';
+import {
+  accountOfPaymentId,
+  CHANNEL_TEXT,
+  newPaymentId,
+  ORDER_SESSION_SECONDS,
+  publicStatus,
+  STATUS_TEXT,
+  validatePaymentRequest,
+} from '#shared/payments/model';
+import {
+  AcquirerError,
+  callbackKey,
+  callbackParams,
+  registerOrder,
+  verifyCallbackChecksum,
+} from '#shared/payments/sber';
+import { paymentRef, settleWithGateway } from '#shared/payments/settlement';
+import {
+  getPayment,
+  markRegistered,
+  type PaymentItem,
+  paymentsOf,
+  putNewPayment,
+  writeTransition,
+} from '#shared/payments/store';
+import { now } from '#shared/time';
+
+/** The resident's card payments and the acquirer's callback: the use cases behind the routes. */
+
+export const BANK_TITLES: Record<string, string> = { sberbank: 'ПАО Сбербанк' };
+
+export function paymentView(item: PaymentItem) {
+  return {
+    id: item.id,
+    amount: item.amount,
+    status: publicStatus(item.status),
+    state: item.status,
+    statusText: STATUS_TEXT[item.status],
+    channel: item.channel,
+    channelText: item.bank
+      ? `${CHANNEL_TEXT[item.channel]} (${BANK_TITLES[item.bank] ?? item.bank})`
+      : CHANNEL_TEXT[item.channel],
+    createdAt: item.createdAt,
+    paidAt: item.paidAt ?? null,
+    services: (item.allocation ?? item.services ?? []).map((s) => ({
+      service: s.service,
+      title: serviceTitle(s.service),
+      amount: s.amount,
+    })),
+    // The bank's page, while the resident may still pay there.
+    paymentUrl: item.status === 'pending' ? (item.paymentUrl ?? null) : null,
+  };
+}
+
+export type PaymentView = ReturnType<typeof paymentView>;
+
+/** POST /api/payments: registers the order with the acquirer; the resident pays on its page. */
+export async function startCardPayment(account: string, body: unknown) {
+  const request = validatePaymentRequest(body);
+  if (!request.ok) throw paymentErrors.invalidAmount(request.fields);
+  const at = now();
+  const createdAt = at.toISOString();
+  const id = newPaymentId(account, at);
+  const payment: PaymentItem = {
+    ...keys.payment(account, id),
+    entity: 'payment',
+    id,
+    account,
+    amount: request.amount,
+    status: 'created',
+    channel: 'card',
+    ...(request.services ? { services: request.services } : {}),
+    createdAt,
+    updatedAt: createdAt,
+    history: [{ status: 'created', at: createdAt }],
+    // Indexed from the start: a payment whose register.do answer was lost is still found and closed.
+    ...keys.openPayment(id, createdAt),
+  };
+  await putNewPayment(payment);
+  const returnUrl = `${config().publicUrl}/payments/return?id=${encodeURIComponent(id)}`;
+  let order: { orderId: string; formUrl: string };
+  try {
+    order = await registerOrder({
+      orderNumber: id,
+      amount: request.amount,
+      returnUrl,
+      failUrl: returnUrl,
+      description: `Оплата ЖКУ, лицевой счёт ${account}`,
+      sessionTimeoutSecs: ORDER_SESSION_SECONDS,
+    });
+  } catch (error) {
+    if (!(error instanceof AcquirerError)) throw error;
+    logger.warn('Order not registered', { ref: paymentRef(id), kind: error.kind, error: error.message });
+    if (error.kind === 'refused') {
+      await writeTransition(payment, { to: 'failed', at: now().toISOString(), reason: 'register_refused' });
+      throw paymentErrors.acquirerRefused();
+    }
+    // No answer: the order may exist at the bank. The payment stays `created` and the
+    // reconciliation job asks about it by its number.
+    throw paymentErrors.acquirerUnavailable();
+  }
+  await markRegistered(payment, order.orderId, order.formUrl, now().toISOString());
+  return { id, status: 'pending' as const, paymentUrl: order.formUrl, amount: request.amount };
+}
+
+async function ownPayment(account: string, id: string): Promise<PaymentItem> {
+  // Another account's id is simply not under this account's key: 404, like an id that never was.
+  if (accountOfPaymentId(id) !== account) throw paymentErrors.notFound();
+  const payment = await getPayment(account, id);
+  if (!payment) throw paymentErrors.notFound();
+  return payment;
+}
+
+export async function paymentOf(account: string, id: string) {
+  return paymentView(await ownPayment(account, id));
+}
+
+export const HISTORY_LIMIT = 100;
+
+export async function paymentHistory(account: string) {
+  return { items: (await paymentsOf(account, HISTORY_LIMIT)).map(paymentView) };
+}
+
+/** The payment confirmation a resident prints: who paid whom, how much, for what, when. */
+export async function receiptOf(account: string, id: string) {
+  const payment = await ownPayment(account, id);
+  if (payment.status !== 'succeeded' || !payment.paidAt) throw paymentErrors.noReceipt();
+  const profile = await getProfile(account);
+  return {
+    id: payment.id,
+    amount: payment.amount,
+    paidAt: payment.paidAt,
+    channel: payment.channel,
+    channelText: paymentView(payment).channelText,
+    services: paymentView(payment).services,
+    payee: { name: CENTRE.fullName, address: CENTRE.address },
+    payer: { account, owner: profile?.owner ?? '', address: profile?.address ?? '' },
+    // The bank's reference: the acquirer's order id, or the bank's own transaction id.
+    reference: payment.orderId ?? payment.bankTransactionId ?? null,
+  };
+}
+
+/**
+ * The acquirer's callback. Read raw (body or query), the checksum checked before anything else,
+ * then the order's status asked from the gateway: the callback says "look now", the gateway says
+ * what happened. Refused callbacks move nothing.
+ */
+export async function handleSberCallback(rawBody: string, rawQuery: string) {
+  const params = callbackParams(rawBody, rawQuery);
+  if (!params || !verifyCallbackChecksum(params, await callbackKey())) {
+    countMetric(METRIC.forgedCallback);
+    logger.warn('Acquirer callback refused: bad checksum', { signed: Boolean(params?.checksum) });
+    throw paymentErrors.invalidSignature();
+  }
+  const { mdOrder, orderNumber } = params;
+  if (!mdOrder || !orderNumber) throw paymentErrors.invalidCallback();
+  const account = accountOfPaymentId(orderNumber);
+  const payment = account ? await getPayment(account, orderNumber, true) : undefined;
+  if (payment?.channel !== 'card') {
+    logger.warn('Acquirer callback for an unknown order');
+    throw paymentErrors.notFound();
+  }
+  if (payment.orderId && payment.orderId !== mdOrder) {
+    countMetric(METRIC.callbackMismatch);
+    logger.error('Acquirer callback names another order', { ref: paymentRef(payment.id) });
+    throw paymentErrors.orderMismatch();
+  }
+  const settled = await settleWithGateway(payment, mdOrder);
+  return { status: publicStatus(settled.status) };
+}

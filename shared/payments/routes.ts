@@ -1,0 +1,131 @@
+import {
+  BankCheckRequest,
+  BankCheckResponse,
+  BankPaymentRequest,
+  BankPaymentResponse,
+  CallbackAccepted,
+  Payment,
+  PaymentCreated,
+  PaymentList,
+  PaymentRequest,
+  Receipt,
+} from '#shared/payments/schemas';
+import type { RouteDefinition } from '#shared/routes';
+
+const callbackErrors = [
+  { status: 400, code: 'invalid_callback' },
+  { status: 403, code: 'invalid_signature' },
+  { status: 404, code: 'not_found' },
+  { status: 409, code: 'order_mismatch' },
+  { status: 503, code: 'acquirer_unavailable' },
+];
+
+const bankErrors = [
+  { status: 401, code: 'bank_unauthorized' },
+  { status: 404, code: 'account_not_found' },
+];
+
+const callbackSummary =
+  'Уведомление эквайера (Сбербанк): mdOrder, orderNumber, operation, status, amount, checksum — ' +
+  'в строке запроса (GET) или в теле application/x-www-form-urlencoded (POST)';
+
+/** Card payments, the acquirer's callback and banks' payments by account number: group `payments`. */
+export const PAYMENT_ROUTES = [
+  {
+    method: 'POST',
+    path: '/api/payments',
+    group: 'payments',
+    summary: 'Оплатить картой: заказ в банке и ссылка на страницу оплаты',
+    tag: 'payments',
+    auth: true,
+    body: PaymentRequest,
+    success: { status: 201, body: PaymentCreated },
+    errors: [
+      { status: 422, code: 'invalid_amount' },
+      { status: 502, code: 'acquirer_refused' },
+      { status: 503, code: 'acquirer_unavailable' },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/payments',
+    group: 'payments',
+    summary: 'Платежи жителя (картой и через банки) со способом и состоянием, новые первыми',
+    tag: 'payments',
+    auth: true,
+    success: { status: 200, body: PaymentList },
+  },
+  {
+    method: 'GET',
+    path: '/api/payments/{id}',
+    group: 'payments',
+    summary: 'Состояние платежа',
+    tag: 'payments',
+    auth: true,
+    success: { status: 200, body: Payment },
+    errors: [{ status: 404, code: 'not_found' }],
+  },
+  {
+    method: 'GET',
+    path: '/api/payments/{id}/receipt',
+    group: 'payments',
+    summary: 'Подтверждение оплаты для печати',
+    tag: 'payments',
+    auth: true,
+    success: { status: 200, body: Receipt },
+    errors: [
+      { status: 404, code: 'not_found' },
+      { status: 409, code: 'no_receipt' },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/sber',
+    group: 'payments',
+    summary: callbackSummary,
+    tag: 'webhooks',
+    auth: false,
+    csrfExempt: true,
+    rawBody: true,
+    success: { status: 200, body: CallbackAccepted },
+    errors: callbackErrors,
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/sber',
+    group: 'payments',
+    summary: callbackSummary,
+    tag: 'webhooks',
+    auth: false,
+    csrfExempt: true,
+    rawBody: true,
+    success: { status: 200, body: CallbackAccepted },
+    errors: callbackErrors,
+  },
+  {
+    method: 'POST',
+    path: '/api/banks/{bank}/check',
+    group: 'payments',
+    summary: 'Для банка: проверка лицевого счёта перед оплатой (долг, счётчики). Подпись X-Rac-Signature',
+    tag: 'banks',
+    auth: false,
+    csrfExempt: true,
+    rawBody: true,
+    body: BankCheckRequest,
+    success: { status: 200, body: BankCheckResponse },
+    errors: bankErrors,
+  },
+  {
+    method: 'POST',
+    path: '/api/banks/{bank}/payments',
+    group: 'payments',
+    summary: 'Для банка: платёж по номеру лицевого счёта (идемпотентно по transactionId). Подпись X-Rac-Signature',
+    tag: 'banks',
+    auth: false,
+    csrfExempt: true,
+    rawBody: true,
+    body: BankPaymentRequest,
+    success: { status: 200, body: BankPaymentResponse },
+    errors: [...bankErrors, { status: 409, code: 'transaction_conflict' }],
+  },
+] as const satisfies readonly RouteDefinition[];

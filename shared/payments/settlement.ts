@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { balanceOf } from '#shared/billing/balance';
+import { allocatePayment } from '#shared/billing/ledger';
+import { logger } from '#shared/logger';
+import { countMetric, METRIC } from '#shared/metrics';
+import { paymentErrors } from '#shared/payments/errors';
+import { type Decision, decide, type GatewayOrder } from '#shared/payments/model';
+import { AcquirerError, orderStatus } from '#shared/payments/sber';
+import { getPayment, type PaymentItem, type TransitionWrite, writeTransition } from '#shared/payments/store';
+import { now, periodOf } from '#shared/time';
+
+/**
+ * Settling a card payment with the acquirer's word: the callback and the reconciliation job both
+ * end here. The order's status is fetched from the gateway, the state machine decides, and the
+ * change is written conditionally with its ledger entry; when another process got there first the
+ * payment is re-read and the same order status judged again (which then says "nothing to do").
+ */
+
+const MAX_ATTEMPTS = 8;
+
+/** A log reference to a payment that does not carry the account number. */
+export const paymentRef = (id: string) => id.slice(id.indexOf('-') + 1);
+
+async function fetchOrder(payment: PaymentItem, orderId: string | undefined): Promise<GatewayOrder> {
+  const id = payment.orderId ?? orderId;
+  try {
+    return await orderStatus(id ? { orderId: id } : { orderNumber: payment.id });
+  } catch (error) {
+    if (error instanceof AcquirerError) {
+      logger.warn('Acquirer did not answer the status request', { ref: paymentRef(payment.id), error: error.message });
+      // 503: the bank retries its callback, the job its next run; nothing has moved.
+      throw paymentErrors.acquirerUnavailable();
+    }
+    throw error;
+  }
+}
+
+async function changeFor(
+  payment: PaymentItem,
+  decision: Extract<Decision, { kind: 'transition' }>,
+  order: GatewayOrder,
+  orderId: string | undefined,
+): Promise<TransitionWrite> {
+  const at = now().toISOString();
+  const learnt = payment.orderId ? undefined : ((order.found ? order.orderId : undefined) ?? orderId);
+  const change: TransitionWrite = {
+    to: decision.to,
+    at,
+    reason: decision.reason,
+    paidAmount: decision.paidAmount,
+    refundedAmount: decision.refundedAmount,
+    orderId: learnt,
+  };
+  if (decision.ledger === 'credit') {
+    const paidAt = decision.paidAt ?? at;
+    // Split as the resident asked, or over what the account owes right now (the billing rule).
+    const allocation = payment.services?.length
+      ? payment.services.map((s) => ({ service: s.service, amount: s.amount }))
+      : allocatePayment(payment.amount, (await balanceOf(payment.account)).services);
+    change.paidAt = paidAt;
+    change.credit = { allocation, period: periodOf(new Date(paidAt)) };
+  } else if (decision.ledger === 'refund') {
+    const credited = (payment.allocation ?? []).map((l) => ({ service: l.service, balance: l.amount }));
+    const refunded = decision.refundedAmount ?? payment.amount;
+    change.refund = { lines: allocatePayment(refunded, credited), period: periodOf(new Date(at)) };
+  }
+  return change;
+}
+
+/**
+ * Brings a card payment in line with the acquirer's order. Returns the payment as it now stands.
+ * `orderId`: the mdOrder a signed callback named, for a payment that has not stored its own yet.
+ */
+export async function settleWithGateway(payment: PaymentItem, orderId?: string): Promise<PaymentItem> {
+  const order = await fetchOrder(payment, orderId);
+  let current = payment;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const decision = decide(current, order, now());
+    if (decision.kind === 'mismatch') {
+      countMetric(METRIC.callbackMismatch);
+      logger.error('Acquirer order does not match the payment', { ref: paymentRef(current.id), why: decision.reason });
+      throw paymentErrors.orderMismatch();
+    }
+    if (decision.kind === 'none') return current;
+    const change = await changeFor(current, decision, order, orderId);
+    const outcome = await writeTransition(current, change);
+    if (outcome === 'applied') {
+      logger.info('Payment status changed', {
+        ref: paymentRef(current.id),
+        from: current.status,
+        to: change.to,
+        ...(change.reason ? { reason: change.reason } : {}),
+      });
+      if (change.to === 'review') countMetric(METRIC.paymentReview);
+      return { ...current, status: change.to };
+    }
+    if (outcome === 'conflict') await sleep(10 + Math.random() * 40 * (attempt + 1));
+    const fresh = await getPayment(current.account, current.id, true);
+    if (!fresh) throw new Error('A payment disappeared while being settled');
+    current = fresh;
+  }
+  throw new Error('The payment kept changing while being settled');
+}

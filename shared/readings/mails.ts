@@ -1,0 +1,85 @@
+import type { Mail } from '#shared/clients/mail';
+import { config } from '#shared/config';
+import { type ServiceId, serviceById } from '#shared/registry/services';
+import { moscowDate, parsePeriod } from '#shared/time';
+
+/** The readings mails: the window reminder and the verification warning, in Russian. */
+const CENTRE = 'РАЦ Старый Оскол';
+
+const MONTHS = [
+  'январь',
+  'февраль',
+  'март',
+  'апрель',
+  'май',
+  'июнь',
+  'июль',
+  'август',
+  'сентябрь',
+  'октябрь',
+  'ноябрь',
+  'декабрь',
+];
+
+/** `2026-11` → «ноябрь 2026». */
+export function periodText(period: string): string {
+  const { year, month } = parsePeriod(period);
+  return `${MONTHS[month - 1]} ${year}`;
+}
+
+const ddmmyyyy = (date: string) => date.split('-').reverse().join('.');
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+function mail(to: string, subject: string, paragraphs: string[], link: { text: string; path: string }): Mail {
+  const url = `${config().publicUrl}${link.path}`;
+  const footer = `${CENTRE}. Письмо отправлено автоматически, отвечать на него не нужно.`;
+  return {
+    to,
+    subject,
+    text: `Здравствуйте!\n\n${paragraphs.join('\n\n')}\n\n${link.text}:\n${url}\n\n${footer}`,
+    html:
+      `<p>Здравствуйте!</p>${paragraphs.map((p) => `<p>${escapeHtml(p).replaceAll('\n', '<br>')}</p>`).join('')}` +
+      `<p><a href="${escapeHtml(url)}">${escapeHtml(link.text)}</a></p><p>${escapeHtml(footer)}</p>`,
+  };
+}
+
+/** Sent when the window opens, to residents who keep reminders on. */
+export function reminderMail(to: string, account: string, window: { period: string; closesAt: string }): Mail {
+  // The window closes at 00:00 of its closing day: the last day to submit is the day before.
+  const lastDay = moscowDate(new Date(new Date(window.closesAt).getTime() - 1));
+  return mail(
+    to,
+    'Открыт приём показаний счётчиков',
+    [
+      `Начался приём показаний счётчиков за ${periodText(window.period)} по лицевому счёту № ${account}. ` +
+        `Передайте их до ${ddmmyyyy(lastDay)} включительно — иначе начисление будет по среднему расходу, а затем по нормативу.`,
+      'Напоминания можно отключить в личном кабинете, в разделе «Профиль».',
+    ],
+    { text: 'Передать показания', path: '/readings' },
+  );
+}
+
+export interface ExpiringMeter {
+  serial: string;
+  service: ServiceId;
+  verifiedUntil: string;
+}
+
+/** Sent about a month before a meter's verification ends; one mail lists an account's meters. */
+export function verificationMail(to: string, account: string, meters: readonly ExpiringMeter[]): Mail {
+  const list = meters
+    .map((m) => `• ${serviceById(m.service).title}, счётчик № ${m.serial} — до ${ddmmyyyy(m.verifiedUntil)}`)
+    .join('\n');
+  return mail(
+    to,
+    meters.length === 1 ? 'Заканчивается срок поверки счётчика' : 'Заканчивается срок поверки счётчиков',
+    [
+      `По лицевому счёту № ${account} заканчивается срок поверки:\n${list}`,
+      'После этой даты показания счётчика не принимаются и начисление идёт по среднему расходу, а затем по ' +
+        'нормативу. Закажите поверку или замену счётчика и передайте в РАЦ документ о поверке (установке).',
+    ],
+    { text: 'Счётчики в личном кабинете', path: '/readings' },
+  );
+}

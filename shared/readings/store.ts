@@ -1,0 +1,228 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { getProfile } from '#shared/accounts/store';
+import { db, tableName } from '#shared/clients/dynamo';
+import { keys } from '#shared/keys';
+import type { MeterItem } from '#shared/registry/repository';
+import type { ServiceId } from '#shared/registry/services';
+
+/**
+ * Readings in the single table. A reading item is the accepted value of one meter for one period
+ * (`pk ACC#<account>`, `sk READING#<serial>#<period>`); billing reads its `consumption`. A
+ * resubmission in the same window replaces the item and appends the replaced value to `replaced`.
+ * The meter item carries the last accepted reading and `readingRev`, a counter every accepted
+ * submission bumps under a condition: that is the optimistic lock that keeps two tabs, a double
+ * click or a retried request from interleaving.
+ */
+
+export interface LastReading {
+  value: string;
+  period: string;
+  /** When it was submitted, ISO. */
+  date: string;
+}
+
+export interface MeterRecord extends MeterItem {
+  lastReading?: LastReading;
+  readingRev?: number;
+  /** The verification date the warning mail went out for. */
+  verificationWarnedFor?: string;
+}
+
+export type ReadingSource = 'web' | 'quick' | 'seed' | 'bank';
+
+export interface ReplacedReading {
+  value: string;
+  consumption: string;
+  submittedAt: string;
+  source: ReadingSource;
+}
+
+export interface ReadingRecord {
+  account: string;
+  serial: string;
+  service: ServiceId;
+  period: string;
+  /** Decimal string, normalised to the service's places. */
+  value: string;
+  /** Consumption since the previous accepted value (roll-over included), decimal string. */
+  consumption: string;
+  /** The value the consumption is counted from (absent on seeded history). */
+  previous?: string;
+  rollover?: boolean;
+  source: ReadingSource;
+  submittedAt: string;
+  /** Earlier values of this period, oldest first, each replaced by a resubmission. */
+  replaced?: ReplacedReading[];
+}
+
+/** A period's value may be replaced this many times; then the centre corrects it. */
+export const MAX_REPLACEMENTS = 20;
+
+async function queryAll<T>(
+  input: Omit<QueryCommandInput, 'TableName'>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as T[]));
+    start = page.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  return items;
+}
+
+/** The meters of an account, by key (one query). */
+export function metersOf(account: string): Promise<MeterRecord[]> {
+  return queryAll<MeterRecord>({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':prefix': keys.meterPrefix },
+  });
+}
+
+/** Serials never contain `#` (the importer refuses it), so `READING#<serial>#` bounds one meter. */
+const readingSk = (serial: string, period: string) => `${keys.readingPrefix}${serial}#${period}`;
+
+/** A meter's readings for periods `from..to`, newest first; `limit` caps the count. */
+export function readingsOf(
+  account: string,
+  serial: string,
+  range: { from?: string; to: string; limit?: number },
+): Promise<ReadingRecord[]> {
+  return queryAll<ReadingRecord>(
+    {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.account(account).pk,
+        ':from': readingSk(serial, range.from ?? '0000-00'),
+        ':to': readingSk(serial, range.to),
+      },
+      ScanIndexForward: false,
+      ...(range.limit ? { Limit: range.limit } : {}),
+    },
+    range.limit,
+  );
+}
+
+/** The account's residents and area: the basis of the norm-based guess of usual consumption. */
+export async function householdOf(account: string): Promise<{ residents: number; area: string } | undefined> {
+  const profile = await getProfile(account);
+  return profile ? { residents: profile.residents, area: profile.area } : undefined;
+}
+
+interface TariffRecord {
+  service: ServiceId;
+  from: string;
+  norm: string;
+}
+
+const TARIFF_CACHE_MS = 5 * 60_000;
+const tariffCache = new Map<ServiceId, { at: number; items: TariffRecord[] }>();
+
+/** The norm of a service's tariff in force in `period` (tariffs change twice a year: cached 5 min). */
+export async function normOf(service: ServiceId, period: string): Promise<string | undefined> {
+  let cached = tariffCache.get(service);
+  if (!cached || Date.now() - cached.at > TARIFF_CACHE_MS) {
+    const items = await queryAll<TariffRecord>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :service)',
+      ExpressionAttributeValues: { ':pk': keys.tariff(service, '').pk, ':service': `${service}#` },
+    });
+    cached = { at: Date.now(), items };
+    tariffCache.set(service, cached);
+  }
+  const inForce = cached.items.filter((t) => t.from <= period).sort((a, b) => b.from.localeCompare(a.from))[0];
+  return inForce?.norm;
+}
+
+/** One meter's change in a submission: the new reading item and the meter's new state. */
+export interface MeterWrite {
+  meter: MeterRecord;
+  /** The reading item this write replaces (same period), if any. */
+  current?: ReadingRecord | undefined;
+  reading?: ReadingRecord;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const revCondition = (meter: MeterRecord) =>
+  meter.readingRev === undefined
+    ? { expression: 'attribute_exists(pk) AND attribute_not_exists(readingRev)', values: {} }
+    : { expression: 'attribute_exists(pk) AND readingRev = :rev', values: { ':rev': meter.readingRev } };
+
+/**
+ * Writes a submission in one transaction: per changed meter the reading item and the meter's last
+ * reading, and for unchanged meters a check that nobody changed them meanwhile. Returns false when
+ * a condition failed (another request won the race): the caller reloads and judges again.
+ */
+export async function writeSubmission(writes: readonly MeterWrite[]): Promise<boolean> {
+  const items = writes.flatMap(({ meter, current, reading }): TransactItem[] => {
+    const rev = revCondition(meter);
+    if (!reading) {
+      return [
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: keys.meter(meter.account, meter.serial),
+            ConditionExpression: rev.expression,
+            ...(Object.keys(rev.values).length ? { ExpressionAttributeValues: rev.values } : {}),
+          },
+        },
+      ];
+    }
+    const laterExists = meter.lastReading !== undefined && meter.lastReading.period > reading.period;
+    const last: LastReading = { value: reading.value, period: reading.period, date: reading.submittedAt };
+    return [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.reading(reading.account, reading.serial, reading.period),
+            ...keys.readingsOfPeriod(reading.period, reading.account, reading.serial),
+            entity: 'reading',
+            ...reading,
+          },
+          ...(current
+            ? {
+                ConditionExpression: 'submittedAt = :was',
+                ExpressionAttributeValues: { ':was': current.submittedAt },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.meter(meter.account, meter.serial),
+          UpdateExpression: laterExists ? 'SET readingRev = :next' : 'SET readingRev = :next, lastReading = :last',
+          ConditionExpression: rev.expression,
+          ExpressionAttributeValues: {
+            ...rev.values,
+            ':next': (meter.readingRev ?? 0) + 1,
+            ...(laterExists ? {} : { ':last': last }),
+          },
+        },
+      },
+    ];
+  });
+  if (!items.some((i) => i.Put)) return true;
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const raced = (error.CancellationReasons ?? []).some(
+        (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+      );
+      if (raced) return false;
+    }
+    // DynamoDB itself reports a conflicting transaction on the same items this way.
+    if ((error as { name?: string }).name === 'TransactionConflictException') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import chromium from '@sparticuz/chromium';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+
+/*
+ * A resident prints last month's ЕПД in a real browser against `npm start` (test mode): the demo
+ * data billed by the operator's `billing run`, then /epd, «Сформировать квитанцию», the PDF saved.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function rac(runtime: StartedRuntime, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, 'cli/rac.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DYNAMODB_PORT: String(runtime.dynamoPort),
+        RAC_DATA_DIR: runtime.dataDir,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (c) => {
+      output += String(c);
+    });
+    child.stderr.on('data', (c) => {
+      output += String(c);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('Печать квитанций', () => {
+  let runtime: StartedRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1' } });
+    const billed = await rac(runtime, ['billing', 'run']);
+    expect(billed.code, billed.output).toBe(0);
+    browser = await puppeteer.launch({
+      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      executablePath: await chromium.executablePath(),
+      headless: true,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.interrupt();
+  });
+
+  it('a logged-in resident downloads last month’s bill as a PDF, and learns when a month has none', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${runtime.url}/`, { waitUntil: 'networkidle0' });
+
+    // Registration through the API from the page itself (the auth e2e covers its screens).
+    const email = 'ivanova.epd@example.ru';
+    const registered = await page.evaluate(async (address) => {
+      const headers = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
+      const captcha = await (await fetch('/api/captcha')).json();
+      const res = await fetch('/api/auth/register', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          account: '100001',
+          passport: '1405 123456',
+          email: address,
+          consent: true,
+          captchaId: captcha.id,
+          captchaAnswer: captcha.answer,
+        }),
+      });
+      return res.status;
+    }, email);
+    expect(registered).toBe(202);
+    let token: string | undefined;
+    for (let i = 0; i < 40 && !token; i++) {
+      const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
+        emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
+      };
+      const mail = store.emails.find((m) => m.destination.to.includes(email));
+      token = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
+      if (!token) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(token).toBeDefined();
+    const confirmed = await page.evaluate(async (t) => {
+      const res = await fetch('/api/auth/confirm', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+        body: JSON.stringify({ token: t, password: 'квитанция за прошлый месяц' }),
+      });
+      return res.status;
+    }, token);
+    expect(confirmed).toBe(200);
+
+    const downloads = mkdtempSync(path.join(tmpdir(), 'rac-epd-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+
+    await page.goto(`${runtime.url}/epd`, { waitUntil: 'networkidle0' });
+    expect(await page.$eval('h1', (el) => el.textContent)).toBe('Печать квитанций');
+    expect(await page.$eval('.notice a[href="/profile"]', (el) => el.textContent)).toBe('профиле');
+
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/epd/'));
+    await page.click('[data-testid=epd-form] button[type=submit]');
+    const response = await answered;
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/pdf');
+    await page.waitForSelector('[data-testid=epd-download]');
+    const name = await page.$eval('[data-testid=epd-download]', (el) => el.getAttribute('download'));
+    expect(name).toMatch(/^EPD-100001-\d{4}-\d{2}\.pdf$/);
+
+    let saved: string | undefined;
+    for (let i = 0; i < 40 && !saved; i++) {
+      saved = readdirSync(downloads).find((f) => f === name);
+      if (!saved) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(saved).toBe(name);
+    expect(
+      readFileSync(path.join(downloads, saved as string))
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+
+    // The oldest year on offer, January: nothing billed then.
+    const oldest = await page.$eval(
+      '#epd-year',
+      (el) => (el as HTMLSelectElement).options.item(el.children.length - 1)?.value,
+    );
+    await page.select('#epd-year', oldest as string);
+    await page.select('#epd-month', '1');
+    await page.click('[data-testid=epd-form] button[type=submit]');
+    await page.waitForSelector('.form-alert .alert--error');
+    expect(await page.$eval('.form-alert', (el) => el.textContent)).toContain(
+      'За этот период квитанция не сформирована',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

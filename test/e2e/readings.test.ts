@@ -1,0 +1,128 @@
+import chromium from '@sparticuz/chromium';
+import Decimal from 'decimal.js';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+
+/**
+ * A demo resident submits readings in a real browser against `npm start`, under the site's CSP.
+ * The clock is pinned inside the window (26 November 2026), so the page is open for input.
+ */
+const ACCOUNT = '100001';
+const PASSWORD = 'показания через браузер';
+const EMAIL = 'ivanova-e2e@example.ru';
+
+async function registerDemoResident(runtime: StartedRuntime): Promise<void> {
+  const headers = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
+  const captcha = (await (await fetch(`${runtime.url}/api/captcha`)).json()) as { id: string; answer: string };
+  const registered = await fetch(`${runtime.url}/api/auth/register`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      account: ACCOUNT,
+      passport: '1405 123456',
+      email: EMAIL,
+      consent: true,
+      captchaId: captcha.id,
+      captchaAnswer: captcha.answer,
+    }),
+  });
+  expect(registered.status).toBe(202);
+  const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
+    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
+  };
+  const mail = store.emails.filter((e) => e.destination.to.includes(EMAIL)).at(-1);
+  const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
+  expect(token).toBeTruthy();
+  const confirmed = await fetch(`${runtime.url}/api/auth/confirm`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ token, password: PASSWORD }),
+  });
+  expect(confirmed.status).toBe(200);
+}
+
+describe('meter readings in the browser', () => {
+  let runtime: StartedRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeProcess({
+      env: { RAC_TEST_MODE: '1', RAC_NOW: '2026-11-26T12:00:00+03:00' },
+    });
+    await registerDemoResident(runtime);
+    browser = await puppeteer.launch({
+      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      executablePath: await chromium.executablePath(),
+      headless: true,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.interrupt();
+  });
+
+  it('logs in, submits on /readings, sees the success message and the chart on the history page', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 844 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Any CSP violation (an inline style or script) is recorded by the page itself.
+    await page.evaluateOnNewDocument(() => {
+      (globalThis as unknown as { cspViolations: string[] }).cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) => {
+        (globalThis as unknown as { cspViolations: string[] }).cspViolations.push(
+          `${event.violatedDirective} ${event.blockedURI}`,
+        );
+      });
+    });
+
+    await page.goto(`${runtime.url}/login?next=/readings`, { waitUntil: 'networkidle0' });
+    await page.type('input[name="account"]', ACCOUNT);
+    await page.type('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="reading-window"]', { timeout: 20_000 });
+    expect(await page.$eval('[data-testid="reading-window"]', (el) => el.textContent)).toContain(
+      'Приём показаний открыт до 30 ноября 2026',
+    );
+
+    const meters = (await page.evaluate(async () => (await fetch('/api/meters')).json())) as {
+      meters: Array<{
+        id: string;
+        basis: string;
+        expectedConsumption: string | null;
+        decimals: number;
+        expired: boolean;
+      }>;
+    };
+    const open = meters.meters.filter((m) => !m.expired);
+    expect(open.length).toBeGreaterThan(0);
+    for (const meter of open) {
+      const value = new Decimal(meter.basis).plus(meter.expectedConsumption ?? '1').toFixed(meter.decimals);
+      // Typed the Russian way, with a decimal comma.
+      await page.type(`input[name="reading-${meter.id}"]`, value.replace('.', ','));
+    }
+    const live = await page.$$eval('.reading-meter__live', (els) => els.map((el) => el.textContent ?? ''));
+    expect(live.filter((text) => text.includes('Расход:'))).toHaveLength(open.length);
+
+    await page.click('button[type="submit"]');
+    await page.waitForFunction(() => document.body.textContent?.includes('Показания успешно переданы'), {
+      timeout: 20_000,
+    });
+
+    await page.goto(`${runtime.url}/readings/history`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-testid="consumption-chart"] canvas', { timeout: 20_000 });
+    const canvases = await page.$$eval('[data-testid="consumption-chart"] canvas', (els) =>
+      els.map((el) => ({ width: (el as HTMLCanvasElement).width, label: el.getAttribute('aria-label') ?? '' })),
+    );
+    expect(canvases.length).toBeGreaterThan(0);
+    expect(canvases[0]?.width).toBeGreaterThan(0);
+    expect(canvases[0]?.label).toMatch(/расход по месяцам/);
+    expect(await page.$eval('main', (el) => el.textContent)).toContain('ноябрь 2026');
+
+    expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

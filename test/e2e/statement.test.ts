@@ -1,0 +1,171 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import chromium from '@sparticuz/chromium';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+
+/**
+ * After the operator's billing run, a demo resident opens «Начисления и платежи» in a real browser
+ * against `npm start`: the months' rows, one month's breakdown by service, and the CSV of exactly
+ * those rows. The clock is pinned to early November 2026, so October is the closed month.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const NOW = '2026-11-05T12:00:00+03:00';
+const ACCOUNT = '100001';
+const PASSWORD = 'начисления через браузер';
+const EMAIL = 'ivanova-statement@example.ru';
+
+async function registerDemoResident(runtime: StartedRuntime): Promise<void> {
+  const headers = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
+  const captcha = (await (await fetch(`${runtime.url}/api/captcha`)).json()) as { id: string; answer: string };
+  const registered = await fetch(`${runtime.url}/api/auth/register`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      account: ACCOUNT,
+      passport: '1405 123456',
+      email: EMAIL,
+      consent: true,
+      captchaId: captcha.id,
+      captchaAnswer: captcha.answer,
+    }),
+  });
+  expect(registered.status).toBe(202);
+  const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
+    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
+  };
+  const token = /token=([A-Za-z0-9_-]+)/.exec(
+    store.emails.filter((e) => e.destination.to.includes(EMAIL)).at(-1)?.body.text ?? '',
+  )?.[1];
+  const confirmed = await fetch(`${runtime.url}/api/auth/confirm`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ token, password: PASSWORD }),
+  });
+  expect(confirmed.status).toBe(200);
+}
+
+/** `npm run rac -- billing run` against the running stack's DynamoDB, as an operator would. */
+function billingRun(runtime: StartedRuntime): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'cli/rac.ts', 'billing', 'run'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          DYNAMODB_PORT: String(runtime.dynamoPort),
+          RAC_NOW: NOW,
+          POWERTOOLS_LOG_LEVEL: 'WARN',
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A money cell or CSV value as plain digits: «−1 234,56 ₽» and «-1234,56» both become «-1234,56». */
+const plain = (text: string) => text.replace(/[\s\u00a0\u202f₽]/g, '').replace('\u2212', '-');
+
+describe('the statement in the browser', () => {
+  let runtime: StartedRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1', RAC_NOW: NOW } });
+    await registerDemoResident(runtime);
+    const run = await billingRun(runtime);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Начисления за Октябрь 2026 (2026-10)');
+    browser = await puppeteer.launch({
+      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      executablePath: await chromium.executablePath(),
+      headless: true,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.interrupt();
+  });
+
+  it('shows the months after a billing run, opens a month’s detail and downloads the same rows as CSV', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 390, height: 844 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.evaluateOnNewDocument(() => {
+      (globalThis as unknown as { cspViolations: string[] }).cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) => {
+        (globalThis as unknown as { cspViolations: string[] }).cspViolations.push(event.violatedDirective);
+      });
+    });
+
+    await page.goto(`${runtime.url}/login?next=/statement`, { waitUntil: 'networkidle0' });
+    await page.type('input[name="account"]', ACCOUNT);
+    await page.type('input[name="password"]', PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('[data-testid="statement-row"][data-period="2026-10"]', { timeout: 20_000 });
+    expect(await page.$eval('[data-testid="account-facts"]', (el) => el.textContent)).toContain('54,3');
+
+    const rows = await page.$$eval('[data-testid="statement-row"]', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim() ?? '')),
+    );
+    expect(rows.map((r) => r[0])).toContain('Октябрь 2026');
+    const october = rows.find((r) => r[0] === 'Октябрь 2026') as string[];
+    expect(plain(october[2] ?? '')).not.toBe('0,00'); // charged
+    expect(october[4]).toMatch(/₽$/);
+
+    await page.click('[data-period="2026-10"] button[aria-expanded="false"]');
+    const detail = await page.waitForSelector('#statement-detail-2026-10:not([hidden]) table');
+    const detailText = (await detail?.evaluate((el) => el.textContent)) ?? '';
+    expect(detailText).toContain('Холодное водоснабжение');
+    expect(detailText).toMatch(/по счётчику|по среднему|по нормативу/);
+
+    const link = await page.$eval('[data-testid="statement-csv"]', (a) => ({
+      href: (a as HTMLAnchorElement).href,
+      download: a.getAttribute('download'),
+    }));
+    expect(link.download).toMatch(/\.csv$/);
+    const csv = await page.evaluate(async (href) => {
+      const res = await fetch(href);
+      return { type: res.headers.get('content-type'), bytes: [...new Uint8Array(await res.arrayBuffer())] };
+    }, link.href);
+    expect(csv.type).toBe('text/csv; charset=utf-8');
+    expect(csv.bytes.slice(0, 3)).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder()
+      .decode(new Uint8Array(csv.bytes))
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('Период;Входящее сальдо;Начислено;Оплачено;Исходящее сальдо');
+    // Exactly what is on screen: the same months, the same amounts.
+    expect(lines.slice(1).map((line) => line.split(';').map(plain))).toEqual(rows.map((r) => r.map(plain)));
+
+    expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the public tariffs without a login', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${runtime.url}/tariffs`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-testid="tariffs-current"]');
+    const text = await page.$eval('[data-testid="tariffs-current"]', (el) => el.textContent ?? '');
+    expect(text).toContain('Холодное водоснабжение');
+    expect(text).toContain('с января 2026');
+    await page.close();
+  });
+});

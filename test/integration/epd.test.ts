@@ -1,0 +1,359 @@
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { invokeGroup } from '#local/lambda';
+import { type LocalQueues, startLocalQueues } from '#local/queue';
+import { openSession } from '#shared/accounts/sessions';
+import { credentialsKey } from '#shared/accounts/store';
+import { startBillingRun } from '#shared/billing/run';
+import { db, tableName } from '#shared/clients/dynamo';
+import { resetConfigForTests } from '#shared/config';
+import { epdOf, epdPage } from '#shared/epd/bill';
+import { closeBrowser, htmlToPdf, sharedBrowser } from '#shared/epd/render';
+import type { IssueRun } from '#shared/epd/store';
+import { keys } from '#shared/keys';
+import { importRegistry } from '#shared/registry/importRegistry';
+import { type Client, startTestGateway } from '#test/support/http';
+import { decodeQrPng } from '#test/support/qr';
+
+/**
+ * The ЕПД end to end against DynamoDB Local and the SES emulator: October 2026 billed by the real
+ * billing run (its queue, its batches), then the bill downloaded through the gateway, its QR code
+ * read back from the rendered page, and the monthly issuance mailing it, once.
+ */
+
+function pinClock(iso: string): void {
+  process.env.RAC_NOW = iso;
+  resetConfigForTests();
+}
+// The night of 2 November, Moscow time: October is billed and its bills go out.
+pinClock('2026-11-02T03:00:00+03:00');
+
+const TARIFFS = [
+  'service;unit;price;norm;from;coefficient',
+  'cold_water;м³;35,72;3,8;2026-01;1,5',
+  'hot_water;м³;218,21;3,01;2026-01;1,5',
+  'wastewater;м³;31,00;6,81;2026-01;',
+  'electricity;кВт·ч;6,72;88;2026-01;',
+  'heating;Гкал;2636,9345;0,0186;2026-01;',
+  'maintenance;м²;27,86;1;2026-01;',
+  'waste;чел.;145,05;1;2026-01;',
+].join('\n');
+const HOSTILE_OWNER = '<script>alert(1)</script> Орлова & «Ко»';
+const ACCOUNTS = [
+  'account;owner;passport;address;area;residents',
+  `400001;${HOSTILE_OWNER};1401 400001;г. Старый Оскол, мкр. Жукова, д. 1, кв. 1;54,3;3`,
+  '400002;Зайцев Павел Андреевич;1402 400002;г. Старый Оскол, мкр. Жукова, д. 2, кв. 2;40,0;2',
+  '400003;Лебедева Нина Ивановна;1403 400003;г. Старый Оскол, мкр. Жукова, д. 3, кв. 3;30,0;1',
+].join('\n');
+const METERS = [
+  'account;meter;service;reading;verified_until',
+  '400001;E-COLD;cold_water;100;2030-01-31',
+  '400001;E-HOT;hot_water;50;2030-01-31',
+  '400001;E-EL;electricity;1000;2030-01-31',
+  '400002;Z-COLD;cold_water;200;2030-01-31',
+].join('\n');
+
+const EMAIL = {
+  '400001': 'orlova.epd@example.ru',
+  '400002': 'zaitsev.epd@example.ru',
+  '400003': 'lebedeva.epd@example.ru',
+  '400004': 'late.epd@example.ru',
+} as const;
+
+interface StoredMail {
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string };
+  attachments: Array<{ filename?: string; contentType: string; content: string; size: number }>;
+}
+
+async function mailsTo(address: string): Promise<StoredMail[]> {
+  const store = (await (await fetch(`${inject('sesEndpoint')}/store`)).json()) as { emails: StoredMail[] };
+  return store.emails.filter((e) => e.destination.to.includes(address));
+}
+
+function reading(account: string, serial: string, service: string, period: string, value: number, previous: number) {
+  return {
+    ...keys.reading(account, serial, period),
+    entity: 'reading',
+    account,
+    serial,
+    service,
+    period,
+    value: value.toFixed(3),
+    previous: previous.toFixed(3),
+    consumption: (value - previous).toFixed(3),
+    source: 'seed',
+    submittedAt: `${period}-26T16:30:00.000Z`,
+  };
+}
+
+/** A resident's cabinet as registration leaves it (shared/accounts/store.ts, `Credentials`). */
+async function cabinet(account: keyof typeof EMAIL, billByEmail: boolean): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...credentialsKey(account),
+        entity: 'credentials',
+        account,
+        passwordHash: 'not-used-here',
+        email: EMAIL[account],
+        remindersOptIn: false,
+        billByEmail,
+        consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
+        registeredAt: '2026-01-01T00:00:00.000Z',
+        passwordChangedAt: '2026-01-01T00:00:00.000Z',
+      },
+    }),
+  );
+}
+
+let client: Client;
+let queues: LocalQueues;
+let orlova: Client;
+
+async function residentClient(account: string): Promise<Client> {
+  const browser = client.fork();
+  const { cookie } = await openSession(account);
+  const [pair = ''] = cookie.split(';');
+  const eq = pair.indexOf('=');
+  browser.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+  return browser;
+}
+
+/** GET with the resident's cookie, keeping the body's bytes (the client reads text). */
+async function download(c: Client, path: string) {
+  const res = await fetch(c.url + path, {
+    headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
+  return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
+}
+
+async function issueRuns(period: string): Promise<IssueRun[]> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.epdRun(period, '').pk },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []) as IssueRun[];
+}
+
+beforeAll(async () => {
+  ({ client } = await startTestGateway());
+  queues = startLocalQueues({ concurrency: 2, log: () => undefined });
+  for (const [kind, csv] of [
+    ['tariffs', TARIFFS],
+    ['accounts', ACCOUNTS],
+    ['meters', METERS],
+  ] as const) {
+    const report = await importRegistry(kind, Buffer.from(csv));
+    expect(report.errors).toEqual([]);
+  }
+  const items = [
+    reading('400001', 'E-COLD', 'cold_water', '2026-09', 110.5, 100),
+    reading('400001', 'E-COLD', 'cold_water', '2026-10', 121.25, 110.5),
+    reading('400001', 'E-HOT', 'hot_water', '2026-09', 57, 50),
+    reading('400001', 'E-HOT', 'hot_water', '2026-10', 64.5, 57),
+    reading('400001', 'E-EL', 'electricity', '2026-09', 1240, 1000),
+    reading('400001', 'E-EL', 'electricity', '2026-10', 1500, 1240),
+    reading('400002', 'Z-COLD', 'cold_water', '2026-10', 208, 200),
+  ];
+  await db().send(
+    new BatchWriteCommand({ RequestItems: { [tableName()]: items.map((Item) => ({ PutRequest: { Item } })) } }),
+  );
+  await cabinet('400001', true);
+  await cabinet('400002', true);
+  await cabinet('400003', false);
+
+  // October's billing run, through the billing queue as the schedule would start it.
+  await startBillingRun({ period: '2026-10', source: 'test' });
+  await queues.drain();
+
+  // Registered after the run: subscribed, but with no bill for October.
+  const late = await importRegistry(
+    'accounts',
+    Buffer.from(
+      'account;owner;passport;address;area;residents\n400004;Новосёлов Иван;1404 400004;г. Старый Оскол;30;1',
+    ),
+  );
+  expect(late.errors).toEqual([]);
+  await cabinet('400004', true);
+  orlova = await residentClient('400001');
+}, 120_000);
+
+afterAll(async () => {
+  queues?.stop();
+  await client?.stop();
+  await closeBrowser();
+});
+
+describe('GET /api/epd/{period}', () => {
+  it("answers the billed month's bill as a PDF download", async () => {
+    const res = await download(orlova, '/api/epd/2026-10');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="EPD-400001-2026-10.pdf"');
+    expect(Buffer.from(res.bytes.slice(0, 5)).toString('latin1')).toBe('%PDF-');
+    expect(res.bytes.byteLength).toBeGreaterThan(20_000);
+    expect(res.bytes.byteLength).toBeLessThan(1_000_000);
+  });
+
+  it('says in Russian that a month without charges has no bill', async () => {
+    const res = await orlova.request('GET', '/api/epd/2026-09');
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('no_bill');
+    expect(res.json.error.message).toMatch(/^За этот период квитанция не сформирована/);
+  });
+
+  it('refuses a malformed month with a 400, and a stranger with a 401', async () => {
+    const bad = await orlova.request('GET', '/api/epd/2026-13');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('invalid_input');
+    expect(bad.json.error.fields.period).toMatch(/ГГГГ-ММ/);
+    const stranger = await client.fork().request('GET', '/api/epd/2026-10');
+    expect(stranger.status).toBe(401);
+  });
+
+  it('a resident gets only their own bill: the account comes from the session', async () => {
+    const zaitsev = await residentClient('400002');
+    const res = await download(zaitsev, '/api/epd/2026-10');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('EPD-400002-2026-10.pdf');
+  });
+});
+
+describe('the rendered bill', () => {
+  it("carries the statement's numbers, and its printed QR code reads back to the payment payload", async () => {
+    const epd = await epdOf('400001', '2026-10');
+    if (!epd) throw new Error('October was not billed');
+    const statement = await orlova.request('GET', '/api/statement?from=2026-10&to=2026-10');
+    expect(statement.status).toBe(200);
+    const [row] = statement.json.rows;
+    expect(epd.summary).toMatchObject({
+      opening: row.opening,
+      charged: row.charged,
+      paid: row.paid,
+      closing: row.closing,
+    });
+    expect(epd.totals.total).toBe(row.charged);
+    expect(epd.qrPayload).toMatch(/^ST00012\|Name=.+\|PersAcc=400001\|PaymPeriod=102026\|Sum=\d+$/);
+    expect(epd.qrPayload.endsWith(`|Sum=${row.closing}`)).toBe(true);
+
+    // The page exactly as it is printed, photographed: the QR code a phone would see.
+    const html = await epdPage(epd);
+    const browser = await sharedBrowser();
+    const page = await browser.newPage();
+    try {
+      await page.setViewport({ width: 794, height: 1123, deviceScaleFactor: 3 });
+      await page.setContent(html, { waitUntil: 'load' });
+      const qr = await page.$('img.qr');
+      const shot = await qr?.screenshot({ type: 'png' });
+      if (!shot) throw new Error('no QR image on the page');
+      expect(decodeQrPng(shot)).toBe(epd.qrPayload);
+      // A hostile name from the registry file is printed as text.
+      expect(await page.$eval('[data-field=owner]', (el) => el.textContent)).toBe(HOSTILE_OWNER);
+      expect(await page.$('script')).toBeNull();
+    } finally {
+      await page.close();
+    }
+    expect(Buffer.from((await htmlToPdf(html)).slice(0, 4)).toString('latin1')).toBe('%PDF');
+  });
+});
+
+describe('the browser', () => {
+  it('is launched once per container, and again only when it has died', async () => {
+    const first = await sharedBrowser();
+    expect(await sharedBrowser()).toBe(first);
+    await first.close();
+    const pdf = await htmlToPdf('<!doctype html><meta charset="utf-8"><p>Проверка</p>');
+    expect(Buffer.from(pdf.slice(0, 4)).toString('latin1')).toBe('%PDF');
+    const second = await sharedBrowser();
+    expect(second).not.toBe(first);
+    expect(second.connected).toBe(true);
+    // Every page was closed after use.
+    expect((await second.pages()).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('monthly issuance by mail', () => {
+  it('mails the PDF to subscribed residents with a bill, and to nobody else', async () => {
+    await invokeGroup('epdIssue', { job: 'epd.issue' });
+    await queues.drain();
+    expect(queues.deadLetters).toEqual([]);
+
+    for (const account of ['400001', '400002'] as const) {
+      const mails = await mailsTo(EMAIL[account]);
+      expect(mails).toHaveLength(1);
+      const [mail] = mails;
+      expect(mail?.subject).toBe(`ЕПД за октябрь 2026 г. — лицевой счёт ${account}`);
+      expect(mail?.body.text).toContain('/profile');
+      expect(mail?.attachments).toHaveLength(1);
+      const [pdf] = mail?.attachments ?? [];
+      expect(pdf?.filename).toBe(`EPD-${account}-2026-10.pdf`);
+      expect(pdf?.contentType).toBe('application/pdf');
+      expect(
+        Buffer.from(pdf?.content ?? '', 'base64')
+          .subarray(0, 5)
+          .toString('latin1'),
+      ).toBe('%PDF-');
+    }
+    expect(await mailsTo(EMAIL['400003'])).toEqual([]); // not subscribed
+    expect(await mailsTo(EMAIL['400004'])).toEqual([]); // no bill for October
+
+    const [run] = await issueRuns('2026-10');
+    expect(run).toMatchObject({ accounts: 4, notSubscribed: 1, noBill: 1, sent: 2, failed: 0, unconfirmed: 0 });
+    const marker = await db().send(
+      new GetCommand({ TableName: tableName(), Key: keys.epdMail('400001', '2026-10'), ConsistentRead: true }),
+    );
+    expect(marker.Item).toMatchObject({ status: 'sent', messageId: expect.any(String) });
+  });
+
+  it('a second run (the catch-up, or a retry) mails nobody twice', async () => {
+    await invokeGroup('epdIssue', { job: 'epd.issueMissed' });
+    await queues.drain();
+    expect(await mailsTo(EMAIL['400001'])).toHaveLength(1);
+    expect(await mailsTo(EMAIL['400002'])).toHaveLength(1);
+    const runs = await issueRuns('2026-10');
+    expect(runs).toHaveLength(2);
+    const second = runs.find((r) => r.source.includes('catch-up'));
+    expect(second).toMatchObject({ sent: 0, alreadySent: 2, noBill: 1 });
+  });
+
+  it('a send that may or may not have happened (claimed, never confirmed) is reported, not repeated', async () => {
+    // As a crash between SES and the confirmation leaves it: the claim, no confirmation.
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...keys.epdMail('400002', '2026-11'),
+          entity: 'epdMail',
+          account: '400002',
+          period: '2026-11',
+          status: 'sending',
+          runId: 'crashed',
+          claimedAt: '2026-12-02T00:03:00.000Z',
+        },
+      }),
+    );
+    pinClock('2026-12-02T03:00:00+03:00');
+    try {
+      await startBillingRun({ period: '2026-11', source: 'test' });
+      await queues.drain();
+      await invokeGroup('epdIssue', { job: 'epd.issue' });
+      await queues.drain();
+    } finally {
+      pinClock('2026-11-02T03:00:00+03:00');
+    }
+    const zaitsev = await mailsTo(EMAIL['400002']);
+    expect(zaitsev.map((m) => m.subject)).toEqual(['ЕПД за октябрь 2026 г. — лицевой счёт 400002']);
+    expect((await mailsTo(EMAIL['400001'])).map((m) => m.subject)).toContain(
+      'ЕПД за ноябрь 2026 г. — лицевой счёт 400001',
+    );
+    const [run] = await issueRuns('2026-11');
+    expect(run).toMatchObject({ unconfirmed: 1, sent: 2, attentionAccounts: ['400002'] });
+  });
+});

@@ -1,0 +1,34 @@
+import type { Me } from '../api/accounts';
+import { formatArea } from '../format';
+
+/**
+ * What the charges are computed from: the address, the total area (area and heating charges) and
+ * the residents (norms and per-resident charges). The registry carries the total area only; there
+ * is no living area to show. Any page with the session's `me` can include it.
+ */
+export function AccountCharacteristics({ me, compact = false }: { me: Me; compact?: boolean }) {
+  return (
+    <dl
+      class={`facts${compact ? ' facts--compact' : ''}`}
+      aria-label="Характеристики лицевого счёта"
+      data-testid="account-facts"
+    >
+      <div class="facts__row">
+        <dt>Лицевой счёт</dt>
+        <dd>{me.account}</dd>
+      </div>
+      <div class="facts__row">
+        <dt>Адрес</dt>
+        <dd>{me.address}</dd>
+      </div>
+      <div class="facts__row">
+        <dt>Общая площадь</dt>
+        <dd>{formatArea(me.area)}</dd>
+      </div>
+      <div class="facts__row">
+        <dt>Проживающих</dt>
+        <dd>{me.residents}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,229 @@
+import Decimal from 'decimal.js';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { formatDecimal } from '#shared/readings/rules';
+import { ApiError } from '../api/client';
+import { getReadingHistory, type ReadingHistory } from '../api/readings';
+import { type ChartSeries, ConsumptionChart } from '../components/ConsumptionChart';
+import { PageFrame } from '../components/PageFrame';
+import { periodLabel } from '../components/ReadingForm';
+import { formatDateTime } from '../format';
+import '../readings.css';
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+const SOURCES: Record<string, string> = {
+  web: 'личный кабинет',
+  quick: 'без входа',
+  seed: 'по данным центра',
+  bank: 'через банк',
+};
+
+/** Every month from `from` to `to`, so a month without a reading shows as a gap, not as nothing. */
+function monthsFrom(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  while (months.length < 120) {
+    const period = `${year}-${String(month).padStart(2, '0')}`;
+    if (period > to) break;
+    months.push(period);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+const shortPeriod = (period: string) => {
+  const [year, month] = period.split('-');
+  return `${month}.${year?.slice(2)}`;
+};
+
+interface ServiceChart {
+  service: string;
+  title: string;
+  unit: string;
+  series: ChartSeries;
+}
+
+/** One chart per service: the month's consumption summed over the service's meters. */
+function chartsOf(history: ReadingHistory): ServiceChart[] {
+  const months = monthsFrom(history.from, history.to);
+  const services = new Map<string, { title: string; unit: string }>();
+  for (const meter of history.meters) services.set(meter.service, { title: meter.title, unit: meter.unit });
+  return [...services].flatMap(([service, { title, unit }]) => {
+    const items = history.items.filter((item) => item.service === service);
+    if (items.length === 0) return [];
+    const values = months.map((period) =>
+      items
+        .filter((item) => item.period === period)
+        .reduce((sum, item) => sum.plus(item.consumption), new Decimal(0))
+        .toNumber(),
+    );
+    return [{ service, title, unit, series: { labels: months.map(shortPeriod), values } }];
+  });
+}
+
+/** /readings/history: readings per meter for a period range, and consumption charts by month. */
+export function ReadingsHistory() {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [history, setHistory] = useState<ReadingHistory | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async (range: { from: string; to: string } | null) => {
+    setBusy(true);
+    try {
+      const next = await getReadingHistory(range ?? undefined);
+      setHistory(next);
+      setFrom(next.from);
+      setTo(next.to);
+      setError(null);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : 'Не удалось загрузить историю показаний.');
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  function filter(event: Event) {
+    event.preventDefault();
+    if (!PERIOD.test(from) || !PERIOD.test(to)) {
+      setError('Укажите месяцы периода, например 2026-01 и 2026-11.');
+      return;
+    }
+    if (from > to) {
+      setError('Начало периода позже его конца.');
+      return;
+    }
+    void load({ from, to });
+  }
+
+  const charts = useMemo(() => (history ? chartsOf(history) : []), [history]);
+
+  return (
+    <PageFrame title="История показаний">
+      <p class="page__lead">
+        Переданные показания и расход по каждому счётчику. <a href="/readings">Передать показания</a>
+      </p>
+      <form class="reading-filter" onSubmit={filter} aria-describedby="history-filter-hint">
+        <div class="field">
+          <label class="field__label" for="history-from">
+            С месяца
+          </label>
+          <input
+            id="history-from"
+            class="field__input"
+            type="month"
+            value={from}
+            max={to || undefined}
+            onInput={(event) => setFrom(event.currentTarget.value)}
+          />
+        </div>
+        <div class="field">
+          <label class="field__label" for="history-to">
+            По месяц
+          </label>
+          <input
+            id="history-to"
+            class="field__input"
+            type="month"
+            value={to}
+            min={from || undefined}
+            onInput={(event) => setTo(event.currentTarget.value)}
+          />
+        </div>
+        <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
+          Показать
+        </button>
+        <p id="history-filter-hint" class="field__hint reading-filter__hint">
+          Формат ГГГГ-ММ; не больше 10 лет за раз.
+        </p>
+      </form>
+      {error && (
+        <div class="alert alert--error" role="alert">
+          <p>{error}</p>
+        </div>
+      )}
+      {!history && !error && (
+        <p class="loading" role="status">
+          Загрузка…
+        </p>
+      )}
+      {history && (
+        <>
+          <section class="section" aria-labelledby="charts-heading">
+            <h2 id="charts-heading">Расход по месяцам</h2>
+            {charts.length === 0 && <p>За эти месяцы показаний нет.</p>}
+            <div class="reading-charts">
+              {charts.map((chart) => (
+                <ConsumptionChart
+                  key={chart.service}
+                  title={`${chart.title}, ${chart.unit}`}
+                  unit={chart.unit}
+                  series={chart.series}
+                />
+              ))}
+            </div>
+          </section>
+          <section class="section" aria-labelledby="meters-heading">
+            <h2 id="meters-heading">Показания по счётчикам</h2>
+            {history.meters.map((meter) => {
+              const items = history.items.filter((item) => item.meterId === meter.id);
+              return (
+                <div class="reading-history" key={meter.id} data-testid="meter-history">
+                  <table class="reading-table">
+                    <caption>
+                      {meter.title}, № {meter.serial}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Месяц</th>
+                        <th scope="col">Показание, {meter.unit}</th>
+                        <th scope="col">Расход, {meter.unit}</th>
+                        <th scope="col">Передано</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {items.length === 0 && (
+                        <tr>
+                          <td colSpan={4}>За эти месяцы показаний нет.</td>
+                        </tr>
+                      )}
+                      {items.map((item) => (
+                        <tr key={item.period}>
+                          <th scope="row">{periodLabel(item.period)}</th>
+                          <td class="reading-table__number">{formatDecimal(item.value)}</td>
+                          <td class="reading-table__number">
+                            {formatDecimal(item.consumption)}
+                            {item.rollover && <span class="reading-table__note"> (переход через ноль)</span>}
+                          </td>
+                          <td>
+                            {formatDateTime(item.submittedAt)}, {SOURCES[item.source] ?? item.source}
+                            {item.replaced.length > 0 && (
+                              <span class="reading-table__note">
+                                {' '}
+                                — исправлено; прежние значения:{' '}
+                                {item.replaced.map((r) => formatDecimal(r.value)).join(', ')}
+                              </span>
+                            )}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              );
+            })}
+          </section>
+        </>
+      )}
+    </PageFrame>
+  );
+}
