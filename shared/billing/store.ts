@@ -1,33 +1,15 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountFacts } from '#shared/billing/charges';
 import type { ChargeEntry, LedgerEntry, RecalcEntry } from '#shared/billing/ledger';
 import { LEDGER_PREFIX } from '#shared/billing/ledger';
 import type { Tariff } from '#shared/billing/tariffs';
 import type { MeterFact, ReadingFact } from '#shared/billing/volumes';
-import { db, tableName } from '#shared/clients/dynamo';
+import { addRunCounters, db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { ServiceId } from '#shared/registry/services';
 
 /** Billing's reads and writes of the single table. Every read is by key; none scans. */
-
-async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 export async function loadTariffs(): Promise<Tariff[]> {
   const items = await queryAll({
@@ -220,37 +202,16 @@ export async function createRun(run: Omit<BillingRun, keyof RunCounters>): Promi
 }
 
 /** Adds a batch's counters to its run: one atomic ADD per batch, not per account. */
-export async function addToRun(
+export function addToRun(
   period: string,
   runId: string,
   counters: Partial<RunCounters>,
   failedAccounts: readonly string[] = [],
 ): Promise<void> {
-  const entries = Object.entries(counters).filter(([, v]) => v !== undefined && v !== 0);
-  if (entries.length === 0 && failedAccounts.length === 0) return;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const adds = entries.map(([name, value], i) => {
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = value;
-    return `#c${i} :c${i}`;
+  return addRunCounters(keys.billingRun(period, runId), counters, {
+    attribute: 'failedAccounts',
+    values: failedAccounts,
   });
-  let set = '';
-  if (failedAccounts.length > 0) {
-    names['#failed'] = 'failedAccounts';
-    values[':failed'] = failedAccounts.slice(0, 100);
-    values[':none'] = [];
-    set = ' SET #failed = list_append(if_not_exists(#failed, :none), :failed)';
-  }
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.billingRun(period, runId),
-      UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')}` : ''}${set}`.trim(),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
 }
 
 export async function getRun(period: string, runId: string): Promise<BillingRun | undefined> {

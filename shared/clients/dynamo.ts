@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -34,4 +34,56 @@ export function tableName(): string {
 export function resetDbForTests(): void {
   client?.destroy();
   client = undefined;
+}
+
+/** Every item of a query, page by page (each access path is a key query; nothing scans). */
+export async function queryAll<T = Record<string, unknown>>(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as T[]));
+    start = page.LastEvaluatedKey;
+  } while (start && items.length < limit);
+  return items;
+}
+
+/**
+ * Adds a batch's counters to a run record in one atomic update (ADD per counter), and appends up
+ * to 100 account numbers to a list attribute: how billing and ЕПД runs report their progress.
+ */
+export async function addRunCounters(
+  key: { pk: string; sk: string },
+  counters: Record<string, number | undefined>,
+  list?: { attribute: string; values: readonly string[] },
+): Promise<void> {
+  const entries = Object.entries(counters).filter(([, v]) => v !== undefined && v !== 0);
+  const listValues = list?.values ?? [];
+  if (entries.length === 0 && listValues.length === 0) return;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const adds = entries.map(([name, value], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = value;
+    return `#c${i} :c${i}`;
+  });
+  let set = '';
+  if (list && listValues.length > 0) {
+    names['#list'] = list.attribute;
+    values[':list'] = listValues.slice(0, 100);
+    values[':none'] = [];
+    set = ' SET #list = list_append(if_not_exists(#list, :none), :list)';
+  }
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')}` : ''}${set}`.trim(),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
 }

@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { credentialsKey } from '#shared/accounts/store';
-import { db, tableName } from '#shared/clients/dynamo';
+import { addRunCounters, db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 
 /**
@@ -184,37 +184,13 @@ export async function createIssueRun(run: Omit<IssueRun, keyof IssueCounters>): 
 }
 
 /** Adds a batch's counters to its run: one atomic ADD per batch. */
-export async function addToIssueRun(
+export function addToIssueRun(
   period: string,
   runId: string,
   counters: Partial<IssueCounters>,
   attention: readonly string[] = [],
 ): Promise<void> {
-  const entries = Object.entries(counters).filter(([, v]) => v !== undefined && v !== 0);
-  if (entries.length === 0 && attention.length === 0) return;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const adds = entries.map(([name, value], i) => {
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = value;
-    return `#c${i} :c${i}`;
-  });
-  let set = '';
-  if (attention.length > 0) {
-    names['#attention'] = 'attentionAccounts';
-    values[':attention'] = attention.slice(0, 100);
-    values[':none'] = [];
-    set = ' SET #attention = list_append(if_not_exists(#attention, :none), :attention)';
-  }
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.epdRun(period, runId),
-      UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')}` : ''}${set}`.trim(),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  return addRunCounters(keys.epdRun(period, runId), counters, { attribute: 'attentionAccounts', values: attention });
 }
 
 export async function getIssueRun(period: string, runId: string): Promise<IssueRun | undefined> {

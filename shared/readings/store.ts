@@ -1,12 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { getProfile } from '#shared/accounts/store';
-import { db, tableName } from '#shared/clients/dynamo';
+import { db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { MeterItem } from '#shared/registry/repository';
 import type { ServiceId } from '#shared/registry/services';
@@ -63,20 +58,6 @@ export interface ReadingRecord {
 
 /** A period's value may be replaced this many times; then the centre corrects it. */
 export const MAX_REPLACEMENTS = 20;
-
-async function queryAll<T>(
-  input: Omit<QueryCommandInput, 'TableName'>,
-  limit = Number.POSITIVE_INFINITY,
-): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }));
-    items.push(...((page.Items ?? []) as T[]));
-    start = page.LastEvaluatedKey;
-  } while (start && items.length < limit);
-  return items;
-}
 
 /** The meters of an account, by key (one query). */
 export function metersOf(account: string): Promise<MeterRecord[]> {
