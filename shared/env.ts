@@ -32,6 +32,8 @@ export const ENV = {
   windowCloseDay: 'RAC_WINDOW_CLOSE_DAY',
   /** URL of the billing queue (shared/queues.ts); set on its producers in AWS. */
   billingQueueUrl: 'RAC_BILLING_QUEUE_URL',
+  /** URL of the reading-mail queue (window reminders fan-out). */
+  readingMailQueueUrl: 'RAC_READING_MAIL_QUEUE_URL',
   /** URL of the ЕПД issuance queue (shared/queues.ts); set on its producers in AWS. */
   epdQueueUrl: 'RAC_EPD_QUEUE_URL',
   // Local runtime only.

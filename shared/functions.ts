@@ -76,8 +76,8 @@ export const FUNCTION_GROUPS = {
     entry: 'functions/readingMail/index.ts',
     description: 'Reading-window reminders and meter verification warnings (scheduled mail)',
     memoryMb: 512,
-    // A city's reminders at the SES send rate; a run cut short is resumed by the scheduler's retry.
-    timeoutSeconds: 900,
+    // One shard of reminders per invocation; a shard that takes longer continues in a new message.
+    timeoutSeconds: 300,
     tableAccess: 'readwrite',
     sendsMail: true,
     readsSecrets: false,

@@ -48,6 +48,17 @@ export const QUEUES = {
     maxConcurrency: 10,
     maxReceiveCount: 3,
   },
+  readingMail: {
+    id: 'ReadingMailQueue',
+    description: 'Reading-window reminders: one message per subscription shard (and its continuations)',
+    consumer: 'readingMail',
+    producers: ['readingMail'],
+    urlEnv: ENV.readingMailQueueUrl,
+    batchSize: 1,
+    // Eight shards mailed at once, each at 8 concurrent sends: within SES's rate once raised.
+    maxConcurrency: 8,
+    maxReceiveCount: 3,
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof QUEUES;

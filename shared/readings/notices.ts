@@ -9,6 +9,7 @@ import {
 import { type Credentials, credentialsKey } from '#shared/accounts/store';
 import { db, tableName } from '#shared/clients/dynamo';
 import { sendMail } from '#shared/clients/mail';
+import { sendToQueue } from '#shared/clients/queue';
 import { FUNCTION_GROUPS } from '#shared/functions';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
@@ -112,73 +113,107 @@ async function releaseReminder(account: string, period: string): Promise<void> {
     });
 }
 
+/** A queue message of the reminder fan-out: one shard of subscriptions, from a page on. */
+export interface ReminderShardMessage {
+  kind: 'remindShard';
+  shard: string;
+  period: string;
+  closesAt: string;
+  start?: Record<string, unknown>;
+}
+
 /**
- * The window reminder: to every registered resident with reminders on, once per window. Runs on
- * the opening day (see shared/schedules.ts); does nothing while the window is closed.
+ * The window reminder, to every registered resident with reminders on, once per window. The
+ * scheduled job (on the opening day, see shared/schedules.ts) only checks the window and sends one
+ * message per subscription shard to the reading-mail queue; each shard is mailed by its own
+ * invocation, so a city's reminders are spread over Lambdas instead of riding on one 15-minute run.
  */
-export async function sendWindowReminders(
-  options: { deadline?: number } = {},
-): Promise<NoticeRun & { period?: string }> {
-  const deadline = options.deadline ?? Date.now() + FUNCTION_GROUPS.readingMail.timeoutSeconds * 1000 - SAFETY_MS;
-  const run: NoticeRun = { sent: 0, skipped: 0, failed: 0, unfinished: false };
+export async function startWindowReminders(): Promise<{ period?: string; shards: number }> {
   const window = await currentWindow();
   if (!window.open) {
     logger.info('Reading window closed: no reminders');
-    return run;
+    return { shards: 0 };
   }
   const period = submissionPeriod(window);
-  for (const shard of keys.reminderShards()) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      if (Date.now() > deadline) {
-        run.unfinished = true;
-        break;
+  const messages: ReminderShardMessage[] = keys
+    .reminderShards()
+    .map((shard) => ({ kind: 'remindShard', shard, period, closesAt: window.closesAt }));
+  await sendToQueue('readingMail', messages);
+  logger.info('Window reminders queued', { period, shards: messages.length });
+  return { period, shards: messages.length };
+}
+
+/**
+ * Mails one shard's subscribers, page by page. Close to the deadline it queues the rest of the shard
+ * as a new message and returns. A failed send throws after the shard's other mails went out, so
+ * the queue redelivers the message; the per-window claim keeps anyone from getting a second mail.
+ */
+export async function remindShard(
+  message: ReminderShardMessage,
+  options: { deadline?: number } = {},
+): Promise<NoticeRun> {
+  const deadline = options.deadline ?? Date.now() + FUNCTION_GROUPS.readingMail.timeoutSeconds * 1000 - SAFETY_MS;
+  const run: NoticeRun = { sent: 0, skipped: 0, failed: 0, unfinished: false };
+  const { shard, period, closesAt } = message;
+  let start = message.start;
+  do {
+    if (Date.now() > deadline) {
+      run.unfinished = true;
+      await sendToQueue('readingMail', [{ ...message, start }]);
+      break;
+    }
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        // Already reminded for this window: skipped by the filter (still read, never mailed).
+        FilterExpression: 'attribute_not_exists(remindedFor) OR remindedFor <> :period',
+        ExpressionAttributeValues: { ':pk': shard, ':period': period },
+        Limit: 100,
+        ExclusiveStartKey: start,
+      }),
+    );
+    start = page.LastEvaluatedKey;
+    const accounts = (page.Items ?? []).map((i) => String(i.account));
+    if (accounts.length === 0) continue;
+    const credentials = await credentialsOf(accounts);
+    await pool(accounts, SEND_CONCURRENCY, async (account) => {
+      const cabinet = credentials.get(account);
+      if (!cabinet?.remindersOptIn || !cabinet.email) {
+        // The cabinet is gone (ownership transfer) or opted out: the subscription is stale.
+        await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.reminderSubscription(account) }));
+        run.skipped++;
+        return;
       }
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk',
-          // Already reminded for this window: skipped by the filter (still read, never mailed).
-          FilterExpression: 'attribute_not_exists(remindedFor) OR remindedFor <> :period',
-          ExpressionAttributeValues: { ':pk': shard, ':period': period },
-          Limit: 100,
-          ExclusiveStartKey: start,
-        }),
-      );
-      start = page.LastEvaluatedKey;
-      const accounts = (page.Items ?? []).map((i) => String(i.account));
-      if (accounts.length === 0) continue;
-      const credentials = await credentialsOf(accounts);
-      await pool(accounts, SEND_CONCURRENCY, async (account) => {
-        const cabinet = credentials.get(account);
-        if (!cabinet?.remindersOptIn || !cabinet.email) {
-          // The cabinet is gone (ownership transfer) or opted out: the subscription is stale.
-          await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.reminderSubscription(account) }));
-          run.skipped++;
-          return;
-        }
-        if (!(await claimReminder(account, period))) {
-          run.skipped++;
-          return;
-        }
-        try {
-          await sendMail(reminderMail(cabinet.email, account, { period, closesAt: window.closesAt }));
-          run.sent++;
-        } catch (error) {
-          run.failed++;
-          // The error's name only: an SES message may quote the address.
-          logger.warn('Reminder not sent', { error: (error as Error).name });
-          await releaseReminder(account, period);
-        }
-      });
-    } while (start);
-    if (run.unfinished) break;
-  }
-  logger.info('Window reminders', { period, ...run });
-  if (run.failed > 0 || run.unfinished) {
+      if (!(await claimReminder(account, period))) {
+        run.skipped++;
+        return;
+      }
+      try {
+        await sendMail(reminderMail(cabinet.email, account, { period, closesAt }));
+        run.sent++;
+      } catch (error) {
+        run.failed++;
+        // The error's name only: an SES message may quote the address.
+        logger.warn('Reminder not sent', { error: (error as Error).name });
+        await releaseReminder(account, period);
+      }
+    });
+  } while (start);
+  logger.info('Window reminders of a shard', { period, ...run });
+  if (run.failed > 0) {
     throw new Error(`Напоминания разосланы не всем (отправлено ${run.sent}, ошибок ${run.failed}): повтор продолжит`);
   }
-  return { ...run, period };
+  return run;
+}
+
+/** The reading-mail queue's consumer. */
+export async function handleReadingMailMessage(body: unknown): Promise<void> {
+  const message = body as Partial<ReminderShardMessage>;
+  if (message.kind !== 'remindShard' || !message.shard || !message.period || !message.closesAt) {
+    throw new Error('Unknown reading-mail message');
+  }
+  await remindShard(message as ReminderShardMessage);
 }
 
 interface IndexedMeter extends ExpiringMeter {

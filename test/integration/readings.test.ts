@@ -5,11 +5,13 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
+import { startLocalQueues } from '#local/queue';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { keys } from '#shared/keys';
 import { meterIdOf } from '#shared/readings/meterId';
+import { remindShard } from '#shared/readings/notices';
 import { submitReadings } from '#shared/readings/readings';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { setWindow } from '#shared/window/windowStore';
@@ -412,12 +414,21 @@ describe('submission without logging in', () => {
 });
 
 describe('scheduled mail', () => {
-  it('reminds opted-in residents once per window, not those who opted out', async () => {
+  it('reminds opted-in residents once per window, not those who opted out, one queue message per shard', async () => {
     const optOut = await zaitsev.request('PATCH', '/api/profile', { body: { remindersOptIn: false } });
     expect(optOut.status).toBe(200);
-    const first = await invokeGroup('readingMail', { job: 'readings.remind' });
-    expect(first).toMatchObject({ sent: 1, period: '2026-11' });
-    await invokeGroup('readingMail', { job: 'readings.remind' });
+    const queues = startLocalQueues({ concurrency: 2, log: () => undefined });
+    try {
+      const first = await invokeGroup('readingMail', { job: 'readings.remind' });
+      expect(first).toEqual({ period: '2026-11', shards: keys.reminderShards().length });
+      await queues.drain();
+      await invokeGroup('readingMail', { job: 'readings.remind' });
+      await queues.drain();
+      expect(queues.deadLetters).toEqual([]);
+      expect(queues.delivered()).toBe(2 * keys.reminderShards().length);
+    } finally {
+      queues.stop();
+    }
     const mails = await mailsTo(`orlova-${RUN}@example.ru`);
     const reminders = mails.filter((m) => m.subject === 'Открыт приём показаний счётчиков');
     expect(reminders).toHaveLength(1);
@@ -427,6 +438,21 @@ describe('scheduled mail', () => {
     expect(reminders[0]?.body.text).toContain('/readings');
     const zaitsevMails = await mailsTo(`zaitsev-${RUN}@example.ru`);
     expect(zaitsevMails.filter((m) => m.subject.includes('приём показаний'))).toEqual([]);
+  });
+
+  it('continues a shard in a new queue message when its invocation runs out of time', async () => {
+    const queues = startLocalQueues({ concurrency: 1, log: () => undefined });
+    try {
+      const shard = keys.reminderShards()[0] as string;
+      const message = { kind: 'remindShard' as const, shard, period: '2026-11', closesAt: '2026-11-30T21:00:00.000Z' };
+      const run = await remindShard(message, { deadline: 0 });
+      expect(run).toMatchObject({ sent: 0, unfinished: true });
+      await queues.drain();
+      expect(queues.delivered()).toBe(1);
+      expect(queues.deadLetters).toEqual([]);
+    } finally {
+      queues.stop();
+    }
   });
 
   it('warns a month before a meter’s verification ends, once per meter and date', async () => {
