@@ -3,6 +3,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
   PayloadFormatVersion,
@@ -172,6 +174,13 @@ export class PortalStack extends Stack {
         integration: integrationOf(route.group),
       });
     }
+    // Anything else under /api reaches the system function, which answers with the contract's
+    // 404/405 body in Russian (as the local gateway does), not API Gateway's bare {"message"}.
+    new HttpRoute(this.api, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrationOf('system'),
+    });
 
     this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -9,7 +9,7 @@ import { DomainError } from '#shared/errors';
 import { requireRequestedWith } from '#shared/http/csrf';
 import { contractErrorHandler } from '#shared/http/errorHandler';
 import { logger } from '#shared/logger';
-import { ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
+import { pathExists, ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
 
 export interface ApiRequest<Body = unknown, Query = Record<string, string | undefined>> {
   event: APIGatewayProxyEventV2;
@@ -110,7 +110,10 @@ export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options
     .handler(async (event) => {
       const route = routeOf(event);
       const handle = route ? handlers[routeKey(route)] : undefined;
-      if (!route || !handle) throw DomainError.of('not_found');
+      // API Gateway's `$default` route brings every unmatched request here: a known path with
+      // another method is a 405, anything else a 404, both in the contract's shape.
+      if (!route) throw DomainError.of(pathExists(event.rawPath) ? 'method_not_allowed' : 'not_found');
+      if (!handle) throw DomainError.of('not_found');
       // The session is checked before input validation: a stranger learns nothing about the input.
       const session = route.auth && authenticate ? await authenticate(event) : undefined;
       const query = route.query

@@ -79,9 +79,14 @@ function statementsOfRole(roleId: string): Statement[] {
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
 
 describe('HTTP API', () => {
-  it('has exactly the routes of shared/routes.ts', () => {
+  it('has exactly the routes of shared/routes.ts, plus $default to the system function', () => {
     const keys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
-    expect(keys.sort()).toEqual(ROUTES.map(routeKey).sort());
+    expect(keys.sort()).toEqual([...ROUTES.map(routeKey), '$default'].sort());
+    const [fallback] = Object.values(
+      template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: '$default' } }),
+    );
+    const target: unknown[] = fallback?.Properties.Target['Fn::Join'][1];
+    expect(resource((target[1] as { Ref: string }).Ref).Properties.IntegrationUri).toEqual(fnArn('system'));
   });
 
   it.each(ROUTES.map((route) => [routeKey(route), route.group] as const))(

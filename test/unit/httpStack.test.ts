@@ -217,3 +217,17 @@ describe('routes that need a session', () => {
     expect(() => httpApi({ 'POST /api/private': () => ({}) }, { routes: authRoutes })).toThrow(/needs a session/);
   });
 });
+
+describe('API Gateway’s $default route (every unmatched /api request)', () => {
+  it('answers an unknown path with 404 and a known path with another method with 405, in the contract shape', async () => {
+    const { handler: system } = await import('#functions/system/index');
+    const unknown = httpEvent('GET', '/api/nope', { routePath: '' });
+    unknown.routeKey = '$default';
+    const wrongMethod = httpEvent('PUT', '/api/health', { headers: { 'x-requested-with': 'XMLHttpRequest' } });
+    wrongMethod.routeKey = '$default';
+    const a = (await system(unknown, lambdaContext)) as { statusCode: number; body: string };
+    const b = (await system(wrongMethod, lambdaContext)) as { statusCode: number; body: string };
+    expect([a.statusCode, JSON.parse(a.body).error.code]).toEqual([404, 'not_found']);
+    expect([b.statusCode, JSON.parse(b.body).error.code]).toEqual([405, 'method_not_allowed']);
+  });
+});
