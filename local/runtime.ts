@@ -54,6 +54,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const started: Array<{ stop: () => Promise<void> | void }> = [];
   const stopAll = async () => {
     for (const part of started.reverse()) await part.stop();
+    // The ЕПД handler runs in this process and may have launched Chromium; it must not outlive us.
+    const { closeBrowser } = await import('#shared/epd/render');
+    await closeBrowser();
   };
   try {
     const dynamo: RunningDynamo = await startDynamo({ port: options.dynamoPort, dataDir: options.dataDir });

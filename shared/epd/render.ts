@@ -53,6 +53,11 @@ async function launch(): Promise<Browser> {
     headless: 'shell',
     // The page is print-only: no viewport emulation beyond A4 at 96 dpi.
     defaultViewport: { width: 794, height: 1123 },
+    // Puppeteer's own handlers would exit the process on Ctrl-C before the local runtime has
+    // stopped DynamoDB Local; whoever owns the process closes the browser (closeBrowser below).
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   logger.info('Chromium launched', {
     extractMs: Math.round(extracted - started),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertPortFree } from '#local/ports';
 import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
 
 /*
@@ -148,5 +149,10 @@ describe('Печать квитанций', () => {
     );
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('stops everything on Ctrl-C after a bill was rendered, DynamoDB Local included', async () => {
+    expect(await runtime.interrupt()).toBe(0);
+    await expect(assertPortFree(runtime.dynamoPort, 'DynamoDB')).resolves.toBeUndefined();
   });
 });
