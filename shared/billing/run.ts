@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { billAccount, RECALC_LOOKBACK_PERIODS } from '#shared/billing/charges';
 import {
-  accountsOfShard,
   addToRun,
   createRun,
   loadAccountRecords,
@@ -11,7 +8,15 @@ import {
   writeBill,
 } from '#shared/billing/store';
 import type { Tariff } from '#shared/billing/tariffs';
-import { sendToQueue } from '#shared/clients/queue';
+import { forEachConcurrently } from '#shared/concurrency';
+import {
+  newRunId,
+  planShard,
+  type RunMessage,
+  runMessageSchema,
+  type ShardMessage,
+  sendShardMessages,
+} from '#shared/fanout';
 import { ACCOUNT_SHARDS } from '#shared/keys';
 import { logger } from '#shared/logger';
 import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
@@ -30,24 +35,8 @@ export const BATCH_SIZE = 100;
 /** Accounts of one batch billed at once: DynamoDB round trips overlap, memory stays small. */
 const ACCOUNT_CONCURRENCY = 8;
 
-export const BillingMessage = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('shard'),
-    period: z.string().regex(PERIOD_RE),
-    runId: z.string().min(1),
-    shard: z.number().int().min(0),
-  }),
-  z.object({
-    type: z.literal('batch'),
-    period: z.string().regex(PERIOD_RE),
-    runId: z.string().min(1),
-    accounts: z
-      .array(z.string().regex(/^\d{6}$/))
-      .min(1)
-      .max(BATCH_SIZE),
-  }),
-]);
-export type BillingMessage = z.infer<typeof BillingMessage>;
+export const BillingMessage = runMessageSchema(BATCH_SIZE);
+export type BillingMessage = RunMessage;
 
 export class BillingRefused extends Error {
   constructor(message: string) {
@@ -81,46 +70,22 @@ export async function startBillingRun(options: { period?: string; source: string
   const at = now();
   const period = options.period ?? closedPeriod(at);
   checkBillable(period, at);
-  const runId = `${at.toISOString()}#${randomUUID().slice(0, 8)}`;
+  const runId = newRunId(at);
   await createRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
-  const messages: BillingMessage[] = Array.from({ length: ACCOUNT_SHARDS }, (_, shard) => ({
-    type: 'shard',
-    period,
-    runId,
-    shard,
-  }));
-  await sendToQueue('billing', messages);
+  await sendShardMessages('billing', period, runId);
   logger.info('Billing run started', { period, runId, shards: ACCOUNT_SHARDS });
   return { period, runId, shards: ACCOUNT_SHARDS };
 }
 
 export async function handleBillingMessage(body: unknown): Promise<void> {
   const message = BillingMessage.parse(body);
-  if (message.type === 'shard') await planShard(message);
+  if (message.type === 'shard') await planBillingShard(message);
   else await billBatch(message);
 }
 
-/** Batch messages sent together (SQS SendMessageBatch takes 10). */
-const SEND_GROUP = 10;
-
-/** Pages through one shard of the accounts index and queues its batches, ten messages per send. */
-async function planShard(message: Extract<BillingMessage, { type: 'shard' }>): Promise<void> {
-  let after: string | undefined;
-  let batches = 0;
-  let pending: BillingMessage[] = [];
-  do {
-    const page = await accountsOfShard(message.shard, after, BATCH_SIZE);
-    if (page.accounts.length > 0) {
-      pending.push({ type: 'batch', period: message.period, runId: message.runId, accounts: page.accounts });
-      batches++;
-    }
-    if (pending.length >= SEND_GROUP) {
-      await sendToQueue('billing', pending);
-      pending = [];
-    }
-    after = page.next;
-  } while (after);
-  if (pending.length > 0) await sendToQueue('billing', pending);
+/** Pages through one shard of the accounts index and queues its batches. */
+async function planBillingShard(message: ShardMessage): Promise<void> {
+  const batches = await planShard('billing', message, BATCH_SIZE);
   await addToRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
 }
 
@@ -177,44 +142,32 @@ export async function billBatch(message: Extract<BillingMessage, { type: 'batch'
     withoutTariff: 0,
   };
   const failed: string[] = [];
-  let next = 0;
-  let stopped = false;
-  const worker = async () => {
-    while (!stopped && next < message.accounts.length) {
-      const account = message.accounts[next++] as string;
-      let outcome: AccountOutcome;
-      try {
-        outcome = await billOneAccount(account, message.period, tariffs);
-      } catch (error) {
-        stopped = true;
-        throw error;
-      }
-      switch (outcome.status) {
-        case 'billed':
-          counters.billed++;
-          counters.charged += outcome.charged;
-          counters.recalcAmount += outcome.recalcAmount;
-          if (outcome.recalculated) counters.recalculated++;
-          if (outcome.withoutTariff > 0) counters.withoutTariff++;
-          break;
-        case 'already_billed':
-          counters.alreadyBilled++;
-          break;
-        case 'nothing_to_bill':
-          counters.nothingToBill++;
-          break;
-        case 'not_found':
-          counters.notFound++;
-          break;
-        case 'failed':
-          counters.failed++;
-          failed.push(account);
-          break;
-      }
-    }
-  };
   // A DynamoDB error fails the message: the queue redelivers it, and what was written stays written.
-  await Promise.all(Array.from({ length: Math.min(ACCOUNT_CONCURRENCY, message.accounts.length) }, worker));
+  await forEachConcurrently(message.accounts, ACCOUNT_CONCURRENCY, async (account) => {
+    const outcome = await billOneAccount(account, message.period, tariffs);
+    switch (outcome.status) {
+      case 'billed':
+        counters.billed++;
+        counters.charged += outcome.charged;
+        counters.recalcAmount += outcome.recalcAmount;
+        if (outcome.recalculated) counters.recalculated++;
+        if (outcome.withoutTariff > 0) counters.withoutTariff++;
+        break;
+      case 'already_billed':
+        counters.alreadyBilled++;
+        break;
+      case 'nothing_to_bill':
+        counters.nothingToBill++;
+        break;
+      case 'not_found':
+        counters.notFound++;
+        break;
+      case 'failed':
+        counters.failed++;
+        failed.push(account);
+        break;
+    }
+  });
   await addToRun(message.period, message.runId, counters, failed);
   return counters;
 }

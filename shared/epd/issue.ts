@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import { periodTitle } from '#shared/billing/format';
-import { accountsOfShard } from '#shared/billing/store';
 import { sendRawMail } from '#shared/clients/mail';
-import { sendToQueue } from '#shared/clients/queue';
+import { forEachConcurrently } from '#shared/concurrency';
 import { config } from '#shared/config';
 import { epdFileName, epdOf, renderEpd } from '#shared/epd/bill';
 import type { Epd } from '#shared/epd/model';
@@ -20,6 +17,14 @@ import {
   ZERO_ISSUE_COUNTERS,
 } from '#shared/epd/store';
 import { date, money } from '#shared/epd/template';
+import {
+  newRunId,
+  planShard,
+  type RunMessage,
+  runMessageSchema,
+  type ShardMessage,
+  sendShardMessages,
+} from '#shared/fanout';
 import { ACCOUNT_SHARDS } from '#shared/keys';
 import { logger } from '#shared/logger';
 import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
@@ -42,24 +47,8 @@ export const EPD_BATCH_SIZE = 50;
 /** Accounts of a batch worked on at once: their reads overlap with the (bounded) rendering. */
 const ACCOUNT_CONCURRENCY = 4;
 
-export const EpdMessage = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('shard'),
-    period: z.string().regex(PERIOD_RE),
-    runId: z.string().min(1),
-    shard: z.number().int().min(0),
-  }),
-  z.object({
-    type: z.literal('batch'),
-    period: z.string().regex(PERIOD_RE),
-    runId: z.string().min(1),
-    accounts: z
-      .array(z.string().regex(/^\d{6}$/))
-      .min(1)
-      .max(EPD_BATCH_SIZE),
-  }),
-]);
-export type EpdMessage = z.infer<typeof EpdMessage>;
+export const EpdMessage = runMessageSchema(EPD_BATCH_SIZE);
+export type EpdMessage = RunMessage;
 
 export interface StartedIssue {
   period: string;
@@ -72,35 +61,21 @@ export async function startEpdIssue(options: { period?: string; source: string }
   const at = now();
   const period = options.period ?? addMonths(periodOf(at), -1);
   if (!PERIOD_RE.test(period)) throw new RangeError(`Not a period: ${period}`);
-  const runId = `${at.toISOString()}#${randomUUID().slice(0, 8)}`;
+  const runId = newRunId(at);
   await createIssueRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
-  await sendToQueue(
-    'epd',
-    Array.from({ length: ACCOUNT_SHARDS }, (_, shard): EpdMessage => ({ type: 'shard', period, runId, shard })),
-  );
+  await sendShardMessages('epd', period, runId);
   logger.info('ЕПД issuance started', { period, runId, shards: ACCOUNT_SHARDS });
   return { period, runId, shards: ACCOUNT_SHARDS };
 }
 
 export async function handleEpdMessage(body: unknown): Promise<void> {
   const message = EpdMessage.parse(body);
-  if (message.type === 'shard') await planShard(message);
+  if (message.type === 'shard') await planEpdShard(message);
   else await issueBatch(message);
 }
 
-async function planShard(message: Extract<EpdMessage, { type: 'shard' }>): Promise<void> {
-  let after: string | undefined;
-  let batches = 0;
-  do {
-    const page = await accountsOfShard(message.shard, after, EPD_BATCH_SIZE);
-    if (page.accounts.length > 0) {
-      await sendToQueue('epd', [
-        { type: 'batch', period: message.period, runId: message.runId, accounts: page.accounts },
-      ]);
-      batches++;
-    }
-    after = page.next;
-  } while (after);
+async function planEpdShard(message: ShardMessage): Promise<void> {
+  const batches = await planShard('epd', message, EPD_BATCH_SIZE);
   await addToIssueRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
 }
 
@@ -166,15 +141,6 @@ async function issueOne(
   return 'sent';
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
 /**
  * Renders and mails the bills of one batch's subscribers. Failures of single accounts do not stop
  * the others; when any failure may pass (SES throttling, a DynamoDB hiccup, a renderer crash) the
@@ -201,7 +167,7 @@ export async function issueBatch(message: Extract<EpdMessage, { type: 'batch' }>
     }
     return marker === undefined;
   });
-  await pool(todo, ACCOUNT_CONCURRENCY, async (recipient) => {
+  await forEachConcurrently(todo, ACCOUNT_CONCURRENCY, async (recipient) => {
     let outcome: Outcome;
     try {
       outcome = await issueOne(recipient, period, runId, counters);

@@ -10,6 +10,7 @@ import { type Credentials, credentialsKey } from '#shared/accounts/store';
 import { db, tableName } from '#shared/clients/dynamo';
 import { sendMail } from '#shared/clients/mail';
 import { sendToQueue } from '#shared/clients/queue';
+import { forEachConcurrently } from '#shared/concurrency';
 import { FUNCTION_GROUPS } from '#shared/functions';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
@@ -44,15 +45,6 @@ export interface NoticeRun {
   skipped: number;
   failed: number;
   unfinished: boolean;
-}
-
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }
 
 async function credentialsOf(accounts: readonly string[]): Promise<Map<string, Credentials>> {
@@ -177,7 +169,7 @@ export async function remindShard(
     const accounts = (page.Items ?? []).map((i) => String(i.account));
     if (accounts.length === 0) continue;
     const credentials = await credentialsOf(accounts);
-    await pool(accounts, SEND_CONCURRENCY, async (account) => {
+    await forEachConcurrently(accounts, SEND_CONCURRENCY, async (account) => {
       const cabinet = credentials.get(account);
       if (!cabinet?.remindersOptIn || !cabinet.email) {
         // The cabinet is gone (ownership transfer) or opted out: the subscription is stale.
@@ -305,7 +297,7 @@ export async function sendVerificationWarnings(): Promise<NoticeRun> {
   for (let i = 0; i < accounts.length; i += 100) {
     for (const [account, c] of await credentialsOf(accounts.slice(i, i + 100))) credentials.set(account, c);
   }
-  await pool([...byAccount], SEND_CONCURRENCY, async ([account, meters]) => {
+  await forEachConcurrently([...byAccount], SEND_CONCURRENCY, async ([account, meters]) => {
     const claimed: IndexedMeter[] = [];
     for (const meter of meters) if (await claimWarning(meter)) claimed.push(meter);
     const email = credentials.get(account)?.email;

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { endCabinetAccess } from '#shared/accounts/store';
 import { db, tableName } from '#shared/clients/dynamo';
+import { forEachConcurrently } from '#shared/concurrency';
 import { keys } from '#shared/keys';
 import type { ServiceId } from '#shared/registry/services';
 
@@ -272,26 +273,4 @@ function withCondition(
     ExpressionAttributeNames: { ...input.ExpressionAttributeNames, ...extra.names },
     ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ...extra.values },
   };
-}
-
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        // Stop the other workers too: the caller reports the failure, and a re-run is idempotent.
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
