@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,39 +5,12 @@ import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertPortFree } from '#local/ports';
-import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import { runCli, type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
 
 /*
  * A resident prints last month's ЕПД in a real browser against `npm start` (test mode): the demo
  * data billed by the operator's `billing run`, then /epd, «Сформировать квитанцию», the PDF saved.
  */
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
-function rac(runtime: StartedRuntime, args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, 'cli/rac.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DYNAMODB_PORT: String(runtime.dynamoPort),
-        RAC_DATA_DIR: runtime.dataDir,
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (c) => {
-      output += String(c);
-    });
-    child.stderr.on('data', (c) => {
-      output += String(c);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 describe('Печать квитанций', () => {
   let runtime: StartedRuntime;
@@ -46,7 +18,7 @@ describe('Печать квитанций', () => {
 
   beforeAll(async () => {
     runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1' } });
-    const billed = await rac(runtime, ['billing', 'run']);
+    const billed = await runCli(runtime, ['billing', 'run']);
     expect(billed.code, billed.output).toBe(0);
     browser = await puppeteer.launch({
       args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],

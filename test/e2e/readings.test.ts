@@ -2,7 +2,7 @@ import chromium from '@sparticuz/chromium';
 import Decimal from 'decimal.js';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import { registerResident, type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
 
 /**
  * A demo resident submits readings in a real browser against `npm start`, under the site's CSP.
@@ -12,36 +12,6 @@ const ACCOUNT = '100001';
 const PASSWORD = 'показания через браузер';
 const EMAIL = 'ivanova-e2e@example.ru';
 
-async function registerDemoResident(runtime: StartedRuntime): Promise<void> {
-  const headers = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
-  const captcha = (await (await fetch(`${runtime.url}/api/captcha`)).json()) as { id: string; answer: string };
-  const registered = await fetch(`${runtime.url}/api/auth/register`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      account: ACCOUNT,
-      passport: '1405 123456',
-      email: EMAIL,
-      consent: true,
-      captchaId: captcha.id,
-      captchaAnswer: captcha.answer,
-    }),
-  });
-  expect(registered.status).toBe(202);
-  const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
-    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
-  };
-  const mail = store.emails.filter((e) => e.destination.to.includes(EMAIL)).at(-1);
-  const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
-  expect(token).toBeTruthy();
-  const confirmed = await fetch(`${runtime.url}/api/auth/confirm`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ token, password: PASSWORD }),
-  });
-  expect(confirmed.status).toBe(200);
-}
-
 describe('meter readings in the browser', () => {
   let runtime: StartedRuntime;
   let browser: Browser;
@@ -50,7 +20,7 @@ describe('meter readings in the browser', () => {
     runtime = await startRuntimeProcess({
       env: { RAC_TEST_MODE: '1', RAC_NOW: '2026-11-26T12:00:00+03:00' },
     });
-    await registerDemoResident(runtime);
+    await registerResident(runtime, { account: ACCOUNT, passport: '1405 123456', email: EMAIL, password: PASSWORD });
     browser = await puppeteer.launch({
       args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
       executablePath: await chromium.executablePath(),

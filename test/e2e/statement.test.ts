@@ -1,80 +1,17 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import { registerResident, runCli, type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
 
 /**
  * After the operator's billing run, a demo resident opens «Начисления и платежи» in a real browser
  * against `npm start`: the months' rows, one month's breakdown by service, and the CSV of exactly
  * those rows. The clock is pinned to early November 2026, so October is the closed month.
  */
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NOW = '2026-11-05T12:00:00+03:00';
 const ACCOUNT = '100001';
 const PASSWORD = 'начисления через браузер';
 const EMAIL = 'ivanova-statement@example.ru';
-
-async function registerDemoResident(runtime: StartedRuntime): Promise<void> {
-  const headers = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
-  const captcha = (await (await fetch(`${runtime.url}/api/captcha`)).json()) as { id: string; answer: string };
-  const registered = await fetch(`${runtime.url}/api/auth/register`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      account: ACCOUNT,
-      passport: '1405 123456',
-      email: EMAIL,
-      consent: true,
-      captchaId: captcha.id,
-      captchaAnswer: captcha.answer,
-    }),
-  });
-  expect(registered.status).toBe(202);
-  const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
-    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
-  };
-  const token = /token=([A-Za-z0-9_-]+)/.exec(
-    store.emails.filter((e) => e.destination.to.includes(EMAIL)).at(-1)?.body.text ?? '',
-  )?.[1];
-  const confirmed = await fetch(`${runtime.url}/api/auth/confirm`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ token, password: PASSWORD }),
-  });
-  expect(confirmed.status).toBe(200);
-}
-
-/** `npm run rac -- billing run` against the running stack's DynamoDB, as an operator would. */
-function billingRun(runtime: StartedRuntime): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'cli/rac.ts', 'billing', 'run'],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DYNAMODB_PORT: String(runtime.dynamoPort),
-          RAC_NOW: NOW,
-          POWERTOOLS_LOG_LEVEL: 'WARN',
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A money cell or CSV value as plain digits: «−1 234,56 ₽» and «-1234,56» both become «-1234,56». */
 const plain = (text: string) => text.replace(/[\s\u00a0\u202f₽]/g, '').replace('\u2212', '-');
@@ -85,10 +22,10 @@ describe('the statement in the browser', () => {
 
   beforeAll(async () => {
     runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1', RAC_NOW: NOW } });
-    await registerDemoResident(runtime);
-    const run = await billingRun(runtime);
-    expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('Начисления за Октябрь 2026 (2026-10)');
+    await registerResident(runtime, { account: ACCOUNT, passport: '1405 123456', email: EMAIL, password: PASSWORD });
+    const run = await runCli(runtime, ['billing', 'run'], { RAC_NOW: NOW });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('Начисления за Октябрь 2026 (2026-10)');
     browser = await puppeteer.launch({
       args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
       executablePath: await chromium.executablePath(),

@@ -88,3 +88,70 @@ export async function waitForExit(child: ChildProcess, timeoutMs = 30_000): Prom
     });
   });
 }
+
+/** `npm run rac -- …` against the running stack's DynamoDB, as an operator would run it. */
+export function runCli(
+  runtime: StartedRuntime,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, 'cli/rac.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DYNAMODB_PORT: String(runtime.dynamoPort),
+        RAC_DATA_DIR: runtime.dataDir,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        ...env,
+      },
+    });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      output += c.toString('utf8');
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * Registers a demo resident through the API as the site would (captcha answer from test mode),
+ * follows the mailed link from the SES emulator and sets the password. Throws on any other answer.
+ */
+export async function registerResident(
+  runtime: StartedRuntime,
+  resident: { account: string; passport: string; email: string; password: string },
+): Promise<void> {
+  const headers = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
+  const captcha = (await (await fetch(`${runtime.url}/api/captcha`)).json()) as { id: string; answer: string };
+  const registered = await fetch(`${runtime.url}/api/auth/register`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      account: resident.account,
+      passport: resident.passport,
+      email: resident.email,
+      consent: true,
+      captchaId: captcha.id,
+      captchaAnswer: captcha.answer,
+    }),
+  });
+  if (registered.status !== 202) throw new Error(`register answered ${registered.status}`);
+  const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
+    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
+  };
+  const mail = store.emails.filter((e) => e.destination.to.includes(resident.email)).at(-1);
+  const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
+  if (!token) throw new Error(`no registration mail for ${resident.email}`);
+  const confirmed = await fetch(`${runtime.url}/api/auth/confirm`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ token, password: resident.password }),
+  });
+  if (confirmed.status !== 200) throw new Error(`confirm answered ${confirmed.status}`);
+}
