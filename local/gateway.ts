@@ -33,7 +33,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw DomainError.of('invalid_input', { _: 'Слишком большой запрос.' });
+    if (size > MAX_BODY_BYTES) throw DomainError.of('invalid_input', { fields: { _: 'Слишком большой запрос.' } });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -1,35 +1,187 @@
 /**
- * The domain errors and their Russian messages, in one place. The HTTP error handler maps a
- * DomainError to the contract's body `{"error":{"code","message","fields"}}`; anything else
- * becomes a 500 that says nothing about its cause.
+ * The error catalogue: every error a resident, a bank or the site may see, each with its one HTTP
+ * status and its Russian message, in one place. Code throws `DomainError.of(code, …)`; routes list
+ * the codes they may answer (OpenAPI takes the status from here); the HTTP error handler turns a
+ * DomainError into the contract's body `{"error":{"code","message","fields"}}`, anything else into
+ * a 500 that says nothing about its cause. Bank-facing errors are in Russian too: one language for
+ * every error body.
+ *
+ * A message is a text, or a function of the facts it names (a date, a count). Readings refusals
+ * take the per-meter rule's own text as `detail` when a single meter is at fault, so the page and
+ * the API say the same thing.
  */
-export const ERROR_MESSAGES = {
-  invalid_input: 'Проверьте введённые данные.',
-  invalid_json: 'Запрос не удалось прочитать: ожидался JSON.',
-  unsupported_media_type: 'Неподдерживаемый формат запроса: ожидался JSON.',
-  csrf: 'Запрос отклонён: отсутствует заголовок X-Requested-With.',
-  unauthorized: 'Войдите в личный кабинет.',
-  forbidden: 'Доступ запрещён.',
-  not_found: 'Страница или ресурс не найдены.',
-  method_not_allowed: 'Метод не поддерживается для этого адреса.',
-  too_many_requests: 'Слишком много запросов. Повторите попытку позже.',
-  internal: 'Внутренняя ошибка сервиса. Повторите попытку позже.',
-} as const satisfies Record<string, string>;
 
-export type KnownErrorCode = keyof typeof ERROR_MESSAGES;
+type Detail = { detail?: string | undefined };
 
-const DEFAULT_STATUS: Record<KnownErrorCode, number> = {
-  invalid_input: 400,
-  invalid_json: 400,
-  unsupported_media_type: 415,
-  csrf: 403,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  too_many_requests: 429,
-  internal: 500,
+const detailed =
+  (fallback: string) =>
+  (p: Detail = {}): string =>
+    p.detail ?? fallback;
+
+export const ERRORS = {
+  // Transport and access.
+  invalid_input: { status: 400, message: detailed('Проверьте введённые данные.') },
+  invalid_json: { status: 400, message: 'Запрос не удалось прочитать: ожидался JSON.' },
+  unsupported_media_type: { status: 415, message: 'Неподдерживаемый формат запроса: ожидался JSON.' },
+  csrf: { status: 403, message: 'Запрос отклонён: отсутствует заголовок X-Requested-With.' },
+  unauthorized: { status: 401, message: 'Войдите в личный кабинет.' },
+  forbidden: { status: 403, message: 'Доступ запрещён.' },
+  not_found: {
+    status: 404,
+    message: (p: { subject?: 'payment' } = {}) =>
+      p.subject === 'payment' ? 'Платёж не найден.' : 'Страница или ресурс не найдены.',
+  },
+  method_not_allowed: { status: 405, message: 'Метод не поддерживается для этого адреса.' },
+  too_many_requests: { status: 429, message: 'Слишком много запросов. Повторите попытку позже.' },
+  internal: { status: 500, message: 'Внутренняя ошибка сервиса. Повторите попытку позже.' },
+
+  // Accounts.
+  invalid_captcha: { status: 400, message: 'Код с картинки введён неверно или устарел. Введите новый код.' },
+  captcha_required: { status: 428, message: 'Введите код с картинки, чтобы продолжить.' },
+  invalid_token: { status: 400, message: 'Ссылка недействительна или устарела. Запросите новую.' },
+  data_mismatch: {
+    status: 422,
+    message: 'Данные не совпадают с данными лицевого счёта. Проверьте номер лицевого счёта и паспортные данные.',
+  },
+  already_registered: {
+    status: 409,
+    message:
+      'Учётная запись с такими данными уже существует. Если вы не регистрировались, обратитесь в РАЦ с паспортом. ' +
+      'Если забыли пароль — воспользуйтесь восстановлением пароля.',
+  },
+  invalid_credentials: { status: 401, message: 'Неверный номер лицевого счёта или пароль.' },
+  too_many_attempts: {
+    status: 429,
+    message: (p: { minutes: number }) =>
+      `Слишком много неудачных попыток входа. Повторите через ${p.minutes} мин. или восстановите пароль.`,
+  },
+  wrong_password: {
+    status: 403,
+    message: (p: { concurrent?: boolean } = {}) =>
+      p.concurrent ? 'Пароль уже был изменён. Войдите заново.' : 'Текущий пароль введён неверно.',
+  },
+  weak_password: {
+    status: 422,
+    message:
+      'Этот пароль слишком простой или широко распространён. Придумайте другой: например, фразу из нескольких слов.',
+  },
+
+  // Readings.
+  window_closed: {
+    status: 409,
+    message: (p: { opensAt: string; closesAt: string }) =>
+      `Приём показаний закрыт. Он откроется ${p.opensAt} и продлится до ${p.closesAt}.`,
+  },
+  concurrent_change: {
+    status: 409,
+    message:
+      'Показания этого лицевого счёта сейчас передаются из другого окна. Обновите страницу и проверьте значения.',
+  },
+  too_many_changes: {
+    status: 422,
+    message: (p: { max: number }) =>
+      `Показания за этот месяц уже изменялись ${p.max} раз. Для исправления обратитесь в РАЦ.`,
+  },
+  meter_not_found: {
+    status: 422,
+    message: detailed('Счётчик не найден в вашем лицевом счёте. Обновите страницу и передайте показания ещё раз.'),
+  },
+  verification_expired: {
+    status: 422,
+    message: detailed(
+      'Срок поверки счётчика истёк: показания по нему не принимаются. Поверьте или замените счётчик ' +
+        'и обратитесь в РАЦ с документом о поверке.',
+    ),
+  },
+  reading_decreased: { status: 422, message: detailed('Показание меньше предыдущего. Проверьте цифры.') },
+  confirmation_required: {
+    status: 422,
+    message: detailed('Проверьте отмеченные показания и подтвердите, что они верные.'),
+  },
+  readings_rejected: {
+    status: 422,
+    message: detailed('Часть показаний не принята. Исправьте отмеченные значения.'),
+  },
+  invalid_ticket: {
+    status: 401,
+    message: 'Время на передачу показаний истекло. Введите номер лицевого счёта и код с картинки ещё раз.',
+  },
+  // A missing account is a missing resource everywhere: the no-login readings page and the banks.
+  account_not_found: {
+    status: 404,
+    message: 'Лицевой счёт с таким номером не найден. Проверьте номер по квитанции.',
+  },
+
+  // Payments (residents and banks).
+  invalid_amount: { status: 422, message: 'Проверьте сумму оплаты.' },
+  acquirer_unavailable: {
+    status: 503,
+    message: 'Банк сейчас не отвечает. Попробуйте оплатить через несколько минут — деньги не списаны.',
+  },
+  acquirer_refused: {
+    status: 502,
+    message: 'Банк не принял заказ на оплату. Попробуйте ещё раз позже или обратитесь в РАЦ — деньги не списаны.',
+  },
+  no_receipt: { status: 409, message: 'Квитанция появится, когда банк подтвердит оплату.' },
+  invalid_signature: { status: 403, message: 'Подпись запроса неверна или отсутствует.' },
+  invalid_callback: {
+    status: 400,
+    message: 'Уведомление не разобрано: нужны mdOrder, orderNumber, operation, status.',
+  },
+  order_mismatch: {
+    status: 409,
+    message: 'Номер заказа в банке не совпадает с платежом; платёж не изменён.',
+  },
+  bank_unauthorized: {
+    status: 401,
+    message: 'Банк не опознан: проверьте идентификатор банка и подпись запроса.',
+  },
+  transaction_conflict: {
+    status: 409,
+    message: 'Операция с этим номером уже получена с другим лицевым счётом или суммой; платёж не изменён.',
+  },
+
+  // ЕПД.
+  no_bill: {
+    status: 404,
+    message:
+      'За этот период квитанция не сформирована: начислений за выбранный месяц нет. ' +
+      'Квитанция за прошедший месяц появляется в начале следующего месяца.',
+  },
+} as const satisfies Record<string, { status: number; message: string | ((p: never) => string) }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+/** Kept for callers that name "a code of the catalogue". */
+export type KnownErrorCode = ErrorCode;
+
+type MessageOf<C extends ErrorCode> = (typeof ERRORS)[C]['message'];
+type Fields = Record<string, string>;
+
+/** What `DomainError.of` takes after the code: the facts its message names, and field messages. */
+type OptionsOf<C extends ErrorCode> = (MessageOf<C> extends (p: infer P) => string ? NonNullable<P> : unknown) & {
+  fields?: Fields | undefined;
 };
+
+/** Whether the message cannot be written without its facts (a date, a count). */
+type NeedsFacts<C extends ErrorCode> =
+  MessageOf<C> extends (p: infer P) => string ? (undefined extends P ? false : true) : false;
+
+export type ErrorArgs<C extends ErrorCode> =
+  NeedsFacts<C> extends true ? [options: OptionsOf<C>] : [options?: OptionsOf<C>];
+
+/** Codes whose message needs no facts: the ones a gateway or middleware can raise by name. */
+export type PlainErrorCode = { [C in ErrorCode]: NeedsFacts<C> extends true ? never : C }[ErrorCode];
+
+/** Codes whose message a caller may replace by a more precise text of the same fault. */
+export type DetailedErrorCode = { [C in ErrorCode]: 'detail' extends keyof OptionsOf<C> ? C : never }[ErrorCode];
+
+export function statusOf(code: ErrorCode): number {
+  return ERRORS[code].status;
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERRORS, code);
+}
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };
@@ -37,20 +189,24 @@ export interface ErrorBody {
 
 /** An error a resident or a bank may see: its code, message and status are part of the contract. */
 export class DomainError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: number;
   readonly fields: Record<string, string> | undefined;
 
-  constructor(code: string, status: number, message: string, fields?: Record<string, string>) {
+  private constructor(code: ErrorCode, message: string, fields?: Fields) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
-    this.status = status;
+    this.status = ERRORS[code].status;
     this.fields = fields;
   }
 
-  static of(code: KnownErrorCode, fields?: Record<string, string>): DomainError {
-    return new DomainError(code, DEFAULT_STATUS[code], ERROR_MESSAGES[code], fields);
+  static of<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): DomainError {
+    const entry = ERRORS[code];
+    const options = args[0] as ({ fields?: Fields | undefined } & Record<string, unknown>) | undefined;
+    const message =
+      typeof entry.message === 'function' ? (entry.message as (p: unknown) => string)(options) : entry.message;
+    return new DomainError(code, message, options?.fields);
   }
 
   toBody(): ErrorBody {

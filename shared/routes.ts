@@ -3,6 +3,7 @@ import { ACCOUNT_ROUTES } from '#shared/accounts/routes';
 import { HealthResponse, OpenApiResponse } from '#shared/api/schemas';
 import { BILLING_ROUTES } from '#shared/billing/routes';
 import { EPD_ROUTES } from '#shared/epd/routes';
+import type { ErrorCode } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
 import { PAYMENT_ROUTES } from '#shared/payments/routes';
 import { READING_ROUTES } from '#shared/readings/routes';
@@ -35,8 +36,8 @@ export interface RouteDefinition {
   body?: z.ZodType;
   /** Success status and body schema (absent: no body, or a non-JSON body described by `contentType`). */
   success: { status: number; body?: z.ZodType; contentType?: string };
-  /** Named error codes this route may answer, documented in OpenAPI. */
-  errors?: Array<{ status: number; code: string }>;
+  /** Named error codes this route may answer (statuses from the catalogue), documented in OpenAPI. */
+  errors?: readonly ErrorCode[];
 }
 
 export const ROUTES = [

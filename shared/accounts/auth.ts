@@ -18,20 +18,9 @@ import { now } from '#shared/time';
 /** The consent residents accept at registration (shared with the site); its version is stored. */
 export const CONSENT_VERSION = CONSENT.version;
 
-export const dataMismatch = () =>
-  new DomainError(
-    'data_mismatch',
-    422,
-    'Данные не совпадают с данными лицевого счёта. Проверьте номер лицевого счёта и паспортные данные.',
-  );
+export const dataMismatch = () => DomainError.of('data_mismatch');
 
-export const alreadyRegistered = () =>
-  new DomainError(
-    'already_registered',
-    409,
-    'Учётная запись с такими данными уже существует. Если вы не регистрировались, обратитесь в РАЦ с паспортом. ' +
-      'Если забыли пароль — воспользуйтесь восстановлением пароля.',
-  );
+export const alreadyRegistered = () => DomainError.of('already_registered');
 
 export interface RegisterInput {
   account: string;
@@ -187,8 +176,7 @@ async function recordFailure(account: string): Promise<void> {
   }
 }
 
-export const invalidCredentials = () =>
-  new DomainError('invalid_credentials', 401, 'Неверный номер лицевого счёта или пароль.');
+export const invalidCredentials = () => DomainError.of('invalid_credentials');
 
 export interface LoginInput {
   account: string;
@@ -206,15 +194,11 @@ export async function login(input: LoginInput) {
   const nowSec = Math.floor(now().getTime() / 1000);
   if (guard.lockedUntil && guard.lockedUntil > nowSec) {
     const minutes = Math.ceil((guard.lockedUntil - nowSec) / 60);
-    throw new DomainError(
-      'too_many_attempts',
-      429,
-      `Слишком много неудачных попыток входа. Повторите через ${minutes} мин. или восстановите пароль.`,
-    );
+    throw DomainError.of('too_many_attempts', { minutes });
   }
   if (guard.failures >= LOGIN_LIMITS.captchaAfter) {
     if (!input.captchaId || !input.captchaAnswer) {
-      throw new DomainError('captcha_required', 428, 'Введите код с картинки, чтобы продолжить.');
+      throw DomainError.of('captcha_required');
     }
     await verifyCaptcha(input.captchaId, input.captchaAnswer);
   }
@@ -285,7 +269,7 @@ export async function changePassword(
   await verifyCaptcha(input.captchaId, input.captchaAnswer);
   const credentials = await getCredentials(session.account, true);
   if (!credentials || !(await verifyPassword(input.oldPassword, credentials.passwordHash))) {
-    throw new DomainError('wrong_password', 403, 'Текущий пароль введён неверно.', { oldPassword: 'Неверный пароль' });
+    throw DomainError.of('wrong_password', { fields: { oldPassword: 'Неверный пароль' } });
   }
   await assertAcceptablePassword(input.newPassword, session.account, 'newPassword');
   try {
@@ -305,7 +289,7 @@ export async function changePassword(
   } catch (error) {
     // A concurrent change won: this request's old password is no longer the current one.
     if (error instanceof ConditionalCheckFailedException) {
-      throw new DomainError('wrong_password', 403, 'Пароль уже был изменён. Войдите заново.');
+      throw DomainError.of('wrong_password', { concurrent: true });
     }
     throw error;
   }

@@ -147,10 +147,7 @@ export async function createCaptcha(): Promise<Captcha> {
   return { id, svg: renderCaptchaSvg(answer), ...(config().testMode ? { answer } : {}) };
 }
 
-export const invalidCaptcha = () =>
-  new DomainError('invalid_captcha', 400, 'Код с картинки введён неверно или устарел. Введите новый код.', {
-    captchaAnswer: 'Неверный код',
-  });
+export const invalidCaptcha = () => DomainError.of('invalid_captcha', { fields: { captchaAnswer: 'Неверный код' } });
 
 /** Checks and consumes a captcha: each one answers a single request, right or wrong. */
 export async function verifyCaptcha(id: string | undefined, answer: string | undefined): Promise<void> {

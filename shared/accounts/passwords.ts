@@ -62,11 +62,6 @@ async function isCommonPassword(password: string): Promise<boolean> {
 export async function assertAcceptablePassword(password: string, account: string, field = 'password'): Promise<void> {
   const lowered = password.toLowerCase();
   if (lowered.includes(account) || /^(.)\1+$/.test(password) || (await isCommonPassword(password))) {
-    throw new DomainError(
-      'weak_password',
-      422,
-      'Этот пароль слишком простой или широко распространён. Придумайте другой: например, фразу из нескольких слов.',
-      { [field]: 'Слишком простой пароль' },
-    );
+    throw DomainError.of('weak_password', { fields: { [field]: 'Слишком простой пароль' } });
   }
 }

@@ -17,9 +17,10 @@ import {
   SupportList,
   SupportRequest,
 } from '#shared/accounts/schemas';
+import type { ErrorCode } from '#shared/errors';
 import type { RouteDefinition } from '#shared/routes';
 
-const captchaErrors = [{ status: 400, code: 'invalid_captcha' }];
+const captchaErrors: ErrorCode[] = ['invalid_captcha'];
 
 /** Registration, sessions and recovery (group `auth`); profile and support (group `residents`). */
 export const ACCOUNT_ROUTES = [
@@ -41,7 +42,7 @@ export const ACCOUNT_ROUTES = [
     auth: false,
     body: RegisterRequest,
     success: { status: 202, body: Accepted },
-    errors: [...captchaErrors, { status: 409, code: 'already_registered' }, { status: 422, code: 'data_mismatch' }],
+    errors: [...captchaErrors, 'already_registered', 'data_mismatch'],
   },
   {
     method: 'POST',
@@ -52,10 +53,7 @@ export const ACCOUNT_ROUTES = [
     auth: false,
     body: ConfirmRequest,
     success: { status: 200, body: SessionResponse },
-    errors: [
-      { status: 400, code: 'invalid_token' },
-      { status: 422, code: 'weak_password' },
-    ],
+    errors: ['invalid_token', 'weak_password'],
   },
   {
     method: 'POST',
@@ -66,12 +64,7 @@ export const ACCOUNT_ROUTES = [
     auth: false,
     body: LoginRequest,
     success: { status: 200, body: SessionResponse },
-    errors: [
-      ...captchaErrors,
-      { status: 401, code: 'invalid_credentials' },
-      { status: 428, code: 'captcha_required' },
-      { status: 429, code: 'too_many_attempts' },
-    ],
+    errors: [...captchaErrors, 'invalid_credentials', 'captcha_required', 'too_many_attempts'],
   },
   {
     method: 'POST',
@@ -102,10 +95,7 @@ export const ACCOUNT_ROUTES = [
     auth: false,
     body: ResetRequest,
     success: { status: 200, body: SessionResponse },
-    errors: [
-      { status: 400, code: 'invalid_token' },
-      { status: 422, code: 'weak_password' },
-    ],
+    errors: ['invalid_token', 'weak_password'],
   },
   {
     method: 'GET',
@@ -154,7 +144,7 @@ export const ACCOUNT_ROUTES = [
     auth: false,
     body: EmailConfirmRequest,
     success: { status: 200, body: Accepted },
-    errors: [{ status: 400, code: 'invalid_token' }],
+    errors: ['invalid_token'],
   },
   {
     method: 'POST',
@@ -165,7 +155,7 @@ export const ACCOUNT_ROUTES = [
     auth: true,
     body: PasswordChangeRequest,
     success: { status: 200, body: SessionResponse },
-    errors: [...captchaErrors, { status: 403, code: 'wrong_password' }, { status: 422, code: 'weak_password' }],
+    errors: [...captchaErrors, 'wrong_password', 'weak_password'],
   },
   {
     method: 'POST',

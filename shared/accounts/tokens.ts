@@ -38,8 +38,7 @@ export async function issueToken(
   return token;
 }
 
-export const invalidToken = () =>
-  new DomainError('invalid_token', 400, 'Ссылка недействительна или устарела. Запросите новую.');
+export const invalidToken = () => DomainError.of('invalid_token');
 
 /** Reads a live token of the purpose without consuming it (so a weak password can be retried). */
 export async function peekToken<D>(token: string, purpose: TokenPurpose): Promise<TokenRecord<D>> {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ErrorResponse } from '#shared/api/schemas';
-import { ERROR_MESSAGES } from '#shared/errors';
+import { ERRORS, type ErrorCode } from '#shared/errors';
 import { ROUTES, type RouteDefinition } from '#shared/routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -19,6 +19,17 @@ function schemaOf(type: z.ZodType, io: 'input' | 'output', components: Record<st
 }
 
 /** OpenAPI 3.1 document of the whole API, generated from the route table and its zod schemas. */
+/** A message as documentation: texts as they are, messages with facts with their defaults. */
+function describe(code: ErrorCode): string {
+  const message = ERRORS[code].message;
+  if (typeof message === 'string') return message;
+  try {
+    return (message as (p: unknown) => string)({});
+  } catch {
+    return '';
+  }
+}
+
 export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
   const components: Record<string, unknown> = {};
   const paths: Record<string, Record<string, unknown>> = {};
@@ -33,17 +44,12 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
           ? { content: { [success.contentType]: { schema: { type: 'string', format: 'binary' } } } }
           : {}),
     };
-    const errors = [...(route.errors ?? []), { status: 400, code: 'invalid_input' }];
-    if (route.auth) errors.push({ status: 401, code: 'unauthorized' });
-    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) && !route.csrfExempt) {
-      errors.push({ status: 403, code: 'csrf' });
-    }
-    for (const [status, group] of Object.entries(Object.groupBy(errors, (e) => String(e.status)))) {
-      const codes = (group ?? []).map((e) => e.code);
+    const errors: ErrorCode[] = [...(route.errors ?? []), 'invalid_input'];
+    if (route.auth) errors.push('unauthorized');
+    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) && !route.csrfExempt) errors.push('csrf');
+    for (const [status, group] of Object.entries(Object.groupBy(new Set(errors), (c) => String(ERRORS[c].status)))) {
       responses[status] = {
-        description: codes
-          .map((c) => `\`${c}\`${c in ERROR_MESSAGES ? `: ${ERROR_MESSAGES[c as keyof typeof ERROR_MESSAGES]}` : ''}`)
-          .join('; '),
+        description: (group ?? []).map((c) => `\`${c}\`: ${describe(c)}`).join('; '),
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       };
     }

@@ -1,9 +1,9 @@
-import { epdErrors } from '#shared/epd/errors';
 import { buildEpd, type Epd } from '#shared/epd/model';
 import { qrSvgDataUrl } from '#shared/epd/qr';
 import { htmlToPdf } from '#shared/epd/render';
 import { loadEpdSource } from '#shared/epd/source';
 import { epdHtml } from '#shared/epd/template';
+import { DomainError } from '#shared/errors';
 
 /** The use cases behind the route and the issuance: an account's bill for a period, as PDF. */
 
@@ -25,7 +25,7 @@ export async function epdOf(account: string, period: string): Promise<Epd | unde
 /** The PDF a resident downloads; 404 `no_bill` for a period without charges. */
 export async function epdPdfFor(account: string, period: string): Promise<{ epd: Epd; pdf: Uint8Array }> {
   const epd = await epdOf(account, period);
-  if (!epd) throw epdErrors.noBill();
+  if (!epd) throw DomainError.of('no_bill');
   return { epd, pdf: await renderEpd(epd) };
 }
 

@@ -10,9 +10,6 @@ export const EPD_ROUTES = [
     tag: 'epd',
     auth: true,
     success: { status: 200, contentType: 'application/pdf' },
-    errors: [
-      { status: 400, code: 'invalid_input' },
-      { status: 404, code: 'no_bill' },
-    ],
+    errors: ['invalid_input', 'no_bill'],
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -49,7 +49,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
     const name = issue.path.join('.') || '_';
     fields[name] ??= issue.message;
   }
-  throw DomainError.of('invalid_input', fields);
+  throw DomainError.of('invalid_input', { fields });
 }
 
 function shape(route: RouteDefinition, result: ApiResult): APIGatewayProxyStructuredResultV2 {

@@ -1,10 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, type KnownErrorCode } from '#shared/errors';
+import { DomainError, type PlainErrorCode } from '#shared/errors';
 import { logger } from '#shared/logger';
 
 /** Middy's parsers throw HTTP errors with English messages; residents get ours. */
-const FROM_MIDDY_STATUS: Record<number, KnownErrorCode> = {
+const FROM_MIDDY_STATUS: Record<number, PlainErrorCode> = {
   400: 'invalid_json',
   415: 'unsupported_media_type',
   422: 'invalid_json',

@@ -9,7 +9,6 @@ import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
 import { countMetric, METRIC } from '#shared/metrics';
-import { paymentErrors } from '#shared/payments/errors';
 import { newPaymentId } from '#shared/payments/model';
 import { paymentRef } from '#shared/payments/settlement';
 import {
@@ -100,7 +99,7 @@ export async function authenticateBank(
   if (!ok) {
     countMetric(METRIC.forgedBankRequest);
     logger.warn('Bank request refused: unknown bank or bad signature', { known: key !== undefined });
-    throw paymentErrors.bankUnauthorized();
+    throw DomainError.of('bank_unauthorized');
   }
 }
 
@@ -113,7 +112,7 @@ export function maskedName(owner: string): string {
 /** The bank's check before a payment: the account exists, what it owes, its meters. */
 export async function checkAccount(account: string) {
   const profile = await getProfile(account);
-  if (!profile) throw paymentErrors.accountNotFound();
+  if (!profile) throw DomainError.of('account_not_found');
   const [balance, meters] = await Promise.all([balanceOf(account), metersOf(account)]);
   return {
     account,
@@ -155,7 +154,7 @@ export type BankPaymentOutcome =
 
 function sameTransaction(existing: BankTransactionItem, payment: BankPayment): BankPaymentOutcome {
   if (existing.account !== payment.account || existing.amount !== payment.amount) {
-    throw paymentErrors.transactionConflict();
+    throw DomainError.of('transaction_conflict');
   }
   return { id: existing.paymentId, duplicate: true, via: existing.via, readingsProcessed: existing.readingsProcessed };
 }
@@ -168,11 +167,11 @@ function sameTransaction(existing: BankTransactionItem, payment: BankPayment): B
 export async function recordBankPayment(payment: BankPayment): Promise<BankPaymentOutcome> {
   // A bank's clock may run a little ahead of ours; a payment from tomorrow is a mistake.
   if (Date.parse(payment.paidAt) > now().getTime() + PAID_AT_SKEW_MS) {
-    throw DomainError.of('invalid_input', { paidAt: 'Время платежа позже текущего.' });
+    throw DomainError.of('invalid_input', { fields: { paidAt: 'Время платежа позже текущего.' } });
   }
   const earlier = await getBankTransaction(payment.bank, payment.transactionId);
   if (earlier) return sameTransaction(earlier, payment);
-  if (!(await getProfile(payment.account))) throw paymentErrors.accountNotFound();
+  if (!(await getProfile(payment.account))) throw DomainError.of('account_not_found');
   const allocation = allocatePayment(payment.amount, (await balanceOf(payment.account)).services);
   const createdAt = now().toISOString();
   const id = newPaymentId(payment.account, new Date(payment.paidAt));

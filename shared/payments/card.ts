@@ -2,10 +2,10 @@ import { getProfile } from '#shared/accounts/store';
 import { serviceTitle } from '#shared/billing/views';
 import { CENTRE } from '#shared/centre';
 import { config } from '#shared/config';
+import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
 import { countMetric, METRIC } from '#shared/metrics';
-import { paymentErrors } from '#shared/payments/errors';
 import {
   accountOfPaymentId,
   CHANNEL_TEXT,
@@ -65,7 +65,7 @@ export type PaymentView = ReturnType<typeof paymentView>;
 /** POST /api/payments: registers the order with the acquirer; the resident pays on its page. */
 export async function startCardPayment(account: string, body: unknown) {
   const request = validatePaymentRequest(body);
-  if (!request.ok) throw paymentErrors.invalidAmount(request.fields);
+  if (!request.ok) throw DomainError.of('invalid_amount', { fields: request.fields });
   const at = now();
   const createdAt = at.toISOString();
   const id = newPaymentId(account, at);
@@ -101,11 +101,11 @@ export async function startCardPayment(account: string, body: unknown) {
     logger.warn('Order not registered', { ref: paymentRef(id), kind: error.kind, error: error.message });
     if (error.kind === 'refused') {
       await writeTransition(payment, { to: 'failed', at: now().toISOString(), reason: 'register_refused' });
-      throw paymentErrors.acquirerRefused();
+      throw DomainError.of('acquirer_refused');
     }
     // No answer: the order may exist at the bank. The payment stays `created` and the
     // reconciliation job asks about it by its number.
-    throw paymentErrors.acquirerUnavailable();
+    throw DomainError.of('acquirer_unavailable');
   }
   await markRegistered(payment, order.orderId, order.formUrl, now().toISOString());
   return { id, status: 'pending' as const, paymentUrl: order.formUrl, amount: request.amount };
@@ -113,9 +113,9 @@ export async function startCardPayment(account: string, body: unknown) {
 
 async function ownPayment(account: string, id: string): Promise<PaymentItem> {
   // Another account's id is simply not under this account's key: 404, like an id that never was.
-  if (accountOfPaymentId(id) !== account) throw paymentErrors.notFound();
+  if (accountOfPaymentId(id) !== account) throw DomainError.of('not_found', { subject: 'payment' });
   const payment = await getPayment(account, id);
-  if (!payment) throw paymentErrors.notFound();
+  if (!payment) throw DomainError.of('not_found', { subject: 'payment' });
   return payment;
 }
 
@@ -132,7 +132,7 @@ export async function paymentHistory(account: string) {
 /** The payment confirmation a resident prints: who paid whom, how much, for what, when. */
 export async function receiptOf(account: string, id: string) {
   const payment = await ownPayment(account, id);
-  if (payment.status !== 'succeeded' || !payment.paidAt) throw paymentErrors.noReceipt();
+  if (payment.status !== 'succeeded' || !payment.paidAt) throw DomainError.of('no_receipt');
   const profile = await getProfile(account);
   return {
     id: payment.id,
@@ -158,20 +158,20 @@ export async function handleSberCallback(rawBody: string, rawQuery: string) {
   if (!params || !verifyCallbackChecksum(params, await callbackKey())) {
     countMetric(METRIC.forgedCallback);
     logger.warn('Acquirer callback refused: bad checksum', { signed: Boolean(params?.checksum) });
-    throw paymentErrors.invalidSignature();
+    throw DomainError.of('invalid_signature');
   }
   const { mdOrder, orderNumber } = params;
-  if (!mdOrder || !orderNumber) throw paymentErrors.invalidCallback();
+  if (!mdOrder || !orderNumber) throw DomainError.of('invalid_callback');
   const account = accountOfPaymentId(orderNumber);
   const payment = account ? await getPayment(account, orderNumber, true) : undefined;
   if (payment?.channel !== 'card') {
     logger.warn('Acquirer callback for an unknown order');
-    throw paymentErrors.notFound();
+    throw DomainError.of('not_found', { subject: 'payment' });
   }
   if (payment.orderId && payment.orderId !== mdOrder) {
     countMetric(METRIC.callbackMismatch);
     logger.error('Acquirer callback names another order', { ref: paymentRef(payment.id) });
-    throw paymentErrors.orderMismatch();
+    throw DomainError.of('order_mismatch');
   }
   const settled = await settleWithGateway(payment, mdOrder);
   return { status: publicStatus(settled.status) };

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '#shared/errors';
 import {
   BankCheckRequest,
   BankCheckResponse,
@@ -12,18 +13,15 @@ import {
 } from '#shared/payments/schemas';
 import type { RouteDefinition } from '#shared/routes';
 
-const callbackErrors = [
-  { status: 400, code: 'invalid_callback' },
-  { status: 403, code: 'invalid_signature' },
-  { status: 404, code: 'not_found' },
-  { status: 409, code: 'order_mismatch' },
-  { status: 503, code: 'acquirer_unavailable' },
+const callbackErrors: ErrorCode[] = [
+  'invalid_callback',
+  'invalid_signature',
+  'not_found',
+  'order_mismatch',
+  'acquirer_unavailable',
 ];
 
-const bankErrors = [
-  { status: 401, code: 'bank_unauthorized' },
-  { status: 404, code: 'account_not_found' },
-];
+const bankErrors: ErrorCode[] = ['bank_unauthorized', 'account_not_found'];
 
 const callbackSummary =
   'Уведомление эквайера (Сбербанк): mdOrder, orderNumber, operation, status, amount, checksum — ' +
@@ -40,11 +38,7 @@ export const PAYMENT_ROUTES = [
     auth: true,
     body: PaymentRequest,
     success: { status: 201, body: PaymentCreated },
-    errors: [
-      { status: 422, code: 'invalid_amount' },
-      { status: 502, code: 'acquirer_refused' },
-      { status: 503, code: 'acquirer_unavailable' },
-    ],
+    errors: ['invalid_amount', 'acquirer_refused', 'acquirer_unavailable'],
   },
   {
     method: 'GET',
@@ -63,7 +57,7 @@ export const PAYMENT_ROUTES = [
     tag: 'payments',
     auth: true,
     success: { status: 200, body: Payment },
-    errors: [{ status: 404, code: 'not_found' }],
+    errors: ['not_found'],
   },
   {
     method: 'GET',
@@ -73,10 +67,7 @@ export const PAYMENT_ROUTES = [
     tag: 'payments',
     auth: true,
     success: { status: 200, body: Receipt },
-    errors: [
-      { status: 404, code: 'not_found' },
-      { status: 409, code: 'no_receipt' },
-    ],
+    errors: ['not_found', 'no_receipt'],
   },
   {
     method: 'GET',
@@ -126,6 +117,6 @@ export const PAYMENT_ROUTES = [
     rawBody: true,
     body: BankPaymentRequest,
     success: { status: 200, body: BankPaymentResponse },
-    errors: [...bankErrors, { status: 409, code: 'transaction_conflict' }],
+    errors: [...bankErrors, 'transaction_conflict'],
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { balanceOf } from '#shared/billing/balance';
 import { allocatePayment } from '#shared/billing/ledger';
+import { DomainError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { countMetric, METRIC } from '#shared/metrics';
-import { paymentErrors } from '#shared/payments/errors';
 import { type Decision, decide, type GatewayOrder } from '#shared/payments/model';
 import { AcquirerError, orderStatus } from '#shared/payments/sber';
 import { getPayment, type PaymentItem, type TransitionWrite, writeTransition } from '#shared/payments/store';
@@ -29,7 +29,7 @@ async function fetchOrder(payment: PaymentItem, orderId: string | undefined): Pr
     if (error instanceof AcquirerError) {
       logger.warn('Acquirer did not answer the status request', { ref: paymentRef(payment.id), error: error.message });
       // 503: the bank retries its callback, the job its next run; nothing has moved.
-      throw paymentErrors.acquirerUnavailable();
+      throw DomainError.of('acquirer_unavailable');
     }
     throw error;
   }
@@ -79,7 +79,7 @@ export async function settleWithGateway(payment: PaymentItem, orderId?: string):
     if (decision.kind === 'mismatch') {
       countMetric(METRIC.callbackMismatch);
       logger.error('Acquirer order does not match the payment', { ref: paymentRef(current.id), why: decision.reason });
-      throw paymentErrors.orderMismatch();
+      throw DomainError.of('order_mismatch');
     }
     if (decision.kind === 'none') return current;
     const change = await changeFor(current, decision, order, orderId);

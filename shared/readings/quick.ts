@@ -31,22 +31,13 @@ function ticketKey(): Promise<Uint8Array> {
   return keyPromise;
 }
 
-export const invalidTicket = () =>
-  new DomainError(
-    'invalid_ticket',
-    401,
-    'Время на передачу показаний истекло. Введите номер лицевого счёта и код с картинки ещё раз.',
-  );
-
-const accountNotFound = () =>
-  new DomainError('account_not_found', 422, 'Лицевой счёт с таким номером не найден. Проверьте номер по квитанции.', {
-    account: 'Лицевой счёт не найден',
-  });
+export const invalidTicket = () => DomainError.of('invalid_ticket');
 
 /** Captcha first (consumed right or wrong), then the account; the meters with a fresh ticket. */
 export async function startQuickSubmission(input: { account: string; captchaId: string; captchaAnswer: string }) {
   await verifyCaptcha(input.captchaId, input.captchaAnswer);
-  if (!(await getProfile(input.account))) throw accountNotFound();
+  if (!(await getProfile(input.account)))
+    throw DomainError.of('account_not_found', { fields: { account: 'Лицевой счёт не найден' } });
   const issuedAt = Math.floor(now().getTime() / 1000);
   const expiresAt = issuedAt + TICKET_MINUTES * 60;
   const ticket = await new SignJWT({})

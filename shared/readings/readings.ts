@@ -46,26 +46,10 @@ export function moscowDateTimeText(iso: string): string {
 }
 
 export const windowClosed = (window: WindowStatus) =>
-  new DomainError(
-    'window_closed',
-    409,
-    `Приём показаний закрыт. Он откроется ${moscowDateTimeText(window.opensAt)} и продлится до ${moscowDateTimeText(window.closesAt)}.`,
-  );
-
-const concurrentChange = () =>
-  new DomainError(
-    'concurrent_change',
-    409,
-    'Показания этого лицевого счёта сейчас передаются из другого окна. Обновите страницу и проверьте значения.',
-  );
-
-const tooManyChanges = (fields: Record<string, string>) =>
-  new DomainError(
-    'too_many_changes',
-    422,
-    `Показания за этот месяц уже изменялись ${MAX_REPLACEMENTS} раз. Для исправления обратитесь в РАЦ.`,
-    fields,
-  );
+  DomainError.of('window_closed', {
+    opensAt: moscowDateTimeText(window.opensAt),
+    closesAt: moscowDateTimeText(window.closesAt),
+  });
 
 /**
  * The usual monthly consumption: the average of up to three recent periods (ПП РФ № 354 bills by
@@ -212,7 +196,10 @@ export async function submitReadings(
       return !a.reading.unchanged && (current?.replaced?.length ?? 0) >= MAX_REPLACEMENTS;
     });
     if (full.length > 0) {
-      throw tooManyChanges(Object.fromEntries(full.map((a) => [a.meterId, 'Слишком много исправлений за месяц.'])));
+      throw DomainError.of('too_many_changes', {
+        max: MAX_REPLACEMENTS,
+        fields: Object.fromEntries(full.map((a) => [a.meterId, 'Слишком много исправлений за месяц.'])),
+      });
     }
     const writes: MeterWrite[] = accepted.map(({ meterId, reading }) => {
       const { meter, current, facts } = states.get(meterId) as MeterState;
@@ -258,7 +245,7 @@ export async function submitReadings(
       };
     }
   }
-  throw concurrentChange();
+  throw DomainError.of('concurrent_change');
 }
 
 /** History of every meter of the account for periods `from..to` (default: the last 12 months). */
@@ -266,10 +253,10 @@ export async function readingHistory(account: string, range: { from?: string | u
   const to = range.to ?? periodOf(now());
   const from = range.from ?? addMonths(to, -11);
   if (from > to) {
-    throw DomainError.of('invalid_input', { from: 'Начало периода позже его конца' });
+    throw DomainError.of('invalid_input', { fields: { from: 'Начало периода позже его конца' } });
   }
   if (monthsBetween(from, to) >= 120) {
-    throw DomainError.of('invalid_input', { from: 'Не больше 10 лет за один запрос' });
+    throw DomainError.of('invalid_input', { fields: { from: 'Не больше 10 лет за один запрос' } });
   }
   const meters = await metersOf(account);
   const perMeter = await Promise.all(meters.map((m) => readingsOf(account, m.serial, { from, to })));

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '#shared/errors';
 import {
   HistoryQuery,
   HistoryResponse,
@@ -10,15 +11,15 @@ import {
 } from '#shared/readings/schemas';
 import type { RouteDefinition } from '#shared/routes';
 
-const submissionErrors = [
-  { status: 409, code: 'window_closed' },
-  { status: 409, code: 'concurrent_change' },
-  { status: 422, code: 'reading_decreased' },
-  { status: 422, code: 'verification_expired' },
-  { status: 422, code: 'confirmation_required' },
-  { status: 422, code: 'meter_not_found' },
-  { status: 422, code: 'readings_rejected' },
-  { status: 422, code: 'too_many_changes' },
+const submissionErrors: ErrorCode[] = [
+  'window_closed',
+  'concurrent_change',
+  'reading_decreased',
+  'verification_expired',
+  'confirmation_required',
+  'meter_not_found',
+  'readings_rejected',
+  'too_many_changes',
 ];
 
 /** Meters, submission (with and without login) and history: group `readings`. */
@@ -62,10 +63,7 @@ export const READING_ROUTES = [
     auth: false,
     body: QuickStartRequest,
     success: { status: 200, body: QuickStartResponse },
-    errors: [
-      { status: 400, code: 'invalid_captcha' },
-      { status: 422, code: 'account_not_found' },
-    ],
+    errors: ['invalid_captcha', 'account_not_found'],
   },
   {
     method: 'POST',
@@ -76,6 +74,6 @@ export const READING_ROUTES = [
     auth: false,
     body: QuickSubmitRequest,
     success: { status: 201, body: SubmissionResponse },
-    errors: [{ status: 401, code: 'invalid_ticket' }, ...submissionErrors],
+    errors: ['invalid_ticket', ...submissionErrors],
   },
 ] as const satisfies readonly RouteDefinition[];

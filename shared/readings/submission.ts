@@ -1,4 +1,4 @@
-import { DomainError } from '#shared/errors';
+import { type DetailedErrorCode, DomainError } from '#shared/errors';
 import { type AcceptedReading, checkReading, type MeterFacts, type ReadingProblem } from '#shared/readings/rules';
 
 /**
@@ -22,36 +22,18 @@ type Code = ReadingProblem['code'] | 'meter_not_found';
 
 const HARD_CODES: readonly Code[] = ['meter_not_found', 'invalid_reading', 'verification_expired', 'reading_decreased'];
 
-const SUMMARY: Record<Code | 'readings_rejected', { status: number; code: string; message: string }> = {
-  meter_not_found: {
-    status: 422,
-    code: 'meter_not_found',
-    message: 'Счётчик не найден в вашем лицевом счёте. Обновите страницу и передайте показания ещё раз.',
-  },
-  invalid_reading: { status: 400, code: 'invalid_input', message: 'Проверьте введённые показания.' },
-  verification_expired: {
-    status: 422,
-    code: 'verification_expired',
-    message:
-      'Срок поверки счётчика истёк: показания по нему не принимаются. Поверьте или замените счётчик ' +
-      'и обратитесь в РАЦ с документом о поверке.',
-  },
-  reading_decreased: {
-    status: 422,
-    code: 'reading_decreased',
-    message: 'Показание меньше предыдущего. Проверьте цифры.',
-  },
-  confirmation_required: {
-    status: 422,
-    code: 'confirmation_required',
-    message: 'Проверьте отмеченные показания и подтвердите, что они верные.',
-  },
-  readings_rejected: {
-    status: 422,
-    code: 'readings_rejected',
-    message: 'Часть показаний не принята. Исправьте отмеченные значения.',
-  },
+/** The code a page of refusals answers with: one kind of fault names it, several are "rejected". */
+const SUMMARY: Record<Code | 'readings_rejected', DetailedErrorCode> = {
+  meter_not_found: 'meter_not_found',
+  invalid_reading: 'invalid_input',
+  verification_expired: 'verification_expired',
+  reading_decreased: 'reading_decreased',
+  confirmation_required: 'confirmation_required',
+  readings_rejected: 'readings_rejected',
 };
+
+/** The summary when several meters are at fault and none of them alone explains the page. */
+const INVALID_READINGS_SUMMARY = 'Проверьте введённые показания.';
 
 export const meterNotFoundMessage = 'Счётчик не найден в этом лицевом счёте. Обновите страницу.';
 
@@ -77,12 +59,8 @@ export function evaluateSubmission(
   const hard = problems.filter((p) => HARD_CODES.includes(p.code));
   const shown = hard.length > 0 ? hard : problems;
   const codes = new Set(shown.map((p) => p.code));
-  const summary = codes.size === 1 ? SUMMARY[shown[0]?.code as Code] : SUMMARY.readings_rejected;
-  const message = shown.length === 1 ? (shown[0]?.message as string) : summary.message;
-  throw new DomainError(
-    summary.code,
-    summary.status,
-    message,
-    Object.fromEntries(shown.map((p) => [p.meterId, p.message])),
-  );
+  const code = codes.size === 1 ? SUMMARY[shown[0]?.code as Code] : SUMMARY.readings_rejected;
+  const detail =
+    shown.length === 1 ? shown[0]?.message : code === 'invalid_input' ? INVALID_READINGS_SUMMARY : undefined;
+  throw DomainError.of(code, { detail, fields: Object.fromEntries(shown.map((p) => [p.meterId, p.message])) });
 }

@@ -364,7 +364,7 @@ describe('submission without logging in', () => {
     const unknown = await guest.request('POST', '/api/readings/quick/start', {
       body: { account: '399999', ...(await captcha(guest)) },
     });
-    expect(unknown.status).toBe(422);
+    expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe('account_not_found');
 
     const start = await guest.request('POST', '/api/readings/quick/start', {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DomainError } from '#shared/errors';
+import { DomainError, ERRORS } from '#shared/errors';
 import { httpApi } from '#shared/http/api';
 import type { RouteDefinition } from '#shared/routes';
 import { httpEvent, lambdaContext } from '#test/support/events';
@@ -68,7 +68,7 @@ const handler = httpApi(
       throw new Error('secret database detail');
     },
     'GET /api/refuse': () => {
-      throw new DomainError('window_closed', 409, 'Приём показаний закрыт.');
+      throw DomainError.of('concurrent_change');
     },
     'POST /api/webhooks/test': () => ({ body: { ok: true } }),
   },
@@ -158,7 +158,7 @@ describe('the HTTP handler stack', () => {
   it('maps domain errors to their status and code', async () => {
     const res = await call(httpEvent('GET', '/api/refuse'));
     expect(res.statusCode).toBe(409);
-    expect(res.json).toEqual({ error: { code: 'window_closed', message: 'Приём показаний закрыт.' } });
+    expect(res.json).toEqual({ error: { code: 'concurrent_change', message: ERRORS.concurrent_change.message } });
   });
 
   it('never leaks the cause of a 500', async () => {
