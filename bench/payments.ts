@@ -5,10 +5,10 @@ import { freePort } from '#local/ports';
 import { createSandboxAcquirer, SANDBOX_REST, type SandboxAcquirer } from '#local/sandboxAcquirer';
 import { openingEntry } from '#shared/billing/ledger';
 import { db, tableName } from '#shared/clients/dynamo';
-import { resetConfigForTests } from '#shared/config';
+import { LOCAL_SECRET_DEFAULTS, resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { startCardPayment } from '#shared/payments/card';
-import { callbackChecksum, SANDBOX_DEFAULTS } from '#shared/payments/sber';
+import { callbackChecksum } from '#shared/payments/sber';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { ms, percentile } from './support.ts';
 
@@ -114,7 +114,7 @@ export async function benchPayments(): Promise<void> {
         }),
       );
     }
-    const key = SANDBOX_DEFAULTS[ENV.sberCallbackSecret];
+    const key = LOCAL_SECRET_DEFAULTS[ENV.sberCallbackSecret];
     const callbacks: string[] = [];
     for (const a of accounts) {
       const payment = await startCardPayment(a, { amount: 404_300 });

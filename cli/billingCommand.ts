@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalQueues } from '#local/queue';
-import { formatRoubles, periodTitle } from '#shared/billing/format';
 import { type BalancesReport, importOpeningBalances } from '#shared/billing/openingBalances';
 import { BillingRefused, checkBillable, closedPeriod, startBillingRun } from '#shared/billing/run';
 import { type BillingRun, getRun, runsOf } from '#shared/billing/store';
 import { config } from '#shared/config';
+import { periodTitle, typesetRoubles } from '#shared/format';
 import { logger } from '#shared/logger';
 import { formatRowError } from '#shared/registry/report';
 import { PERIOD_RE } from '#shared/time';
@@ -91,10 +91,10 @@ export function describeRun(run: BillingRun): string[] {
     }`,
     `Лицевых счетов: ${run.accounts}; начислено: ${run.billed}; уже были начислены: ${run.alreadyBilled}; ` +
       `нечего начислять: ${run.nothingToBill}; не найдено: ${run.notFound}; с ошибкой данных: ${run.failed}`,
-    `Сумма начислений: ${formatRoubles(run.charged)}`,
+    `Сумма начислений: ${typesetRoubles(run.charged)}`,
   ];
   if (run.recalculated > 0) {
-    lines.push(`Перерасчёты: по ${run.recalculated} сч. на ${formatRoubles(run.recalcAmount)}`);
+    lines.push(`Перерасчёты: по ${run.recalculated} сч. на ${typesetRoubles(run.recalcAmount)}`);
   }
   if (run.withoutTariff > 0) {
     lines.push(`Счетов с услугой без тарифа на этот месяц (услуга не начислена): ${run.withoutTariff}`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatRoubles } from '#shared/billing/format';
+import { typesetRoubles } from '#shared/format';
 import { type BankRegistryReport, importBankRegistry } from '#shared/payments/bankRegistry';
 import { BANK_ID } from '#shared/payments/banks';
 import { paymentsInReview } from '#shared/payments/store';
@@ -71,9 +71,9 @@ export async function paymentsCommand(args: readonly string[]): Promise<() => Pr
     const items = await paymentsInReview(500);
     const lines = [`Платежей на проверке: ${items.length}`];
     for (const p of items) {
-      const paid = p.paidAmount === undefined ? '' : `, банк списал ${formatRoubles(p.paidAmount)}`;
+      const paid = p.paidAmount === undefined ? '' : `, банк списал ${typesetRoubles(p.paidAmount)}`;
       lines.push(
-        `  ${p.id}: заказ на ${formatRoubles(p.amount)}${paid}; причина: ${p.reason ?? '—'}; заказ банка ${p.orderId ?? '—'}`,
+        `  ${p.id}: заказ на ${typesetRoubles(p.amount)}${paid}; причина: ${p.reason ?? '—'}; заказ банка ${p.orderId ?? '—'}`,
       );
     }
     return { lines, exitCode: EXIT.ok };

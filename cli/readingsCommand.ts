@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { periodText } from '#shared/format';
 import { type ExportEncoding, readingsCsv, readingsOfPeriod } from '#shared/readings/export';
-import { periodText } from '#shared/readings/mails';
 import { PERIOD_RE } from '#shared/time';
 import { type CommandResult, EXIT, UsageError } from './output';
 

@@ -1,4 +1,5 @@
-import { moscowParts } from '#shared/time';
+import { dateText } from '#shared/format';
+import { moscowClock, moscowDate } from '#shared/time';
 import type { WindowStatus } from '#shared/window/readingWindow';
 import { currentWindow, setWindow } from '#shared/window/windowStore';
 import { type CommandResult, EXIT, positionalsOf, UsageError } from './output';
@@ -25,9 +26,8 @@ export async function windowCommand(args: readonly string[]): Promise<() => Prom
 
 /** "25.11.2026 00:00 МСК": operators read Moscow wall-clock time, whatever the machine's zone. */
 export function moscowDateTime(iso: string): string {
-  const { year, month, day, hour, minute } = moscowParts(new Date(iso));
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(day)}.${two(month)}.${year} ${two(hour)}:${two(minute)} МСК`;
+  const at = new Date(iso);
+  return `${dateText(moscowDate(at))} ${moscowClock(at)} МСК`;
 }
 
 export function describeWindow(status: WindowStatus): string[] {

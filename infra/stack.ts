@@ -38,7 +38,7 @@ import { MAIN_TABLE } from '#shared/tables';
 
 /**
  * The resident portal in AWS. Everything it deploys is read from shared/: tables, function groups,
- * routes, schedules and variable names, the same data the local runtime runs from.
+ * routes, schedules, queues and variable names, the same data the local runtime runs from.
  */
 export class PortalStack extends Stack {
   readonly table: PortalTable;
@@ -56,10 +56,11 @@ export class PortalStack extends Stack {
     this.table = new PortalTable(this, MAIN_TABLE);
 
     // The keys of shared/env.ts are the JSON fields, as locally they are variables. Secrets Manager
-    // generates one value per secret: the passport HMAC key, which must be random from the first
-    // hash on (changing it later orphans every stored hash). The session key and the bank's callback
-    // secret (issued by Sber) start empty, so the functions refuse to start until an operator sets
-    // them, rather than run with a known value.
+    // generates one value: the passport HMAC key, which must be random from the first hash on
+    // (changing it later orphans every stored hash). The session key starts empty: the functions then
+    // derive their signing key from the passport key (HKDF with its own label: sessionSigningKey), so
+    // a fresh stack works at once; setting it later rotates the sessions. The banks' callback secret,
+    // credentials and keys start empty until the banks issue them, rather than hold a known value.
     this.keys = new Secret(this, 'Keys', {
       description: 'Resident portal keys: passport HMAC key, session signing key, Sber callback secret',
       generateSecretString: {
@@ -149,7 +150,8 @@ export class PortalStack extends Stack {
     }
     this.functions = functions as Record<FunctionGroupName, PortalFunction>;
 
-    // Work queues (the billing run's fan-out): producers, consumer and dead letters from shared/queues.ts.
+    // Work queues (the fan-outs of billing, ЕПД issuance and reading reminders): producers, consumer
+    // and dead letters from shared/queues.ts.
     const queues: Partial<Record<QueueName, PortalQueue>> = {};
     for (const name of QUEUE_NAMES) {
       queues[name] = new PortalQueue(this, QUEUES[name].id, { definition: QUEUES[name], functions: this.functions });

@@ -1,11 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatRoubles } from '#shared/billing/format';
 import { CENTRE } from '#shared/centre';
+import { LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
+import { escapeHtml, typesetRoubles } from '#shared/format';
 import { ACTION_SESSION_EXPIRED } from '#shared/payments/model';
-import { callbackChecksum, ERROR_ORDER_NOT_FOUND, ORDER_STATUS, SANDBOX_DEFAULTS } from '#shared/payments/sber';
+import { callbackChecksum, ERROR_ORDER_NOT_FOUND, ORDER_STATUS } from '#shared/payments/sber';
 
 /**
  * The sandbox acquiring bank of the local runtime. It speaks the Sberbank payment gateway's
@@ -93,13 +94,6 @@ const envNumber = (name: string): number | undefined => {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 };
 
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
-
 const sameText = (a: string, b: string) => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -133,9 +127,10 @@ button,a.button{display:block;width:100%;min-height:48px;font:inherit;font-weigh
 a.button{color:#1a7f37;background:#fff}button:focus-visible,a:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}`;
 
 export function createSandboxAcquirer(options: SandboxOptions): SandboxAcquirer {
-  const key = options.callbackKey ?? process.env[ENV.sberCallbackSecret] ?? SANDBOX_DEFAULTS[ENV.sberCallbackSecret];
-  const userName = options.userName ?? process.env[ENV.sberUserName] ?? SANDBOX_DEFAULTS[ENV.sberUserName];
-  const password = options.password ?? process.env[ENV.sberPassword] ?? SANDBOX_DEFAULTS[ENV.sberPassword];
+  const key =
+    options.callbackKey ?? process.env[ENV.sberCallbackSecret] ?? LOCAL_SECRET_DEFAULTS[ENV.sberCallbackSecret];
+  const userName = options.userName ?? process.env[ENV.sberUserName] ?? LOCAL_SECRET_DEFAULTS[ENV.sberUserName];
+  const password = options.password ?? process.env[ENV.sberPassword] ?? LOCAL_SECRET_DEFAULTS[ENV.sberPassword];
   const token = options.token ?? process.env[ENV.sberToken];
   const retryIntervalMs = options.retryIntervalMs ?? envNumber(ENV.sandboxRetryMs) ?? 30_000;
   const retries = options.retries ?? 3;
@@ -325,7 +320,7 @@ export function createSandboxAcquirer(options: SandboxOptions): SandboxAcquirer 
 
   function page(res: ServerResponse, order: SandboxOrder | undefined, status = 200): void {
     let body: string;
-    const sum = order ? escapeHtml(formatRoubles(order.amount)) : '';
+    const sum = order ? escapeHtml(typesetRoubles(order.amount)) : '';
     if (!order) {
       body = '<h1>Заказ не найден</h1><p>Ссылка на оплату устарела или набрана с ошибкой.</p>';
     } else if (order.orderStatus === ORDER_STATUS.registered) {

@@ -1,5 +1,23 @@
 import * as z from 'zod';
 import { ENV } from '#shared/env';
+import type { SecretName } from '#shared/secrets';
+
+/** The banks' request-signing keys in the local runtime (the tests and the bench sign with them). */
+export const LOCAL_BANK_KEYS: Readonly<Record<string, string>> = { sberbank: 'rac-sandbox-bank-secret' };
+
+/**
+ * Documented values of the local runtime, so `npm start` needs no setup, demo data hashes the same
+ * on every machine and the sandbox bank and our checks agree. Never used deployed: there every key
+ * comes from Secrets Manager, and a missing one is a configuration error.
+ */
+export const LOCAL_SECRET_DEFAULTS = {
+  [ENV.passportKey]: 'rac-local-development-passport-key-not-a-secret',
+  [ENV.sessionKey]: 'rac-local-development-session-key-not-a-secret',
+  [ENV.sberCallbackSecret]: 'rac-sandbox-callback-secret',
+  [ENV.sberUserName]: 'rac-sandbox-api',
+  [ENV.sberPassword]: 'rac-sandbox-password',
+  [ENV.bankSecrets]: JSON.stringify(LOCAL_BANK_KEYS),
+} as const satisfies Partial<Record<SecretName, string>>;
 
 const dayOfMonth = z.coerce.number().int().min(1).max(28);
 

@@ -109,7 +109,7 @@ export const ERRORS = {
   // A missing account is a missing resource everywhere: the no-login readings page and the banks.
   account_not_found: {
     status: 404,
-    message: 'Лицевой счёт с таким номером не найден. Проверьте номер по квитанции.',
+    message: 'Лицевой счёт не найден. Проверьте номер по квитанции.',
   },
 
   // Payments (residents and banks).

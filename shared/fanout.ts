@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { accountsOfShard } from '#shared/billing/store';
 import { sendToQueue } from '#shared/clients/queue';
+import { ACCOUNT_NUMBER } from '#shared/format';
 import { ACCOUNT_SHARDS } from '#shared/keys';
 import type { QueueName } from '#shared/queues';
 import { PERIOD_RE } from '#shared/time';
@@ -23,10 +24,7 @@ export function runMessageSchema(batchSize: number) {
       type: z.literal('batch'),
       period: z.string().regex(PERIOD_RE),
       runId: z.string().min(1),
-      accounts: z
-        .array(z.string().regex(/^\d{6}$/))
-        .min(1)
-        .max(batchSize),
+      accounts: z.array(z.string().regex(ACCOUNT_NUMBER)).min(1).max(batchSize),
     }),
   ]);
 }

@@ -1,3 +1,42 @@
+/**
+ * The single table's item model: every key, sort-key prefix and index key is built here, and
+ * nowhere else; the table and its one index (`GSI1`) are defined in shared/tables.ts. No request
+ * path scans: each access below is a GetItem, a Query of one partition (or of a few shards), or a
+ * BatchGet by key. Item types live beside the code that owns them (named in the last column).
+ *
+ * | Entity (keys.…)          | pk                      | sk / gsi1sk                       | Index | Read by                                                                   |
+ * |--------------------------|-------------------------|-----------------------------------|-------|---------------------------------------------------------------------------|
+ * | account                  | ACC#<acc>               | PROFILE                           |       | accounts/store getAccount (every capability); billing range query          |
+ * | accountIndex             | ACCOUNTS#<shard>        | <acc>                             | gsi1  | billing/store accountsOfShard (fan-out of billing and ЕПД runs)            |
+ * | meter                    | ACC#<acc>               | METER#<serial>                    |       | readings/store metersOf; billing range query                               |
+ * | meterVerification        | VERIFY#<YYYY-MM>        | <date>#<acc>#<serial>             | gsi1  | readings/verificationWarnings (daily job, by date range)                   |
+ * | reading                  | ACC#<acc>               | READING#<serial>#<period>         |       | readings/store readingsOf (history, ЕПД); billing range query              |
+ * | readingsOfPeriod         | READINGS#<period>#<sh>  | <acc>#<serial>                    | gsi1  | readings/export (operator's export, per shard)                             |
+ * | reminderSubscription     | REMINDERS#<shard>       | ACC#<acc>                         |       | readings/reminders (window reminder, per shard)                            |
+ * | tariff                   | TARIFF                  | <service>#<from>                  |       | billing/store loadTariffs, cachedTariffs (billing, ЕПД, norms, «Тарифы»)   |
+ * | ledgerEntry              | ACC#<acc>               | LEDGER#<period>#<kind>#<id>       |       | billing/store accountLedger, loadAccountRecords; billing/balance balanceOf |
+ * | billingRun               | BILLING_RUN#<period>    | <runId>                           |       | billing/store getRun, runsOf (CLI `billing status`)                        |
+ * | epdMail                  | ACC#<acc>               | EPD_MAIL#<period>                 |       | epd/store markersOf, claimMail (ЕПД issuance)                              |
+ * | epdRun                   | EPD_RUN#<period>        | <runId>                           |       | epd/store getIssueRun                                                      |
+ * | cabinet                  | ACC#<acc>               | CREDENTIALS                       |       | accounts/store (login, profile); epd/store recipientsAmong                 |
+ * | session                  | ACC#<acc>               | SESSION#<id>                      |       | accounts/store (every authenticated request; all ended at once)            |
+ * | loginGuard               | ACC#<acc>               | LOGIN_GUARD                       |       | accounts/store (login attempts and lock)                                   |
+ * | linkToken                | TOKEN#<sha256>          | TOKEN                             |       | accounts/store (registration, recovery, e-mail change links)               |
+ * | captcha                  | CAPTCHA#<id>            | CAPTCHA                           |       | accounts/store (forms without a session)                                   |
+ * | supportTicket            | ACC#<acc>               | TICKET#<at>#<id>                  |       | support/store (the resident's own tickets)                                 |
+ * | guestSupportTicket       | GUEST_TICKETS#<day>     | TICKET#<at>#<id>                  |       | support/store (written only; read by operators)                            |
+ * | payment                  | PAYMENTS#<acc>          | <paymentId>                       |       | payments/store getPayment, paymentsOf (history, receipts, callbacks)       |
+ * | openPayment              | PAYMENTS#OPEN#<shard>   | <createdAt>#<paymentId>           | gsi1  | payments/store openPaymentsBefore (reconciliation job)                     |
+ * | reviewPayment            | PAYMENTS#REVIEW         | <at>#<paymentId>                  | gsi1  | payments/store paymentsInReview (CLI `payments review`)                    |
+ * | bankTransaction          | BANKTX#<bank>#<txId>    | BANKTX                            |       | payments/store, payments/banks (idempotency of bank payments)              |
+ * | windowState              | CONFIG                  | READING_WINDOW                    |       | window/windowStore (cached 30 s per container)                             |
+ * | demoSeed                 | CONFIG                  | DEMO_SEED                         |       | local/seed (local runtime only)                                            |
+ *
+ * The account's partition `ACC#<acc>` sorts CREDENTIALS < EPD_MAIL# < LEDGER# < LOGIN_GUARD <
+ * METER# < PROFILE < READING# < SESSION# < TICKET#: billing reads LEDGER#<from>…READING# in one
+ * range query (shared/billing/store.ts loadAccountRecords) and skips the few items in between.
+ */
+
 /** Shards of the per-period reading index and of the reminder subscriptions. */
 export const READING_SHARDS = 16;
 export const REMINDER_SHARDS = 8;
@@ -15,12 +54,30 @@ export const ACCOUNT_SHARDS = 16;
 /** Shards of the open-payments index: a few partitions, each read by the reconciliation job. */
 export const PAYMENT_SHARDS = 4;
 
+/** A gsi1 partition of a period's readings (see keys.readingsOfPeriod). */
+const readingsOfPeriodShard = (period: string, shard: number) => `READINGS#${period}#${shard}`;
+
+/** The gsi1 partition of the meters whose verification ends in a month (`YYYY-MM`). */
+const verificationsOfMonth = (month: string) => `VERIFY#${month}`;
+
+const TARIFFS = 'TARIFF';
+const LEDGER = 'LEDGER#';
+const PAYMENTS_IN_REVIEW = 'PAYMENTS#REVIEW';
+
+/** The partition of a period's billing runs, newest last (run ids begin with their time). */
+const billingRunsOf = (period: string) => `BILLING_RUN#${period}`;
+
+/** The partition of a period's ЕПД issuance runs. */
+const epdRunsOf = (period: string) => `EPD_RUN#${period}`;
+
 /** Key shapes of the single table; every access path is a key, never a scan. */
 export const keys = {
   account: (account: string) => ({ pk: `ACC#${account}`, sk: 'PROFILE' }),
   meter: (account: string, serial: string) => ({ pk: `ACC#${account}`, sk: `METER#${serial}` }),
   meterPrefix: 'METER#',
-  tariff: (service: string, from: string) => ({ pk: 'TARIFF', sk: `${service}#${from}` }),
+  /** A tariff from a period on; all tariffs share one small partition (tens of items), read whole. */
+  tariff: (service: string, from: string) => ({ pk: TARIFFS, sk: `${service}#${from}` }),
+  tariffs: TARIFFS,
   /** One accepted reading of a meter for a period (history and consumption come from these). */
   reading: (account: string, serial: string, period: string) => ({
     pk: `ACC#${account}`,
@@ -33,19 +90,20 @@ export const keys = {
    * does not write one index partition: 16 × ~1000 writes/s of headroom.
    */
   readingsOfPeriod: (period: string, account: string, serial: string) => ({
-    gsi1pk: `READINGS#${period}#${shardOf(account, READING_SHARDS)}`,
+    gsi1pk: readingsOfPeriodShard(period, shardOf(account, READING_SHARDS)),
     gsi1sk: `${account}#${serial}`,
   }),
   readingsOfPeriodShards: (period: string) =>
-    Array.from({ length: READING_SHARDS }, (_, shard) => `READINGS#${period}#${shard}`),
+    Array.from({ length: READING_SHARDS }, (_, shard) => readingsOfPeriodShard(period, shard)),
   /**
    * gsi1 of a meter item: meters by the month their verification (поверка) ends, so the daily
    * warning job reads a month's partition by date range instead of scanning 250k meters.
    */
   meterVerification: (verifiedUntil: string, account: string, serial: string) => ({
-    gsi1pk: `VERIFY#${verifiedUntil.slice(0, 7)}`,
+    gsi1pk: verificationsOfMonth(verifiedUntil.slice(0, 7)),
     gsi1sk: `${verifiedUntil}#${account}#${serial}`,
   }),
+  verificationsOfMonth,
   /**
    * A sparse item per registered resident who wants the window reminder, under one of a few
    * shard partitions: the reminder job queries these partitions, never the whole table.
@@ -60,7 +118,13 @@ export const keys = {
    * `LEDGER#<period>#<kind>#<id>`, each with lines per service; the balance is always the sum of
    * their lines. The model and its writers are described in shared/billing/ledger.ts.
    */
-  ledgerPrefix: 'LEDGER#',
+  ledgerEntry: (account: string, period: string, kind: string, id: string) => ({
+    pk: `ACC#${account}`,
+    sk: `${LEDGER}${period}#${kind}#${id}`,
+  }),
+  ledgerPrefix: LEDGER,
+  /** Where an account's entries from a period on begin: the lower bound of a range of the ledger. */
+  ledgerFrom: (period: string) => `${LEDGER}${period}`,
   /**
    * The accounts, enumerable without a scan: each account item carries `gsi1pk ACCOUNTS#<shard>`,
    * `gsi1sk <account>` (set by the registry import), so a billing run pages through them shard by
@@ -69,19 +133,44 @@ export const keys = {
   accountIndex: (account: string) => ({ gsi1pk: `ACCOUNTS#${shardOf(account, ACCOUNT_SHARDS)}`, gsi1sk: account }),
   accountShardKey: (shard: number) => `ACCOUNTS#${shard}`,
   /** One billing run of a period: what it planned and what its batches did (counters). */
-  billingRun: (period: string, runId: string) => ({ pk: `BILLING_RUN#${period}`, sk: runId }),
+  billingRun: (period: string, runId: string) => ({ pk: billingRunsOf(period), sk: runId }),
+  billingRunsOf,
   /**
    * The ЕПД of a period mailed to an account's resident: written under a condition before the mail
    * goes out, so no run, retry or second worker mails the same bill twice (shared/epd/issue.ts).
    */
   epdMail: (account: string, period: string) => ({ pk: `ACC#${account}`, sk: `EPD_MAIL#${period}` }),
   /** One ЕПД issuance run of a period, with its batches' counters. */
-  epdRun: (period: string, runId: string) => ({ pk: `EPD_RUN#${period}`, sk: runId }),
+  epdRun: (period: string, runId: string) => ({ pk: epdRunsOf(period), sk: runId }),
+  epdRunsOf,
+  // Accounts (shared/accounts) and support (shared/support): the resident's cabinet and what
+  // hangs off it. Link tokens and captchas have their own partitions: they are looked up by a
+  // random id before anyone knows the account.
+  /** The resident's cabinet (login record, contacts, subscriptions): exists once a password is set. */
+  cabinet: (account: string) => ({ pk: `ACC#${account}`, sk: 'CREDENTIALS' }),
+  /** A live session; the account's sessions are one query (`sessionPrefix`), so all can end at once. */
+  session: (account: string, sessionId: string) => ({ pk: `ACC#${account}`, sk: `SESSION#${sessionId}` }),
+  sessionPrefix: 'SESSION#',
+  /** Failed logins of an account in the counting window, and its lock. */
+  loginGuard: (account: string) => ({ pk: `ACC#${account}`, sk: 'LOGIN_GUARD' }),
+  /** A mailed link's single-use token, by the SHA-256 of the token (never the token itself). */
+  linkToken: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  /** A captcha, by its random id; the answer is stored hashed. */
+  captcha: (id: string) => ({ pk: `CAPTCHA#${id}`, sk: 'CAPTCHA' }),
+  /** A support ticket of a logged-in resident, under the account: their list is one query. */
   supportTicket: (account: string, createdAt: string, id: string) => ({
     pk: `ACC#${account}`,
     sk: `TICKET#${createdAt}#${id}`,
   }),
-  ticketPrefix: 'TICKET#',
+  /**
+   * A guest's support ticket, by day: never under the account it names, since anyone can type any
+   * account number.
+   */
+  guestSupportTicket: (createdAt: string, id: string) => ({
+    pk: `GUEST_TICKETS#${createdAt.slice(0, 10)}`,
+    sk: `TICKET#${createdAt}#${id}`,
+  }),
+  supportTicketPrefix: 'TICKET#',
   /**
    * A payment of an account (card through the acquirer, or reported by a bank), in the account's
    * own payments partition: the history is one query, newest first (ids start with their time),
@@ -100,7 +189,8 @@ export const keys = {
   }),
   openPaymentShards: () => Array.from({ length: PAYMENT_SHARDS }, (_, shard) => `PAYMENTS#OPEN#${shard}`),
   /** gsi1 of a payment held for an operator's review (amount mismatch, money after a final status). */
-  reviewPayment: (id: string, at: string) => ({ gsi1pk: 'PAYMENTS#REVIEW', gsi1sk: `${at}#${id}` }),
+  reviewPayment: (id: string, at: string) => ({ gsi1pk: PAYMENTS_IN_REVIEW, gsi1sk: `${at}#${id}` }),
+  paymentsInReview: PAYMENTS_IN_REVIEW,
   /**
    * One item per bank transaction received (by notification or in the bank's daily registry): the
    * idempotency guard, written in the same transaction as the payment and its ledger entry.

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { config } from '#shared/config';
+import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 import { forgetSecrets, secretValue } from '#shared/secrets';
 
@@ -13,7 +13,7 @@ import { forgetSecrets, secretValue } from '#shared/secrets';
  * The development key of the local runtime, documented so that demo data hashes the same on every
  * machine. Refused when deployed: there the key comes from Secrets Manager.
  */
-export const LOCAL_DEVELOPMENT_PASSPORT_KEY = 'rac-local-development-passport-key-not-a-secret';
+export const LOCAL_DEVELOPMENT_PASSPORT_KEY = LOCAL_SECRET_DEFAULTS[ENV.passportKey];
 
 /** The field of the secret JSON (at `RAC_SECRETS_ARN`) that holds the key when deployed. */
 export const PASSPORT_SECRET_FIELD = ENV.passportKey;

@@ -7,6 +7,7 @@ import type { ErrorCode } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
 import { PAYMENT_ROUTES } from '#shared/payments/routes';
 import { READING_ROUTES } from '#shared/readings/routes';
+import { SUPPORT_ROUTES } from '#shared/support/routes';
 
 /**
  * Every HTTP route, listed once. The CDK stack turns each into an HTTP API route integrated with
@@ -60,6 +61,7 @@ export const ROUTES = [
     success: { status: 200, body: OpenApiResponse },
   },
   ...ACCOUNT_ROUTES,
+  ...SUPPORT_ROUTES,
   ...BILLING_ROUTES,
   ...READING_ROUTES,
   ...PAYMENT_ROUTES,

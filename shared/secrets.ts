@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { config } from '#shared/config';
+import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 
 /**
@@ -43,6 +43,13 @@ export async function secretValue(name: SecretName): Promise<string | undefined>
   });
   const value = (await cached)[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The secret's value; in the local runtime, its documented default when the variable is not set. */
+export async function secretOrLocalDefault(name: keyof typeof LOCAL_SECRET_DEFAULTS): Promise<string | undefined> {
+  const value = await secretValue(name);
+  if (value) return value;
+  return config().runtime === 'local' ? LOCAL_SECRET_DEFAULTS[name] : undefined;
 }
 
 /** Forgets the fetched secret, so the next read fetches it again (after a value proved unusable). */

@@ -25,10 +25,14 @@ export interface TableDefinition {
   timeToLiveAttribute?: string;
 }
 
+/** The main table's one secondary index: every query by a secondary identity names it. */
+export const GSI1 = 'gsi1';
+
 /**
  * One table, single-table design: accounts, meters, tariffs, readings, ledger and sessions are
- * told apart by key prefixes (see shared/keys.ts). `gsi1` serves the few lookups by a secondary
- * identity (e-mail, bank transaction id), always by key, never by scan.
+ * told apart by key prefixes. `gsi1` serves the lists that must not scan the table: accounts by
+ * shard, a period's readings, meters by the month their verification ends, open and reviewed
+ * payments. Every key and which code reads it: the access-pattern table in shared/keys.ts.
  */
 export const MAIN_TABLE = {
   id: 'Main',
@@ -37,7 +41,7 @@ export const MAIN_TABLE = {
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
     {
-      indexName: 'gsi1',
+      indexName: GSI1,
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
     },

@@ -1,4 +1,5 @@
 import { config } from '#shared/config';
+import { dateText } from '#shared/format';
 
 /** Moscow has been UTC+3 all year since 2014: no DST, so a fixed offset is exact. */
 export const MOSCOW_OFFSET_MS = 3 * 60 * 60 * 1000;
@@ -58,4 +59,31 @@ export function addMonths(period: string, delta: number): string {
 export function moscowDate(at: Date): string {
   const { year, month, day } = moscowParts(at);
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** `YYYY-MM-DD` plus whole days (UTC date arithmetic on a calendar date). */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** `YYYY-MM-DD` one calendar month later (31 January → 28/29 February). */
+export function oneMonthLater(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const next = new Date(Date.UTC(y, m, Math.min(d, lastDay)));
+  return next.toISOString().slice(0, 10);
+}
+
+/** «25.11.2026 в 00:00 (МСК)»: residents read Moscow time, whatever their device says. */
+export function moscowDateTimeText(iso: string): string {
+  const at = new Date(iso);
+  return `${dateText(moscowDate(at))} в ${moscowClock(at)} (МСК)`;
+}
+
+/** "09:05": the Moscow wall-clock time of an instant. */
+export function moscowClock(at: Date): string {
+  const { hour, minute } = moscowParts(at);
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }

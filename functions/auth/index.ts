@@ -1,35 +1,30 @@
-import type { z } from 'zod';
-import { changePassword, confirmRegistration, login, recover, register, resetPassword } from '#shared/accounts/auth';
 import { createCaptcha } from '#shared/accounts/captcha';
+import { login } from '#shared/accounts/login';
 import { passwordChangedMail } from '#shared/accounts/mails';
-import type {
-  ConfirmRequest,
-  LoginRequest,
-  PasswordChangeRequest,
-  RecoverRequest,
-  RegisterRequest,
-  ResetRequest,
-} from '#shared/accounts/schemas';
+import { changePassword } from '#shared/accounts/passwordChange';
+import { recover, resetPassword } from '#shared/accounts/recovery';
+import { confirmRegistration, register } from '#shared/accounts/registration';
 import { clearSessionCookie, endSession, readSession, requireSession } from '#shared/accounts/sessions';
 import { sendMail } from '#shared/clients/mail';
-import { type ApiRequest, httpApi } from '#shared/http/api';
+import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 
 const accepted = (message: string) => ({ body: { message } });
 
 export const handler = groupEntry({
   http: httpApi(
+    'auth',
     {
       'GET /api/captcha': async () => ({ body: await createCaptcha() }),
-      'POST /api/auth/register': async ({ body }: ApiRequest<z.output<typeof RegisterRequest>>) => {
+      'POST /api/auth/register': async ({ body }) => {
         await register(body);
         return accepted(`Письмо со ссылкой для установки пароля отправлено на ${body.email}.`);
       },
-      'POST /api/auth/confirm': async ({ body }: ApiRequest<z.output<typeof ConfirmRequest>>) => {
+      'POST /api/auth/confirm': async ({ body }) => {
         const { cookie, body: session } = await confirmRegistration(body.token, body.password);
         return { body: session, cookies: [cookie] };
       },
-      'POST /api/auth/login': async ({ body }: ApiRequest<z.output<typeof LoginRequest>>) => {
+      'POST /api/auth/login': async ({ body }) => {
         const { cookie, body: session } = await login(body);
         return { body: session, cookies: [cookie] };
       },
@@ -38,17 +33,17 @@ export const handler = groupEntry({
         if (session) await endSession(session);
         return { cookies: [clearSessionCookie()] };
       },
-      'POST /api/auth/recover': async ({ body }: ApiRequest<z.output<typeof RecoverRequest>>) => {
+      'POST /api/auth/recover': async ({ body }) => {
         await recover(body);
         return accepted(
           'Если номер лицевого счёта и e-mail совпали, мы отправили письмо со ссылкой для нового пароля.',
         );
       },
-      'POST /api/auth/reset': async ({ body }: ApiRequest<z.output<typeof ResetRequest>>) => {
+      'POST /api/auth/reset': async ({ body }) => {
         const { cookie, body: session } = await resetPassword(body.token, body.password);
         return { body: session, cookies: [cookie] };
       },
-      'POST /api/profile/password': async (request: ApiRequest<z.output<typeof PasswordChangeRequest>>) => {
+      'POST /api/profile/password': async (request) => {
         const { email, body } = await changePassword(
           { account: request.account, sessionId: request.sessionId },
           request.body,

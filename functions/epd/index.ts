@@ -1,7 +1,8 @@
 import { requireSession } from '#shared/accounts/sessions';
-import { epdFileName, epdPdfFor } from '#shared/epd/bill';
+import { epdPdfFor } from '#shared/epd/bill';
 import { EpdPathParams } from '#shared/epd/schemas';
-import { type ApiRequest, httpApi, parseOrThrow } from '#shared/http/api';
+import { epdFileName } from '#shared/format';
+import { httpApi, parseOrThrow } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 
 /**
@@ -10,8 +11,9 @@ import { groupEntry } from '#shared/http/entry';
  */
 export const handler = groupEntry({
   http: httpApi(
+    'epd',
     {
-      'GET /api/epd/{period}': async ({ account, params }: ApiRequest) => {
+      'GET /api/epd/{period}': async ({ account, params }) => {
         const { period } = parseOrThrow(EpdPathParams, params);
         const { pdf } = await epdPdfFor(account, period);
         return {

@@ -20,12 +20,13 @@ async function bankJson(request: ApiRequest): Promise<unknown> {
   return json;
 }
 
-const callback = async ({ rawBody, event }: ApiRequest) => ({
+const callback = async ({ rawBody, event }: Pick<ApiRequest, 'rawBody' | 'event'>) => ({
   body: await handleSberCallback(rawBody ?? '', event.rawQueryString ?? ''),
 });
 
 export const handler = groupEntry({
   http: httpApi(
+    'payments',
     {
       'POST /api/payments': async ({ account, body }) => ({ body: await startCardPayment(account, body) }),
       'GET /api/payments': async ({ account }) => ({ body: await paymentHistory(account) }),

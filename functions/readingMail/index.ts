@@ -1,5 +1,6 @@
 import { groupEntry } from '#shared/http/entry';
-import { handleReadingMailMessage, sendVerificationWarnings, startWindowReminders } from '#shared/readings/notices';
+import { handleReadingMailMessage, startWindowReminders } from '#shared/readings/reminders';
+import { sendVerificationWarnings } from '#shared/readings/verificationWarnings';
 
 /**
  * Scheduled mail about readings (shared/schedules.ts): the window reminder (the job queues one

@@ -1,31 +1,27 @@
-import type { z } from 'zod';
 import { requireSession } from '#shared/accounts/sessions';
-import { type ApiRequest, httpApi } from '#shared/http/api';
+import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
-import { accountOfTicket, startQuickSubmission } from '#shared/readings/quick';
-import { metersPage, readingHistory, submitReadings } from '#shared/readings/readings';
-import type {
-  HistoryQuery,
-  QuickStartRequest,
-  QuickSubmitRequest,
-  SubmitReadingsRequest,
-} from '#shared/readings/schemas';
+import { readingHistory } from '#shared/readings/history';
+import { metersPage } from '#shared/readings/metersPage';
+import { accountOfPass, startQuickSubmission } from '#shared/readings/quickPass';
+import { submitReadings } from '#shared/readings/submitReadings';
 
 export const handler = groupEntry({
   http: httpApi(
+    'readings',
     {
       'GET /api/meters': async ({ account }) => ({ body: await metersPage(account) }),
-      'POST /api/readings': async ({ account, body }: ApiRequest<z.output<typeof SubmitReadingsRequest>>) => ({
+      'POST /api/readings': async ({ account, body }) => ({
         body: await submitReadings(account, body.readings, 'web'),
       }),
-      'GET /api/readings': async ({ account, query }: ApiRequest<unknown, z.output<typeof HistoryQuery>>) => ({
+      'GET /api/readings': async ({ account, query }) => ({
         body: await readingHistory(account, query),
       }),
-      'POST /api/readings/quick/start': async ({ body }: ApiRequest<z.output<typeof QuickStartRequest>>) => ({
+      'POST /api/readings/quick/start': async ({ body }) => ({
         body: await startQuickSubmission(body),
       }),
-      'POST /api/readings/quick': async ({ body }: ApiRequest<z.output<typeof QuickSubmitRequest>>) => ({
-        body: await submitReadings(await accountOfTicket(body.ticket), body.readings, 'quick'),
+      'POST /api/readings/quick': async ({ body }) => ({
+        body: await submitReadings(await accountOfPass(body.ticket), body.readings, 'quick'),
       }),
     },
     { authenticate: requireSession },

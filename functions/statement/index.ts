@@ -1,19 +1,16 @@
-import type { z } from 'zod';
 import { requireSession } from '#shared/accounts/sessions';
-import type { PeriodRange } from '#shared/billing/schemas';
 import { chargesOf, paymentsOf, publicTariffs, statementCsvOf, statementOf } from '#shared/billing/views';
-import { type ApiRequest, httpApi } from '#shared/http/api';
+import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
-
-type RangeRequest = ApiRequest<unknown, z.output<typeof PeriodRange>>;
 
 export const handler = groupEntry({
   http: httpApi(
+    'statement',
     {
-      'GET /api/statement': async ({ account, query }: RangeRequest) => ({
+      'GET /api/statement': async ({ account, query }) => ({
         body: await statementOf(account, query),
       }),
-      'GET /api/statement/csv': async ({ account, query }: RangeRequest) => {
+      'GET /api/statement/csv': async ({ account, query }) => {
         const { range, csv } = await statementCsvOf(account, query);
         return {
           raw: { contentType: 'text/csv; charset=utf-8', body: csv },
@@ -22,10 +19,10 @@ export const handler = groupEntry({
           },
         };
       },
-      'GET /api/statement/charges': async ({ account, query }: RangeRequest) => ({
+      'GET /api/statement/charges': async ({ account, query }) => ({
         body: await chargesOf(account, query),
       }),
-      'GET /api/statement/payments': async ({ account, query }: RangeRequest) => ({
+      'GET /api/statement/payments': async ({ account, query }) => ({
         body: await paymentsOf(account, query),
       }),
       // Public and the same for everyone: browsers and CloudFront may keep it for five minutes.

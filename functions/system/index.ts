@@ -6,7 +6,7 @@ import { groupEntry } from '#shared/http/entry';
 let openApi: Record<string, unknown> | undefined;
 
 export const handler = groupEntry({
-  http: httpApi({
+  http: httpApi('system', {
     'GET /api/health': () => ({ body: { status: 'ok' } }),
     'GET /api/openapi.json': () => {
       openApi ??= buildOpenApi();

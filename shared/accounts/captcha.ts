@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '#shared/clients/dynamo';
+import { putCaptcha, takeCaptcha } from '#shared/accounts/store';
 import { config } from '#shared/config';
 import { DomainError } from '#shared/errors';
 import { now } from '#shared/time';
@@ -120,7 +119,6 @@ export function renderCaptchaSvg(answer: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Код с картинки"><rect width="100%" height="100%" fill="#f4f1ea"/>${parts.join('')}</svg>`;
 }
 
-const captchaKey = (id: string) => ({ pk: `CAPTCHA#${id}`, sk: 'CAPTCHA' });
 const answerHash = (id: string, answer: string) => createHash('sha256').update(`${id}:${answer.trim()}`).digest();
 
 export interface Captcha {
@@ -132,16 +130,10 @@ export interface Captcha {
 export async function createCaptcha(): Promise<Captcha> {
   const id = randomBytes(18).toString('base64url');
   const answer = Array.from({ length: LENGTH }, () => ALPHABET[randomInt(0, ALPHABET.length)]).join('');
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...captchaKey(id),
-        entity: 'captcha',
-        answerHash: answerHash(id, answer).toString('base64'),
-        expiresAt: Math.floor(now().getTime() / 1000) + CAPTCHA_TTL_SECONDS,
-      },
-    }),
+  await putCaptcha(
+    id,
+    answerHash(id, answer).toString('base64'),
+    Math.floor(now().getTime() / 1000) + CAPTCHA_TTL_SECONDS,
   );
   // Test mode (local runtime only, enforced by the configuration) lets tests read the answer.
   return { id, svg: renderCaptchaSvg(answer), ...(config().testMode ? { answer } : {}) };
@@ -152,10 +144,7 @@ export const invalidCaptcha = () => DomainError.of('invalid_captcha', { fields: 
 /** Checks and consumes a captcha: each one answers a single request, right or wrong. */
 export async function verifyCaptcha(id: string | undefined, answer: string | undefined): Promise<void> {
   if (!id || !answer) throw invalidCaptcha();
-  const out = await db().send(
-    new DeleteCommand({ TableName: tableName(), Key: captchaKey(id), ReturnValues: 'ALL_OLD' }),
-  );
-  const item = out.Attributes as { answerHash?: string; expiresAt?: number } | undefined;
+  const item = await takeCaptcha(id);
   if (!item?.answerHash || (item.expiresAt ?? 0) <= Math.floor(now().getTime() / 1000)) throw invalidCaptcha();
   const expected = Buffer.from(item.answerHash, 'base64');
   if (!timingSafeEqual(expected, answerHash(id, answer))) throw invalidCaptcha();

@@ -1,11 +1,9 @@
+import { CENTRE } from '#shared/centre';
 import type { Mail } from '#shared/clients/mail';
 import { config } from '#shared/config';
+import { escapeHtml } from '#shared/format';
 
-/** The centre's mails to residents, in Russian, plain text plus a simple HTML part. */
-const CENTRE = 'РАЦ Старый Оскол';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/** The centre's mails to residents about their cabinet, in Russian, plain text plus a simple HTML part. */
 
 function linkMail(
   to: string,
@@ -17,7 +15,7 @@ function linkMail(
   ttl: string,
 ): Mail {
   const url = `${config().publicUrl}${path}?token=${encodeURIComponent(token)}`;
-  const footer = `Если вы не запрашивали это письмо, просто проигнорируйте его.\n\n${CENTRE}`;
+  const footer = `Если вы не запрашивали это письмо, просто проигнорируйте его.\n\n${CENTRE.shortName}`;
   return {
     to,
     subject,
@@ -66,6 +64,6 @@ export const emailChangeMail = (to: string, account: string, token: string) =>
 export function passwordChangedMail(to: string, account: string): Mail {
   const text =
     `Здравствуйте!\n\nПароль личного кабинета лицевого счёта № ${account} изменён; другие сеансы завершены.\n\n` +
-    `Если это были не вы, восстановите пароль на сайте или обратитесь в РАЦ с паспортом.\n\n${CENTRE}`;
+    `Если это были не вы, восстановите пароль на сайте или обратитесь в РАЦ с паспортом.\n\n${CENTRE.shortName}`;
   return { to, subject: 'Пароль личного кабинета изменён', text };
 }

@@ -13,16 +13,13 @@ import {
   RegisterRequest,
   ResetRequest,
   SessionResponse,
-  SupportCreated,
-  SupportList,
-  SupportRequest,
 } from '#shared/accounts/schemas';
 import type { ErrorCode } from '#shared/errors';
 import type { RouteDefinition } from '#shared/routes';
 
 const captchaErrors: ErrorCode[] = ['invalid_captcha'];
 
-/** Registration, sessions and recovery (group `auth`); profile and support (group `residents`). */
+/** Registration, sessions and recovery (group `auth`); the profile (group `residents`). */
 export const ACCOUNT_ROUTES = [
   {
     method: 'GET',
@@ -156,25 +153,5 @@ export const ACCOUNT_ROUTES = [
     body: PasswordChangeRequest,
     success: { status: 200, body: SessionResponse },
     errors: [...captchaErrors, 'wrong_password', 'weak_password'],
-  },
-  {
-    method: 'POST',
-    path: '/api/support',
-    group: 'residents',
-    summary: 'Обращение в РАЦ (в т. ч. заявка на закрытие личного кабинета)',
-    tag: 'support',
-    auth: false,
-    body: SupportRequest,
-    success: { status: 201, body: SupportCreated },
-    errors: captchaErrors,
-  },
-  {
-    method: 'GET',
-    path: '/api/support',
-    group: 'residents',
-    summary: 'Обращения жителя',
-    tag: 'support',
-    auth: true,
-    success: { status: 200, body: SupportList },
   },
 ] as const satisfies readonly RouteDefinition[];

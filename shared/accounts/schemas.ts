@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
 
-/** Request and response shapes of registration, login, recovery, profile and support. */
+/** Request and response shapes of registration, login, recovery and profile. */
 
 const Passport = z
   .string()
@@ -10,7 +10,7 @@ const Passport = z
   .max(40, 'Слишком длинное значение')
   .meta({ description: 'Серия и номер паспорта, любые пробелы', example: '1405 123456' });
 
-const Email = z
+export const Email = z
   .string()
   .trim()
   .max(254, 'Слишком длинный адрес')
@@ -23,10 +23,10 @@ export const Password = z
   .max(128, 'Пароль — не длиннее 128 символов')
   .meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' });
 
-const CaptchaId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Обновите картинку с кодом');
-const CaptchaAnswer = z.string().trim().min(1, 'Введите код с картинки').max(16, 'Введите код с картинки');
+export const CaptchaId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Обновите картинку с кодом');
+export const CaptchaAnswer = z.string().trim().min(1, 'Введите код с картинки').max(16, 'Введите код с картинки');
 const Token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна');
-const Phone = z
+export const Phone = z
   .string()
   .trim()
   .max(32)
@@ -122,32 +122,3 @@ export const PasswordChangeRequest = z.object({
   captchaId: CaptchaId,
   captchaAnswer: CaptchaAnswer,
 });
-
-export const SupportTopic = z.enum(['question', 'readings', 'payments', 'close_cabinet']).meta({
-  description: 'question — вопрос; readings — показания; payments — оплата; close_cabinet — закрыть личный кабинет',
-});
-
-export const SupportRequest = z.object({
-  account: AccountNumber.or(z.literal('')).optional(),
-  name: z.string().trim().min(2, 'Укажите ФИО').max(200),
-  address: z.string().trim().max(300).optional(),
-  email: Email,
-  phone: Phone.or(z.literal('')).optional(),
-  topic: SupportTopic.default('question'),
-  message: z.string().trim().min(5, 'Опишите вопрос').max(4000, 'Не длиннее 4000 символов'),
-  captchaId: CaptchaId.optional(),
-  captchaAnswer: CaptchaAnswer.optional(),
-});
-
-export const SupportTicket = z
-  .object({
-    id: z.string(),
-    topic: SupportTopic,
-    message: z.string(),
-    status: z.enum(['new', 'in_progress', 'closed']),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'SupportTicket' });
-
-export const SupportCreated = z.object({ id: z.string(), message: z.string() });
-export const SupportList = z.object({ items: z.array(SupportTicket) });

@@ -1,9 +1,8 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jwtVerify, SignJWT } from 'jose';
-import { db, tableName } from '#shared/clients/dynamo';
-import { config } from '#shared/config';
+import { deleteSession, getAccount, putSession, sessionExpiry } from '#shared/accounts/store';
+import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
 import { secretValue } from '#shared/secrets';
@@ -21,7 +20,7 @@ const AUDIENCE = 'rac-portal-web';
 const ALGORITHM = 'HS256';
 
 /** Documented development key; deployed, the key comes from Secrets Manager only. */
-export const LOCAL_DEVELOPMENT_SESSION_KEY = 'rac-local-development-session-key-not-a-secret';
+export const LOCAL_DEVELOPMENT_SESSION_KEY = LOCAL_SECRET_DEFAULTS[ENV.sessionKey];
 
 export interface Session {
   account: string;
@@ -50,8 +49,6 @@ export function resetSessionKeyForTests(): void {
   keyPromise = undefined;
 }
 
-const sessionKey = (account: string, sessionId: string) => ({ pk: `ACC#${account}`, sk: `SESSION#${sessionId}` });
-
 function cookie(value: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=${maxAgeSeconds}`;
 }
@@ -63,12 +60,7 @@ export async function openSession(account: string): Promise<{ cookie: string; se
   const sessionId = randomBytes(18).toString('base64url');
   const issuedAt = Math.floor(now().getTime() / 1000);
   const expiresAt = issuedAt + SESSION_HOURS * 3600;
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...sessionKey(account, sessionId), entity: 'session', createdAt: now().toISOString(), expiresAt },
-    }),
-  );
+  await putSession(account, sessionId, expiresAt);
   const jwt = await new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(account)
@@ -107,10 +99,7 @@ export async function readSession(event: APIGatewayProxyEventV2): Promise<Sessio
   } catch {
     return undefined;
   }
-  const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: sessionKey(account, sessionId), ConsistentRead: true }),
-  );
-  const expiresAt = out.Item?.expiresAt as number | undefined;
+  const expiresAt = await sessionExpiry(account, sessionId);
   if (!expiresAt || expiresAt <= Math.floor(now().getTime() / 1000)) return undefined;
   return { account, sessionId };
 }
@@ -123,33 +112,15 @@ export async function requireSession(event: APIGatewayProxyEventV2): Promise<Ses
 }
 
 export async function endSession(session: Session): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: sessionKey(session.account, session.sessionId) }));
+  await deleteSession(session.account, session.sessionId);
 }
 
-/** Ends every session of an account, but the one given (the resident who changed the password). */
-export async function endAllSessions(account: string, keep?: string): Promise<number> {
-  let ended = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `ACC#${account}`, ':prefix': 'SESSION#' },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: start,
-      }),
-    );
-    const doomed = (page.Items ?? []).filter((i) => i.sk !== `SESSION#${keep}`);
-    for (let i = 0; i < doomed.length; i += 25) {
-      let requests = doomed.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } }));
-      while (requests.length) {
-        const out = await db().send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-        requests = (out.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-      }
-    }
-    ended += doomed.length;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return ended;
+/**
+ * Opens a session for a resident who has just proved who they are (a password, a mailed link) and
+ * answers with the cookie and what the site shows of the account.
+ */
+export async function startSession(account: string) {
+  const record = await getAccount(account);
+  const { cookie } = await openSession(account);
+  return { cookie, body: { account, owner: record?.owner ?? '' } };
 }

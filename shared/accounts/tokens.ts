@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from '#shared/clients/dynamo';
+import { randomBytes } from 'node:crypto';
+import { getLinkToken, putLinkToken } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
 import { now } from '#shared/time';
 
 /**
  * Single-use, expiring tokens for the links we mail (set a password, reset it, confirm an e-mail).
- * Only the SHA-256 of a token is stored: a leaked table holds no usable link.
+ * The store keeps only their hashes and consumes a token in the same transaction as the cabinet
+ * write it allows (shared/accounts/store.ts).
  */
 export type TokenPurpose = 'register' | 'reset' | 'email';
 
@@ -19,9 +19,6 @@ export interface TokenRecord<D = Record<string, unknown>> {
   expiresAt: number;
 }
 
-const tokenKey = (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' });
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
-
 export async function issueToken(
   purpose: TokenPurpose,
   account: string,
@@ -29,40 +26,16 @@ export async function issueToken(
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = Math.floor(now().getTime() / 1000) + TOKEN_TTL_MINUTES[purpose] * 60;
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...tokenKey(hashToken(token)), entity: 'token', purpose, account, data, expiresAt },
-    }),
-  );
+  await putLinkToken(token, { purpose, account, data, expiresAt });
   return token;
 }
 
-export const invalidToken = () => DomainError.of('invalid_token');
-
 /** Reads a live token of the purpose without consuming it (so a weak password can be retried). */
 export async function peekToken<D>(token: string, purpose: TokenPurpose): Promise<TokenRecord<D>> {
-  const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: tokenKey(hashToken(token)), ConsistentRead: true }),
-  );
-  const item = out.Item as (TokenRecord<D> & { entity: string }) | undefined;
+  const item = await getLinkToken<D>(token);
   // DynamoDB's TTL deletes late (and never locally): expiry is checked here.
-  if (!item || item.purpose !== purpose || item.expiresAt <= Math.floor(now().getTime() / 1000)) throw invalidToken();
+  if (!item || item.purpose !== purpose || item.expiresAt <= Math.floor(now().getTime() / 1000)) {
+    throw DomainError.of('invalid_token');
+  }
   return item;
-}
-
-/** Key and condition that consume the token exactly once, for use inside a transaction. */
-export function consumeTokenOperation(token: string) {
-  return {
-    Delete: {
-      TableName: tableName(),
-      Key: tokenKey(hashToken(token)),
-      ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-      ExpressionAttributeValues: { ':now': Math.floor(now().getTime() / 1000) },
-    },
-  };
-}
-
-export async function deleteToken(token: string): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: tokenKey(hashToken(token)) }));
 }

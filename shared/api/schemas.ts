@@ -1,6 +1,7 @@
 import * as z from 'zod';
 // Only the Russian locale: `z.locales` would pull every language into each bundle.
 import ru from 'zod/v4/locales/ru.js';
+import { ACCOUNT_NUMBER, ACCOUNT_NUMBER_MESSAGE } from '#shared/format';
 
 /**
  * Request and response schemas of the HTTP API. They validate requests in the handlers, type the
@@ -33,7 +34,7 @@ export const Period = z
 
 export const AccountNumber = z
   .string()
-  .regex(/^\d{6}$/, 'Номер лицевого счёта — 6 цифр')
+  .regex(ACCOUNT_NUMBER, ACCOUNT_NUMBER_MESSAGE)
   .meta({ description: 'Номер лицевого счёта', example: '100001' });
 
 export const Kopecks = z.number().int().meta({ description: 'Сумма в копейках' });

@@ -1,3 +1,4 @@
+import { keys } from '#shared/keys';
 import type { ServiceId } from '#shared/registry/services';
 
 /**
@@ -5,7 +6,7 @@ import type { ServiceId } from '#shared/registry/services';
  * `LEDGER#`. The balance, the statement and the charges history are all derived from them; nothing
  * derived is stored.
  *
- * Key: `pk ACC#<account>`, `sk LEDGER#<period>#<kind>#<id>`:
+ * Key (keys.ledgerEntry): `pk ACC#<account>`, `sk LEDGER#<period>#<kind>#<id>`:
  * - `charge`   `LEDGER#2026-10#charge#billing` — the month's charges, one entry per account and
  *              period, written by the billing run (one conditional put: it is also what makes a
  *              re-run of the period a no-op);
@@ -106,12 +107,6 @@ export type OpeningEntry = EntryBase<'opening', LedgerLine> & { source: 'import'
 export type PaymentEntry = EntryBase<'payment', LedgerLine> & { paidAt: string; source: string };
 export type LedgerEntry = ChargeEntry | RecalcEntry | OpeningEntry | PaymentEntry;
 
-export const LEDGER_PREFIX = 'LEDGER#';
-
-export function ledgerKey(account: string, period: string, kind: LedgerKind, id: string) {
-  return { pk: `ACC#${account}`, sk: `${LEDGER_PREFIX}${period}#${kind}#${id}` };
-}
-
 /** The id of the entries the billing run writes (one of each kind per account and period). */
 export const BILLING_ENTRY_ID = 'billing';
 
@@ -124,7 +119,7 @@ function entry<K extends LedgerKind, L extends LedgerLine>(
   createdAt: string,
 ): EntryBase<K, L> {
   return {
-    ...ledgerKey(account, period, kind, id),
+    ...keys.ledgerEntry(account, period, kind, id),
     entity: 'ledger',
     account,
     period,

@@ -6,6 +6,7 @@ import {
   loadTariffs,
   type RunCounters,
   writeBill,
+  ZERO_COUNTERS,
 } from '#shared/billing/store';
 import type { Tariff } from '#shared/billing/tariffs';
 import { forEachConcurrently } from '#shared/concurrency';
@@ -126,21 +127,7 @@ export async function billOneAccount(
 /** Bills a batch of accounts and adds what happened to the run's counters. */
 export async function billBatch(message: Extract<BillingMessage, { type: 'batch' }>): Promise<RunCounters> {
   const tariffs = await loadTariffs();
-  const counters: RunCounters = {
-    shardsDone: 0,
-    batchesPlanned: 0,
-    batchesDone: 1,
-    accounts: message.accounts.length,
-    billed: 0,
-    alreadyBilled: 0,
-    nothingToBill: 0,
-    notFound: 0,
-    failed: 0,
-    recalculated: 0,
-    charged: 0,
-    recalcAmount: 0,
-    withoutTariff: 0,
-  };
+  const counters: RunCounters = { ...ZERO_COUNTERS, batchesDone: 1, accounts: message.accounts.length };
   const failed: string[] = [];
   // A DynamoDB error fails the message: the queue redelivers it, and what was written stays written.
   await forEachConcurrently(message.accounts, ACCOUNT_CONCURRENCY, async (account) => {

@@ -1,4 +1,3 @@
-import { periodTitle, roublesPlain } from '#shared/billing/format';
 import type {
   ChargeLine,
   ChargeMethod,
@@ -9,6 +8,7 @@ import type {
   RecalcLine,
 } from '#shared/billing/ledger';
 import { byLedgerOrder, sumLedger } from '#shared/billing/ledger';
+import { periodTitle, roublesPlain } from '#shared/format';
 import { addMonths } from '#shared/time';
 
 /**

@@ -2,19 +2,19 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountFacts } from '#shared/billing/charges';
 import type { ChargeEntry, LedgerEntry, RecalcEntry } from '#shared/billing/ledger';
-import { LEDGER_PREFIX } from '#shared/billing/ledger';
 import type { Tariff } from '#shared/billing/tariffs';
 import type { MeterFact, ReadingFact } from '#shared/billing/volumes';
 import { addRunCounters, db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { ServiceId } from '#shared/registry/services';
+import { GSI1 } from '#shared/tables';
 
 /** Billing's reads and writes of the single table. Every read is by key; none scans. */
 
 export async function loadTariffs(): Promise<Tariff[]> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': 'TARIFF' },
+    ExpressionAttributeValues: { ':pk': keys.tariffs },
   });
   return items.map((i) => ({
     service: i.service as ServiceId,
@@ -24,6 +24,24 @@ export async function loadTariffs(): Promise<Tariff[]> {
     from: String(i.from),
     ...(i.coefficient ? { coefficient: String(i.coefficient) } : {}),
   }));
+}
+
+const TARIFF_CACHE_MS = 5 * 60_000;
+let tariffCache: { at: number; tariffs: Promise<Tariff[]> } | undefined;
+
+/**
+ * The tariffs, read at most every TARIFF_CACHE_MS per container: they change twice a year, and a
+ * batch of bills or a page of meters needs them on every account. A failed read is not cached.
+ */
+export function cachedTariffs(): Promise<Tariff[]> {
+  if (!tariffCache || Date.now() - tariffCache.at > TARIFF_CACHE_MS) {
+    const loading = loadTariffs();
+    tariffCache = { at: Date.now(), tariffs: loading };
+    loading.catch(() => {
+      if (tariffCache?.tariffs === loading) tariffCache = undefined;
+    });
+  }
+  return tariffCache.tariffs;
 }
 
 export interface AccountRecords {
@@ -43,7 +61,7 @@ export async function loadAccountRecords(account: string, ledgerFrom: string): P
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: {
       ':pk': keys.account(account).pk,
-      ':from': `${LEDGER_PREFIX}${ledgerFrom}`,
+      ':from': keys.ledgerFrom(ledgerFrom),
       ':to': `${keys.readingPrefix}\uffff`,
     },
   });
@@ -69,7 +87,7 @@ export async function loadAccountRecords(account: string, ledgerFrom: string): P
         period: String(item.period),
         consumption: String(item.consumption),
       });
-    } else if (sk.startsWith(LEDGER_PREFIX)) {
+    } else if (sk.startsWith(keys.ledgerPrefix)) {
       ledger.push(item as unknown as LedgerEntry);
     }
   }
@@ -88,7 +106,7 @@ export async function loadAccountRecords(account: string, ledgerFrom: string): P
 export async function accountLedger(account: string): Promise<LedgerEntry[]> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':prefix': LEDGER_PREFIX },
+    ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':prefix': keys.ledgerPrefix },
   });
   return items as unknown as LedgerEntry[];
 }
@@ -134,7 +152,7 @@ export async function accountsOfShard(
   const page = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: 'gsi1',
+      IndexName: GSI1,
       KeyConditionExpression: startAfter ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
       ExpressionAttributeValues: {
         ':pk': keys.accountShardKey(shard),
@@ -225,7 +243,7 @@ export async function getRun(period: string, runId: string): Promise<BillingRun 
 export async function runsOf(period: string): Promise<BillingRun[]> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.billingRun(period, '').pk },
+    ExpressionAttributeValues: { ':pk': keys.billingRunsOf(period) },
     ScanIndexForward: false,
   });
   return items as unknown as BillingRun[];

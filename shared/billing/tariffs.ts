@@ -1,17 +1,29 @@
 import { SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
 import { addMonths } from '#shared/time';
 
-/** A tariff as the registry import stores it (shared/registry/repository.ts, `pk TARIFF`). */
+/** A service's tariff from a period on: what billing, the ЕПД, the readings' norm and the «Тарифы» page use. */
 export interface Tariff {
   service: ServiceId;
   unit: string;
-  /** Roubles per unit, decimal string. */
+  /** Roubles per unit, decimal string: regulated tariffs may carry fractions of a kopeck. */
   price: string;
   /** Per resident per month (metered, resident services) or per m² (area services), decimal string. */
   norm: string;
   /** First period it applies to, `YYYY-MM`. */
   from: string;
+  /** Increasing coefficient of ПП РФ № 354 for an unmetered service, decimal string. */
   coefficient?: string;
+}
+
+/**
+ * A tariff as stored (keys.tariff: `pk TARIFF`, `sk <service>#<from>`), written by the registry
+ * import (shared/registry/repository.ts) and read back as a Tariff (loadTariffs).
+ */
+export interface TariffItem extends Tariff {
+  pk: string;
+  sk: string;
+  entity: 'tariff';
+  updatedAt: string;
 }
 
 /** The tariff of a service for a period: the one with the latest `from` not after the period. */

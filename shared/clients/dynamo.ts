@@ -1,5 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -48,6 +55,42 @@ export async function queryAll<T = Record<string, unknown>>(
     items.push(...((page.Items ?? []) as T[]));
     start = page.LastEvaluatedKey;
   } while (start && items.length < limit);
+  return items;
+}
+
+const BATCH_GET = 100;
+const BATCH_GET_ATTEMPTS = 8;
+
+/**
+ * Many items by key: BatchGet in requests of 100 keys, unprocessed keys retried with jittered
+ * backoff (DynamoDB returns them under load); a key that is still left after the retries fails the
+ * call rather than silently dropping an item. Missing items are simply absent.
+ */
+export async function batchGetAll<T = Record<string, unknown>>(
+  keyList: ReadonlyArray<Record<string, string>>,
+  projection: { expression: string; names?: Record<string, string> },
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let i = 0; i < keyList.length; i += BATCH_GET) {
+    let request: Record<string, unknown>[] | undefined = keyList.slice(i, i + BATCH_GET);
+    for (let attempt = 0; request && request.length > 0; attempt++) {
+      if (attempt >= BATCH_GET_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed after retries');
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+      const out: BatchGetCommandOutput = await db().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: {
+              Keys: request,
+              ProjectionExpression: projection.expression,
+              ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}),
+            },
+          },
+        }),
+      );
+      items.push(...((out.Responses?.[tableName()] ?? []) as T[]));
+      request = out.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
   return items;
 }
 

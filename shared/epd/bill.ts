@@ -28,8 +28,3 @@ export async function epdPdfFor(account: string, period: string): Promise<{ epd:
   if (!epd) throw DomainError.of('no_bill');
   return { epd, pdf: await renderEpd(epd) };
 }
-
-/** ASCII only: some mail clients and browsers mangle a non-ASCII attachment name. */
-export function epdFileName(account: string, period: string): string {
-  return `EPD-${account}-${period}.pdf`;
-}

@@ -1,9 +1,8 @@
-import { periodTitle } from '#shared/billing/format';
+import { closedPeriod } from '#shared/billing/run';
 import { sendRawMail } from '#shared/clients/mail';
 import { forEachConcurrently } from '#shared/concurrency';
-import { config } from '#shared/config';
-import { epdFileName, epdOf, renderEpd } from '#shared/epd/bill';
-import type { Epd } from '#shared/epd/model';
+import { epdOf, renderEpd } from '#shared/epd/bill';
+import { epdMail } from '#shared/epd/mails';
 import {
   addToIssueRun,
   claimMail,
@@ -16,7 +15,6 @@ import {
   releaseMail,
   ZERO_ISSUE_COUNTERS,
 } from '#shared/epd/store';
-import { date, money } from '#shared/epd/template';
 import {
   newRunId,
   planShard,
@@ -27,7 +25,7 @@ import {
 } from '#shared/fanout';
 import { ACCOUNT_SHARDS } from '#shared/keys';
 import { logger } from '#shared/logger';
-import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
+import { now, PERIOD_RE } from '#shared/time';
 
 /**
  * The monthly issuance of the ЕПД by mail, fanned out through the `epd` queue (shared/queues.ts)
@@ -59,7 +57,7 @@ export interface StartedIssue {
 /** The coordinator: the bills of the closed month (the one the billing run has just charged). */
 export async function startEpdIssue(options: { period?: string; source: string }): Promise<StartedIssue> {
   const at = now();
-  const period = options.period ?? addMonths(periodOf(at), -1);
+  const period = options.period ?? closedPeriod(at);
   if (!PERIOD_RE.test(period)) throw new RangeError(`Not a period: ${period}`);
   const runId = newRunId(at);
   await createIssueRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
@@ -77,34 +75,6 @@ export async function handleEpdMessage(body: unknown): Promise<void> {
 async function planEpdShard(message: ShardMessage): Promise<void> {
   const batches = await planShard('epd', message, EPD_BATCH_SIZE);
   await addToIssueRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
-}
-
-/** The mail that carries the bill: short, in Russian, with what to pay and where to change the subscription. */
-export function epdMail(epd: Epd, to: string, pdf: Uint8Array) {
-  const site = config().publicUrl;
-  const phrase = periodTitle(epd.period).toLowerCase();
-  const due =
-    epd.summary.toPay > 0
-      ? `К оплате: ${money(epd.summary.toPay)} руб. Оплатить до ${date(epd.payBy)}.`
-      : `Оплачивать ничего не нужно: на лицевом счёте переплата ${money(-epd.summary.closing)} руб.`;
-  return {
-    to,
-    subject: `ЕПД за ${phrase} г. — лицевой счёт ${epd.account}`,
-    text: [
-      'Здравствуйте!',
-      '',
-      `Во вложении — единый платёжный документ (квитанция) за ${phrase} г. по лицевому счёту № ${epd.account}.`,
-      due,
-      '',
-      `Оплатить картой можно в личном кабинете: ${site}/payments, а по QR-коду из квитанции — в приложении вашего банка.`,
-      `Квитанции за прошлые месяцы — в разделе «Квитанции»: ${site}/epd.`,
-      '',
-      `Вы получили это письмо, потому что включили рассылку квитанций. Отключить её можно в профиле: ${site}/profile.`,
-      '',
-      'РАЦ Старый Оскол',
-    ].join('\n'),
-    attachments: [{ filename: epdFileName(epd.account, epd.period), contentType: 'application/pdf', content: pdf }],
-  };
 }
 
 type Outcome = 'sent' | 'alreadySent' | 'noBill' | { failed: 'retry' | 'permanent' };

@@ -1,4 +1,3 @@
-import { periodTitle } from '#shared/billing/format';
 import type {
   ChargeEntry,
   ChargeLine,
@@ -12,6 +11,7 @@ import { statementRows } from '#shared/billing/statement';
 import { type Tariff, tariffFor } from '#shared/billing/tariffs';
 import { CENTRE } from '#shared/centre';
 import { paymentQrPayload } from '#shared/epd/qr';
+import { periodTitle } from '#shared/format';
 import { SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
 import { addMonths, moscowDate } from '#shared/time';
 

@@ -1,6 +1,5 @@
-import { getProfile } from '#shared/accounts/store';
-import { accountLedger, loadTariffs } from '#shared/billing/store';
-import type { Tariff } from '#shared/billing/tariffs';
+import { getAccount } from '#shared/accounts/store';
+import { accountLedger, cachedTariffs } from '#shared/billing/store';
 import { config } from '#shared/config';
 import type { EpdReadingSource, EpdSource } from '#shared/epd/model';
 import { hasBill } from '#shared/epd/model';
@@ -10,22 +9,9 @@ import { now } from '#shared/time';
 /**
  * Reads what one account's bill is made of, by key only: the account's record, its ledger and
  * meters (in parallel), then, once the period is known to be billed, each meter's last two
- * readings up to the period. Tariffs are the same for every bill of a batch: cached briefly.
+ * readings up to the period. Tariffs are the same for every bill of a batch: cached briefly
+ * (cachedTariffs).
  */
-
-const TARIFF_CACHE_MS = 5 * 60_000;
-let tariffCache: { at: number; tariffs: Promise<Tariff[]> } | undefined;
-
-function tariffs(): Promise<Tariff[]> {
-  if (!tariffCache || Date.now() - tariffCache.at > TARIFF_CACHE_MS) {
-    const loading = loadTariffs();
-    tariffCache = { at: Date.now(), tariffs: loading };
-    loading.catch(() => {
-      if (tariffCache?.tariffs === loading) tariffCache = undefined;
-    });
-  }
-  return tariffCache.tariffs;
-}
 
 export type EpdSourceResult =
   | { status: 'billed'; source: EpdSource }
@@ -34,10 +20,10 @@ export type EpdSourceResult =
 
 export async function loadEpdSource(account: string, period: string): Promise<EpdSourceResult> {
   const [profile, ledger, meters, tariffList] = await Promise.all([
-    getProfile(account),
+    getAccount(account),
     accountLedger(account),
     metersOf(account),
-    tariffs(),
+    cachedTariffs(),
   ]);
   if (!profile) return { status: 'no_account' };
   if (!hasBill(ledger, period)) return { status: 'no_bill' };

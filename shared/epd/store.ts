@@ -1,14 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { credentialsKey } from '#shared/accounts/store';
-import { addRunCounters, db, tableName } from '#shared/clients/dynamo';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { cabinetsOf } from '#shared/accounts/store';
+import { addRunCounters, batchGetAll, db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 
 /**
@@ -32,50 +25,19 @@ export interface Recipient {
 
 export type MarkerStatus = 'sending' | 'sent';
 
-const BATCH_GET = 100;
-const MAX_ATTEMPTS = 8;
-
-async function batchGet(
-  keyList: Array<Record<string, string>>,
-  projection: string,
-  names: Record<string, string>,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < keyList.length; i += BATCH_GET) {
-    let request: Record<string, unknown>[] | undefined = keyList.slice(i, i + BATCH_GET);
-    for (let attempt = 0; request && request.length > 0; attempt++) {
-      if (attempt >= MAX_ATTEMPTS) throw new Error('DynamoDB left keys unprocessed after retries');
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
-      const out: BatchGetCommandOutput = await db().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName()]: { Keys: request, ProjectionExpression: projection, ExpressionAttributeNames: names },
-          },
-        }),
-      );
-      items.push(...(out.Responses?.[tableName()] ?? []));
-      request = out.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  }
-  return items;
-}
-
 /** The accounts whose resident asked for the bill by mail (the profile's `billByEmail`), with the address. */
 export async function recipientsAmong(accounts: readonly string[]): Promise<Recipient[]> {
-  const items = await batchGet(accounts.map(credentialsKey), '#account, email, billByEmail', {
-    '#account': 'account',
-  });
-  return items
-    .filter((i) => i.billByEmail === true && typeof i.email === 'string' && i.email !== '')
-    .map((i) => ({ account: String(i.account), email: String(i.email) }));
+  const cabinets = await cabinetsOf(accounts);
+  return [...cabinets.values()]
+    .filter((c) => c.billByEmail === true && typeof c.email === 'string' && c.email !== '')
+    .map((c) => ({ account: String(c.account), email: String(c.email) }));
 }
 
 /** The markers of these accounts for the period: account → status. */
 export async function markersOf(accounts: readonly string[], period: string): Promise<Map<string, MarkerStatus>> {
-  const items = await batchGet(
+  const items = await batchGetAll(
     accounts.map((a) => keys.epdMail(a, period)),
-    '#account, #status',
-    { '#account': 'account', '#status': 'status' },
+    { expression: '#account, #status', names: { '#account': 'account', '#status': 'status' } },
   );
   return new Map(items.map((i) => [String(i.account), i.status as MarkerStatus]));
 }

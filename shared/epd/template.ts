@@ -1,7 +1,17 @@
-import { periodTitle } from '#shared/billing/format';
 import type { ChargeMethod } from '#shared/billing/ledger';
 import { FONT_FAMILY, fontFaceCss } from '#shared/epd/fonts';
 import type { Epd, EpdChargeRow } from '#shared/epd/model';
+import {
+  dateText,
+  escapeHtml as esc,
+  formatMoney,
+  formatNumber,
+  formatTariff,
+  MONEY,
+  NBSP,
+  periodText,
+  periodTitle,
+} from '#shared/format';
 
 /**
  * The ЕПД as an HTML page for Chromium to print on A4, laid out after the sample form of Приказ
@@ -13,45 +23,14 @@ import type { Epd, EpdChargeRow } from '#shared/epd/model';
  * resource that is not inline (Content-Security-Policy), so nothing in it can run or call out.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function esc(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
-
-const NBSP = '\u00a0';
-
-/** Kopecks as printed on the bill: "1 234,56", "−50,00" (roubles; the column says so). */
+/** The bill's amounts, in roubles (its columns say so): "1 234,56", "−50,00". */
 export function money(kopecks: number): string {
-  const sign = kopecks < 0 ? '\u2212' : '';
-  const abs = Math.abs(kopecks);
-  const roubles = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
-  return `${sign}${roubles},${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** A stored decimal ("3.4", "15234.6") with a decimal comma and grouped thousands. */
-export function decimal(value: string): string {
-  const [whole = '', fraction] = value.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
-  return fraction ? `${grouped},${fraction}` : grouped;
-}
-
-/** A tariff in roubles: at least the kopecks ("31" → "31,00"), all the places it has ("2 636,9345"). */
-export function tariff(value: string): string {
-  const [whole = '0', fraction = ''] = value.split('.');
-  return decimal(`${whole}.${fraction.padEnd(2, '0')}`);
-}
-
-/** `YYYY-MM-DD` → `DD.MM.YYYY`. */
-export function date(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}.${m}.${y}`;
+  return formatMoney(kopecks, MONEY.bill);
 }
 
 /** "Октябрь 2026" → "октябрь 2026 г." (after «за»). */
 function periodPhrase(period: string): string {
-  const title = periodTitle(period);
-  return `${title.charAt(0).toLowerCase()}${title.slice(1)}${NBSP}г.`;
+  return `${periodText(period)}${NBSP}г.`;
 }
 
 /** How a volume was determined, short enough for one line of the charges table (ИПУ: the legend). */
@@ -66,7 +45,7 @@ const METHOD_TEXT: Record<ChargeMethod, string> = {
 export function methodText(method: ChargeMethod | null, coefficient: string | null = null): string {
   if (!method) return '—';
   const text = METHOD_TEXT[method];
-  return coefficient ? `${text} × ${decimal(coefficient)} (повыш. коэфф.)` : text;
+  return coefficient ? `${text} × ${formatNumber(coefficient)} (повыш. коэфф.)` : text;
 }
 
 const dash = '—';
@@ -75,10 +54,10 @@ function chargeRow(row: EpdChargeRow): string {
   return `<tr>
 <td class="service">${esc(row.title)}</td>
 <td class="c">${esc(row.unit)}</td>
-<td class="n">${row.volume === null ? dash : esc(decimal(row.volume))}</td>
+<td class="n">${row.volume === null ? dash : esc(formatNumber(row.volume))}</td>
 <td class="c">${dash}</td>
 <td class="method">${esc(methodText(row.method, row.coefficient))}</td>
-<td class="n">${row.price === null ? dash : esc(tariff(row.price))}</td>
+<td class="n">${row.price === null ? dash : esc(formatTariff(row.price))}</td>
 <td class="n">${money(row.charged)}</td>
 <td class="n">${row.recalculation === 0 ? dash : money(row.recalculation)}</td>
 <td class="n">${money(row.benefits)}</td>
@@ -116,7 +95,7 @@ function section1(epd: Epd): string {
 <table class="kv">
 <tr><th>Плательщик (Ф.&nbsp;И.&nbsp;О.)</th><td class="strong" data-field="owner">${esc(payer.owner)}</td></tr>
 <tr><th>Адрес помещения</th><td data-field="address">${esc(payer.address)}</td></tr>
-<tr><th>Общая площадь</th><td>${esc(decimal(payer.area))}&nbsp;м²</td></tr>
+<tr><th>Общая площадь</th><td>${esc(formatNumber(payer.area))}&nbsp;м²</td></tr>
 <tr><th>Проживает</th><td>${esc(payer.residents)}&nbsp;чел.</td></tr>
 </table>
 <table class="kv">
@@ -141,7 +120,7 @@ function bankDetails(epd: Epd): string {
 
 function section2(epd: Epd): string {
   const s = epd.summary;
-  const lastPayment = s.lastPaymentDate ? ` (последняя оплата ${date(s.lastPaymentDate)})` : '';
+  const lastPayment = s.lastPaymentDate ? ` (последняя оплата ${dateText(s.lastPaymentDate)})` : '';
   return `<section>
 <h2>Раздел 2. Информация для внесения платы получателю платежа</h2>
 <table class="grid">
@@ -157,7 +136,7 @@ function section2(epd: Epd): string {
 </table>
 <p class="note">${
     s.toPay > 0
-      ? `Оплатить до ${date(epd.payBy)}. Оплата картой — в личном кабинете; по QR-коду — в приложении банка (отрезная часть ниже).`
+      ? `Оплатить до ${dateText(epd.payBy)}. Оплата картой — в личном кабинете; по QR-коду — в приложении банка (отрезная часть ниже).`
       : 'К оплате за этот период ничего: начисления покрыты переплатой.'
   }</p>
 </section>`;
@@ -168,7 +147,7 @@ function normsTable(epd: Epd): string {
   const rows = epd.norms
     .map(
       (n) =>
-        `<tr><td>${esc(n.title)}</td><td class="n">${esc(decimal(n.norm))}</td><td>${esc(n.unit)} ${n.per === 'area' ? 'на 1&nbsp;м²' : 'на 1&nbsp;чел.'}</td></tr>`,
+        `<tr><td>${esc(n.title)}</td><td class="n">${esc(formatNumber(n.norm))}</td><td>${esc(n.unit)} ${n.per === 'area' ? 'на 1&nbsp;м²' : 'на 1&nbsp;чел.'}</td></tr>`,
     )
     .join('\n');
   return `<table class="grid small"><thead><tr><th>Услуга</th><th>Норматив в месяц</th><th>Единица</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -179,10 +158,10 @@ function metersTable(epd: Epd): string {
   const rows = epd.meters
     .map(
       (m) => `<tr><td>${esc(m.title)}</td><td class="c nowrap">${esc(m.serial)}</td>
-<td class="n">${m.previous === null ? dash : esc(decimal(m.previous))}</td>
-<td class="n">${m.current === null ? 'не переданы' : esc(decimal(m.current))}</td>
-<td class="n">${m.consumption === null ? dash : esc(decimal(m.consumption))}</td>
-<td class="c">${esc(date(m.verifiedUntil))}</td></tr>`,
+<td class="n">${m.previous === null ? dash : esc(formatNumber(m.previous))}</td>
+<td class="n">${m.current === null ? 'не переданы' : esc(formatNumber(m.current))}</td>
+<td class="n">${m.consumption === null ? dash : esc(formatNumber(m.consumption))}</td>
+<td class="c">${esc(dateText(m.verifiedUntil))}</td></tr>`,
     )
     .join('\n');
   return `<table class="grid small"><colgroup><col style="width:27%"><col style="width:16%"><col style="width:16.5%"><col style="width:16.5%"><col style="width:10%"><col style="width:14%"></colgroup><thead><tr><th>Услуга</th><th>№ прибора</th><th>Предыдущие показания</th><th>Текущие показания</th><th>Расход</th><th>Поверка до</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -210,7 +189,7 @@ function recalcReason(r: Epd['recalculations'][number]): string {
   const before = r.billedMethod ? BILLED_BY[r.billedMethod] : 'по оценке';
   return (
     `${periodTitle(r.forPeriod)}${NBSP}г.: начислено ${before}, пересчитано ${BILLED_BY[r.method]} — ` +
-    `${decimal(r.volume)}${NBSP}${r.unit}; было ${money(r.billedAmount)}, стало ${money(r.revisedAmount)}${NBSP}руб.`
+    `${formatNumber(r.volume)}${NBSP}${r.unit}; было ${money(r.billedAmount)}, стало ${money(r.revisedAmount)}${NBSP}руб.`
   );
 }
 
@@ -250,7 +229,7 @@ function slip(epd: Epd, qrDataUrl: string): string {
 <tr><th>Лицевой счёт</th><td class="strong">${esc(epd.account)}</td></tr>
 <tr><th>Период</th><td>${esc(periodPhrase(epd.period))}</td></tr>
 <tr><th>Сумма к оплате</th><td class="big" data-field="slip-sum">${money(summary.toPay)}&nbsp;руб.</td></tr>
-<tr><th>Оплатить до</th><td>${date(epd.payBy)}</td></tr>
+<tr><th>Оплатить до</th><td>${dateText(epd.payBy)}</td></tr>
 <tr><th>Подпись плательщика</th><td class="sign">&nbsp;</td></tr>
 </table>
 </div>
@@ -337,7 +316,7 @@ ${section3(epd)}
 ${section4(epd)}
 ${section5(epd)}
 ${slip(epd, qrDataUrl)}
-<footer><span>Сформирован ${date(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.provider.phone)}, обращения — в личном кабинете.</span><span>${esc(epd.provider.name)}</span></footer>
+<footer><span>Сформирован ${dateText(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.provider.phone)}, обращения — в личном кабинете.</span><span>${esc(epd.provider.name)}</span></footer>
 </body>
 </html>`;
 }

@@ -6,16 +6,21 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError } from '#shared/errors';
+import type { FunctionGroupName } from '#shared/functions';
 import { requireRequestedWith } from '#shared/http/csrf';
 import { contractErrorHandler } from '#shared/http/errorHandler';
 import { logger } from '#shared/logger';
 import { pathExists, ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
 
-export interface ApiRequest<Body = unknown, Query = Record<string, string | undefined>> {
+export interface ApiRequest<
+  Body = unknown,
+  Query = Record<string, string | undefined>,
+  Params extends Record<string, string> = Record<string, string>,
+> {
   event: APIGatewayProxyEventV2;
   body: Body;
   query: Query;
-  params: Record<string, string>;
+  params: Params;
   /** Routes with `rawBody: true`: the body as sent, decoded to text ('' when none); else undefined. */
   rawBody?: string;
   /** The resident's account on routes with `auth: true` (checked before the handler runs). */
@@ -24,7 +29,6 @@ export interface ApiRequest<Body = unknown, Query = Record<string, string | unde
 }
 
 export interface HttpApiOptions {
-  routes?: readonly RouteDefinition[];
   /** Resolves the session of a request; required when the group serves `auth: true` routes. */
   authenticate?: (event: APIGatewayProxyEventV2) => Promise<{ account: string; sessionId: string }>;
 }
@@ -38,7 +42,27 @@ export interface ApiResult {
   cookies?: string[];
 }
 
-export type RouteHandler = (request: ApiRequest<any, any>) => Promise<ApiResult> | ApiResult;
+type AnyRoute = (typeof ROUTES)[number];
+/** The routes the route table gives a function group. */
+export type GroupRoute<G extends FunctionGroupName> = Extract<AnyRoute, { group: G }>;
+
+type KeyOfRoute<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
+type PathParamNames<P> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathParamNames<Rest> : never;
+type BodyOf<R> = R extends { rawBody: true }
+  ? undefined
+  : R extends { body: infer B extends z.ZodType }
+    ? z.output<B>
+    : unknown;
+type QueryOf<R> = R extends { query: infer Q extends z.ZodType } ? z.output<Q> : Record<string, string | undefined>;
+type ParamsOf<R> = R extends { path: infer P } ? Record<PathParamNames<P>, string> : Record<string, string>;
+
+/** What a route's handler receives: its body and query as its zod schemas output them, its path parameters by name. */
+export type RequestOf<R> = ApiRequest<BodyOf<R>, QueryOf<R>, ParamsOf<R>>;
+
+export type RouteHandler<R = RouteDefinition> = (request: RequestOf<R>) => Promise<ApiResult> | ApiResult;
+
+/** One handler for each route of the list, keyed `METHOD /path`: a route without a handler does not compile. */
+export type HandlersOf<R> = { [Route in R as KeyOfRoute<Route>]: RouteHandler<Route> };
 
 /** Zod issues become `fields` of a 400 `invalid_input`, each with a Russian message. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -77,22 +101,40 @@ export function decodedBody(event: APIGatewayProxyEventV2): string {
 }
 
 /**
+ * A function group's HTTP entry, typed by the route table: exactly the group's routes, each handler
+ * seeing its own route's body, query and path parameters.
+ */
+export function httpApi<G extends FunctionGroupName>(
+  group: G,
+  handlers: NoInfer<HandlersOf<GroupRoute<G>>>,
+  options: HttpApiOptions = {},
+) {
+  const routes = (ROUTES as readonly RouteDefinition[]).filter((route) => route.group === group);
+  return httpRoutes(routes as unknown as readonly GroupRoute<G>[], handlers, options);
+}
+
+/**
  * The Middy stack every HTTP function shares: header normalisation, the X-Requested-With check,
  * JSON body parsing (only when a body was sent, and not on `rawBody` routes), security headers and
  * the one error handler.
  * Routes are dispatched by API Gateway's routeKey; request parts are validated with the route's
- * zod schemas before the route handler runs.
+ * zod schemas before the route handler runs. Every route needs a handler (checked when built).
  */
-export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options: HttpApiOptions = {}) {
-  const routes: readonly RouteDefinition[] = options.routes ?? ROUTES;
+export function httpRoutes<const R extends RouteDefinition>(
+  routes: readonly R[],
+  handlers: NoInfer<HandlersOf<R>>,
+  options: HttpApiOptions = {},
+) {
+  const byName = handlers as unknown as Record<string, RouteHandler | undefined>;
   const { authenticate } = options;
   for (const route of routes) {
-    if (route.auth && handlers[routeKey(route)] && !authenticate) {
+    if (!byName[routeKey(route)]) throw new Error(`${routeKey(route)} has no handler`);
+    if (route.auth && !authenticate) {
       throw new Error(`${routeKey(route)} needs a session but the group has no authenticate()`);
     }
   }
-  const byKey = new Map(routes.map((r) => [routeKey(r), r]));
-  const routeOf = (event: APIGatewayProxyEventV2) => byKey.get(event.routeKey as ReturnType<typeof routeKey>);
+  const byKey = new Map<string, RouteDefinition>(routes.map((r) => [routeKey(r), r]));
+  const routeOf = (event: APIGatewayProxyEventV2) => byKey.get(event.routeKey);
   const parseJson = httpJsonBodyParser();
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -109,11 +151,10 @@ export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options
     .use(contractErrorHandler())
     .handler(async (event) => {
       const route = routeOf(event);
-      const handle = route ? handlers[routeKey(route)] : undefined;
       // API Gateway's `$default` route brings every unmatched request here: a known path with
       // another method is a 405, anything else a 404, both in the contract's shape.
       if (!route) throw DomainError.of(pathExists(event.rawPath) ? 'method_not_allowed' : 'not_found');
-      if (!handle) throw DomainError.of('not_found');
+      const handle = byName[routeKey(route)] as RouteHandler;
       // The session is checked before input validation: a stranger learns nothing about the input.
       const session = route.auth && authenticate ? await authenticate(event) : undefined;
       const query = route.query
@@ -129,7 +170,7 @@ export function httpApi(handlers: Partial<Record<string, RouteHandler>>, options
         ...(route.rawBody ? { rawBody: decodedBody(event) } : {}),
         account: session?.account ?? '',
         sessionId: session?.sessionId ?? '',
-      } as ApiRequest);
+      } as RequestOf<RouteDefinition>);
       return shape(route, result);
     });
 }

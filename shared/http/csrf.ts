@@ -5,9 +5,10 @@ import { DomainError } from '#shared/errors';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * OWASP's custom-request-header defence (CONTRACT.md): a browser cannot send X-Requested-With
- * cross-origin without a CORS preflight we never grant, so a state-changing request without it
- * is refused before anything runs. Runs after header normalisation (lower-case names).
+ * OWASP's custom-request-header defence (the README's «Every write under /api needs the header»):
+ * a browser cannot send X-Requested-With cross-origin without a CORS preflight we never grant, so a
+ * state-changing request without it is refused before anything runs. Runs after header
+ * normalisation (lower-case names).
  */
 export function requireRequestedWith(
   isExempt: (event: APIGatewayProxyEventV2) => boolean,

@@ -1,5 +1,6 @@
 import { parseRoubles } from '#shared/billing/money';
 import { DomainError } from '#shared/errors';
+import { isAccountNumber } from '#shared/format';
 import { type BankReading, recordBankPayment, takeBankReadings } from '#shared/payments/banks';
 import { MAX_PAYMENT_KOPECKS } from '#shared/payments/model';
 import { decode, type Encoding, parseCsv } from '#shared/registry/csv';
@@ -95,7 +96,7 @@ function parseRow(values: Record<string, string>): Omit<RegistryPayment, 'line'>
   const transactionId = values.transaction ?? '';
   if (!TRANSACTION_ID.test(transactionId)) return 'transaction — нужен номер операции банка (до 64 символов)';
   const account = values.account ?? '';
-  if (!/^\d{6}$/.test(account)) return 'account — номер лицевого счёта: 6 цифр';
+  if (!isAccountNumber(account)) return 'account — номер лицевого счёта: 6 цифр';
   const amount = parseRoubles(values.amount ?? '');
   if (amount === undefined || amount <= 0 || amount > MAX_PAYMENT_KOPECKS) {
     return 'amount — сумма в рублях больше нуля, например 1500.00';

@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { getProfile } from '#shared/accounts/store';
+import { getAccount } from '#shared/accounts/store';
 import { balanceOf } from '#shared/billing/balance';
 import { allocatePayment } from '#shared/billing/ledger';
 import { serviceTitle } from '#shared/billing/views';
-import { config } from '#shared/config';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
@@ -21,10 +20,10 @@ import {
   writeBankPayment,
 } from '#shared/payments/store';
 import { meterIdOf } from '#shared/readings/meterId';
-import { submitReadings } from '#shared/readings/readings';
 import { metersOf } from '#shared/readings/store';
+import { submitReadings } from '#shared/readings/submitReadings';
 import { serviceById } from '#shared/registry/services';
-import { secretValue } from '#shared/secrets';
+import { secretOrLocalDefault } from '#shared/secrets';
 import { now, periodOf } from '#shared/time';
 
 /**
@@ -39,9 +38,6 @@ export const BANK_TIMESTAMP_HEADER = 'x-rac-timestamp';
 export const BANK_SIGNATURE_HEADER = 'x-rac-signature';
 /** A signed request older or newer than this is refused (a replayed check or a skewed clock). */
 export const BANK_SIGNATURE_TOLERANCE_S = 300;
-
-/** Documented local default of RAC_BANK_SECRETS. */
-export const LOCAL_BANK_SECRETS: Record<string, string> = { sberbank: 'rac-sandbox-bank-secret' };
 
 export const BANK_ID = /^[a-z0-9_-]{2,32}$/;
 
@@ -65,8 +61,8 @@ export function verifyBankSignature(input: {
 }
 
 async function bankKeys(): Promise<Record<string, string>> {
-  const raw = await secretValue(ENV.bankSecrets);
-  if (!raw) return config().runtime === 'local' ? LOCAL_BANK_SECRETS : {};
+  const raw = await secretOrLocalDefault(ENV.bankSecrets);
+  if (!raw) return {};
   try {
     const parsed = JSON.parse(raw) as unknown;
     if (!parsed || typeof parsed !== 'object') return {};
@@ -111,7 +107,7 @@ export function maskedName(owner: string): string {
 
 /** The bank's check before a payment: the account exists, what it owes, its meters. */
 export async function checkAccount(account: string) {
-  const profile = await getProfile(account);
+  const profile = await getAccount(account);
   if (!profile) throw DomainError.of('account_not_found');
   const [balance, meters] = await Promise.all([balanceOf(account), metersOf(account)]);
   return {
@@ -171,7 +167,7 @@ export async function recordBankPayment(payment: BankPayment): Promise<BankPayme
   }
   const earlier = await getBankTransaction(payment.bank, payment.transactionId);
   if (earlier) return sameTransaction(earlier, payment);
-  if (!(await getProfile(payment.account))) throw DomainError.of('account_not_found');
+  if (!(await getAccount(payment.account))) throw DomainError.of('account_not_found');
   const allocation = allocatePayment(payment.amount, (await balanceOf(payment.account)).services);
   const createdAt = now().toISOString();
   const id = newPaymentId(payment.account, new Date(payment.paidAt));

@@ -1,4 +1,4 @@
-import { getProfile } from '#shared/accounts/store';
+import { getAccount } from '#shared/accounts/store';
 import { serviceTitle } from '#shared/billing/views';
 import { CENTRE } from '#shared/centre';
 import { config } from '#shared/config';
@@ -133,7 +133,7 @@ export async function paymentHistory(account: string) {
 export async function receiptOf(account: string, id: string) {
   const payment = await ownPayment(account, id);
   if (payment.status !== 'succeeded' || !payment.paidAt) throw DomainError.of('no_receipt');
-  const profile = await getProfile(account);
+  const profile = await getAccount(account);
   return {
     id: payment.id,
     amount: payment.amount,

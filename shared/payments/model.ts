@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isAccountNumber } from '#shared/format';
 import { MAX_PAYMENT_KOPECKS } from '#shared/payments/limits';
 import { isServiceId, type ServiceId } from '#shared/registry/services';
 
@@ -89,11 +90,13 @@ export function newPaymentId(account: string, at: Date): string {
   return `${account}-${at.getTime().toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
 }
 
-const PAYMENT_ID = /^(\d{6})-[0-9a-z]{19}$/;
+/** `<account>-<19 characters of time and randomness>` (newPaymentId). */
+const PAYMENT_ID = /^([^-]+)-[0-9a-z]{19}$/;
 
 /** The account a payment id belongs to, or undefined when it is not a payment id at all. */
 export function accountOfPaymentId(id: string): string | undefined {
-  return PAYMENT_ID.exec(id)?.[1];
+  const account = PAYMENT_ID.exec(id)?.[1];
+  return account !== undefined && isAccountNumber(account) ? account : undefined;
 }
 
 export interface ServiceShare {

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { config } from '#shared/config';
 import { ENV } from '#shared/env';
 import type { GatewayOrder } from '#shared/payments/model';
-import { secretValue } from '#shared/secrets';
+import { secretOrLocalDefault, secretValue } from '#shared/secrets';
 
 /**
  * The acquirer adapter: the Sberbank payment gateway's REST protocol (register.do,
@@ -10,13 +10,6 @@ import { secretValue } from '#shared/secrets';
  * notifications with an HMAC-SHA256 checksum. The local sandbox acquirer (local/sandboxAcquirer.ts)
  * speaks the same protocol with the same functions, so what the tests exercise is this code.
  */
-
-/** Documented local defaults: the sandbox and our checks share them unless the variables are set. */
-export const SANDBOX_DEFAULTS = {
-  [ENV.sberCallbackSecret]: 'rac-sandbox-callback-secret',
-  [ENV.sberUserName]: 'rac-sandbox-api',
-  [ENV.sberPassword]: 'rac-sandbox-password',
-} as const;
 
 /** orderStatus of getOrderStatusExtended.do. */
 export const ORDER_STATUS = {
@@ -84,15 +77,9 @@ export class AcquirerError extends Error {
   }
 }
 
-async function localDefault(name: keyof typeof SANDBOX_DEFAULTS): Promise<string | undefined> {
-  const value = await secretValue(name);
-  if (value) return value;
-  return config().runtime === 'local' ? SANDBOX_DEFAULTS[name] : undefined;
-}
-
 /** The key callbacks are signed with; deployed, a missing key is a configuration error. */
 export async function callbackKey(): Promise<string> {
-  const key = await localDefault(ENV.sberCallbackSecret);
+  const key = await secretOrLocalDefault(ENV.sberCallbackSecret);
   if (!key) throw new Error(`${ENV.sberCallbackSecret} is not set`);
   return key;
 }
@@ -100,8 +87,8 @@ export async function callbackKey(): Promise<string> {
 async function credentials(): Promise<Record<string, string>> {
   const token = await secretValue(ENV.sberToken);
   if (token) return { token };
-  const userName = await localDefault(ENV.sberUserName);
-  const password = await localDefault(ENV.sberPassword);
+  const userName = await secretOrLocalDefault(ENV.sberUserName);
+  const password = await secretOrLocalDefault(ENV.sberPassword);
   if (!userName || !password) throw new Error(`${ENV.sberToken} or ${ENV.sberUserName}/${ENV.sberPassword} is not set`);
   return { userName, password };
 }

@@ -11,6 +11,7 @@ import { type LedgerLine, paymentEntry } from '#shared/billing/ledger';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import { isOpen, type PaymentChannel, type PaymentStatus, type ServiceShare } from '#shared/payments/model';
+import { GSI1 } from '#shared/tables';
 
 /**
  * Payments in the single table. A payment item lives in its account's payments partition
@@ -98,7 +99,7 @@ export async function openPaymentsBefore(cutoff: string, limit: number): Promise
       db().send(
         new QueryCommand({
           TableName: tableName(),
-          IndexName: 'gsi1',
+          IndexName: GSI1,
           KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
           ExpressionAttributeValues: { ':pk': shard, ':cutoff': cutoff },
           Limit: limit,
@@ -116,9 +117,9 @@ export async function paymentsInReview(limit: number): Promise<PaymentItem[]> {
   const out = await db().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: 'gsi1',
+      IndexName: GSI1,
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.reviewPayment('', '').gsi1pk },
+      ExpressionAttributeValues: { ':pk': keys.paymentsInReview },
       Limit: limit,
     }),
   );

@@ -1,9 +1,8 @@
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
-import { db, tableName } from '#shared/clients/dynamo';
+import { queryAll } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { ReadingRecord } from '#shared/readings/store';
-import { MAIN_TABLE } from '#shared/tables';
+import { GSI1 } from '#shared/tables';
 import { MOSCOW_OFFSET_MS } from '#shared/time';
 
 /**
@@ -28,20 +27,13 @@ export type ExportEncoding = 'utf8' | 'cp1251';
 export async function readingsOfPeriod(period: string): Promise<ReadingRecord[]> {
   const items: ReadingRecord[] = [];
   for (const shard of keys.readingsOfPeriodShards(period)) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: MAIN_TABLE.globalSecondaryIndexes[0].indexName,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': shard },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((page.Items ?? []) as ReadingRecord[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    items.push(
+      ...(await queryAll<ReadingRecord>({
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': shard },
+      })),
+    );
   }
   return items.sort((a, b) => a.account.localeCompare(b.account) || a.serial.localeCompare(b.serial));
 }

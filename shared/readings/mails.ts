@@ -1,40 +1,15 @@
+import { CENTRE } from '#shared/centre';
 import type { Mail } from '#shared/clients/mail';
 import { config } from '#shared/config';
+import { dateText, escapeHtml, periodText } from '#shared/format';
 import { type ServiceId, serviceById } from '#shared/registry/services';
-import { moscowDate, parsePeriod } from '#shared/time';
+import { moscowDate } from '#shared/time';
 
 /** The readings mails: the window reminder and the verification warning, in Russian. */
-const CENTRE = 'РАЦ Старый Оскол';
-
-const MONTHS = [
-  'январь',
-  'февраль',
-  'март',
-  'апрель',
-  'май',
-  'июнь',
-  'июль',
-  'август',
-  'сентябрь',
-  'октябрь',
-  'ноябрь',
-  'декабрь',
-];
-
-/** `2026-11` → «ноябрь 2026». */
-export function periodText(period: string): string {
-  const { year, month } = parsePeriod(period);
-  return `${MONTHS[month - 1]} ${year}`;
-}
-
-const ddmmyyyy = (date: string) => date.split('-').reverse().join('.');
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 function mail(to: string, subject: string, paragraphs: string[], link: { text: string; path: string }): Mail {
   const url = `${config().publicUrl}${link.path}`;
-  const footer = `${CENTRE}. Письмо отправлено автоматически, отвечать на него не нужно.`;
+  const footer = `${CENTRE.shortName}. Письмо отправлено автоматически, отвечать на него не нужно.`;
   return {
     to,
     subject,
@@ -54,7 +29,7 @@ export function reminderMail(to: string, account: string, window: { period: stri
     'Открыт приём показаний счётчиков',
     [
       `Начался приём показаний счётчиков за ${periodText(window.period)} по лицевому счёту № ${account}. ` +
-        `Передайте их до ${ddmmyyyy(lastDay)} включительно — иначе начисление будет по среднему расходу, а затем по нормативу.`,
+        `Передайте их до ${dateText(lastDay)} включительно — иначе начисление будет по среднему расходу, а затем по нормативу.`,
       'Напоминания можно отключить в личном кабинете, в разделе «Профиль».',
     ],
     { text: 'Передать показания', path: '/readings' },
@@ -70,7 +45,7 @@ export interface ExpiringMeter {
 /** Sent about a month before a meter's verification ends; one mail lists an account's meters. */
 export function verificationMail(to: string, account: string, meters: readonly ExpiringMeter[]): Mail {
   const list = meters
-    .map((m) => `• ${serviceById(m.service).title}, счётчик № ${m.serial} — до ${ddmmyyyy(m.verifiedUntil)}`)
+    .map((m) => `• ${serviceById(m.service).title}, счётчик № ${m.serial} — до ${dateText(m.verifiedUntil)}`)
     .join('\n');
   return mail(
     to,

@@ -4,7 +4,7 @@ import { keys } from '#shared/keys';
 
 /**
  * The sparse list of residents who want the window reminder: one small item per opted-in
- * account under one of REMINDER_SHARDS partitions (keys.reminderSubscription). The credentials
+ * account under one of REMINDER_SHARDS partitions (keys.reminderSubscription). The cabinet
  * item stays the truth (its `remindersOptIn` and `email`): the reminder job reads them back by key
  * and drops a subscription whose cabinet is gone or opted out, so a missed update here can at
  * worst cost one lookup, never a mail the resident did not want.

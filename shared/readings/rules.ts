@@ -1,11 +1,12 @@
 import Decimal from 'decimal.js';
+import { dateText, formatNumber } from '#shared/format';
 import { type ServiceId, serviceById } from '#shared/registry/services';
 
 /**
  * The rules a submitted meter reading must pass, as pure functions: the handlers, the tests and
  * the web page (which shows the consumption and the warnings as the resident types) run the same
  * code. Nothing here reads the clock, the database or the configuration, so it is safe to bundle
- * for the browser (decimal.js and the service list only).
+ * for the browser (decimal.js, shared/format.ts and the service list only).
  */
 
 /**
@@ -74,10 +75,7 @@ export type ReadingCheck = { ok: true; reading: AcceptedReading } | { ok: false;
 
 /** "12345.60" → "12 345,60", as residents read numbers (a string keeps its decimal places). */
 export function formatDecimal(value: string | Decimal): string {
-  const text = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? value : new Decimal(value).toFixed();
-  const [int = '0', frac] = text.split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
-  return frac ? `${grouped},${frac}` : grouped;
+  return formatNumber(typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? value : new Decimal(value).toFixed());
 }
 
 const unitOf = (service: ServiceId) => serviceById(service).unit;
@@ -144,11 +142,6 @@ export function verificationExpired(verifiedUntil: string, today: string): boole
   return today > verifiedUntil;
 }
 
-function ddmmyyyy(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
-}
-
 /**
  * Checks one submitted value against its meter. `confirm` is the resident's "yes, the value is
  * right" after a roll-over or typo-guard question; it never overrides a hard refusal.
@@ -167,7 +160,7 @@ export function checkReading(input: {
       problem: {
         code: 'verification_expired',
         message:
-          `Срок поверки счётчика истёк ${ddmmyyyy(meter.verifiedUntil)}: показания по нему не принимаются. ` +
+          `Срок поверки счётчика истёк ${dateText(meter.verifiedUntil)}: показания по нему не принимаются. ` +
           'Поверьте или замените счётчик и обратитесь в РАЦ с документом о поверке (установке).',
       },
     };

@@ -51,6 +51,8 @@ export const QuickStartRequest = z.object({
   captchaAnswer: z.string().trim().min(1, 'Введите код с картинки').max(16, 'Введите код с картинки'),
 });
 
+// `ticket` (here, in QuickStartResponse and the error `invalid_ticket`) is the contract's name for
+// what the code calls the quick pass (shared/readings/quickPass.ts); the wire names stay.
 export const QuickSubmitRequest = z.object({
   ticket: z
     .string()

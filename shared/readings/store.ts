@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { getProfile } from '#shared/accounts/store';
+import { getAccount } from '#shared/accounts/store';
 import { db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { MeterItem } from '#shared/registry/repository';
@@ -67,10 +67,10 @@ export function metersOf(account: string): Promise<MeterRecord[]> {
   });
 }
 
-/** Serials never contain `#` (the importer refuses it), so `READING#<serial>#` bounds one meter. */
-const readingSk = (serial: string, period: string) => `${keys.readingPrefix}${serial}#${period}`;
-
-/** A meter's readings for periods `from..to`, newest first; `limit` caps the count. */
+/**
+ * A meter's readings for periods `from..to`, newest first; `limit` caps the count. Serials never
+ * contain `#` (the importer refuses it), so `READING#<serial>#` bounds one meter.
+ */
 export function readingsOf(
   account: string,
   serial: string,
@@ -81,8 +81,8 @@ export function readingsOf(
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.account(account).pk,
-        ':from': readingSk(serial, range.from ?? '0000-00'),
-        ':to': readingSk(serial, range.to),
+        ':from': keys.reading(account, serial, range.from ?? '0000-00').sk,
+        ':to': keys.reading(account, serial, range.to).sk,
       },
       ScanIndexForward: false,
       ...(range.limit ? { Limit: range.limit } : {}),
@@ -93,32 +93,8 @@ export function readingsOf(
 
 /** The account's residents and area: the basis of the norm-based guess of usual consumption. */
 export async function householdOf(account: string): Promise<{ residents: number; area: string } | undefined> {
-  const profile = await getProfile(account);
-  return profile ? { residents: profile.residents, area: profile.area } : undefined;
-}
-
-interface TariffRecord {
-  service: ServiceId;
-  from: string;
-  norm: string;
-}
-
-const TARIFF_CACHE_MS = 5 * 60_000;
-const tariffCache = new Map<ServiceId, { at: number; items: TariffRecord[] }>();
-
-/** The norm of a service's tariff in force in `period` (tariffs change twice a year: cached 5 min). */
-export async function normOf(service: ServiceId, period: string): Promise<string | undefined> {
-  let cached = tariffCache.get(service);
-  if (!cached || Date.now() - cached.at > TARIFF_CACHE_MS) {
-    const items = await queryAll<TariffRecord>({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :service)',
-      ExpressionAttributeValues: { ':pk': keys.tariff(service, '').pk, ':service': `${service}#` },
-    });
-    cached = { at: Date.now(), items };
-    tariffCache.set(service, cached);
-  }
-  const inForce = cached.items.filter((t) => t.from <= period).sort((a, b) => b.from.localeCompare(a.from))[0];
-  return inForce?.norm;
+  const record = await getAccount(account);
+  return record ? { residents: record.residents, area: record.area } : undefined;
 }
 
 /** One meter's change in a submission: the new reading item and the meter's new state. */

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import * as z from 'zod';
+import { isAccountNumber } from '#shared/format';
 import { normalisePassport } from '#shared/passport';
 import { isServiceId, SERVICE_IDS, type ServiceId } from '#shared/registry/services';
 import { PERIOD_RE } from '#shared/time';
@@ -32,7 +33,7 @@ export function text(maxLength: number) {
 
 export function accountNumber(value: string): Parsed<string> {
   if (value === '') return EMPTY;
-  return /^\d{6}$/.test(value) ? value : new Problem(`ожидается номер лицевого счёта из 6 цифр, а не ${quote(value)}`);
+  return isAccountNumber(value) ? value : new Problem(`ожидается номер лицевого счёта из 6 цифр, а не ${quote(value)}`);
 }
 
 /** The normalised 10 digits; the value itself never appears in a message (152-ФЗ). */

@@ -9,6 +9,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { endCabinetAccess } from '#shared/accounts/store';
+import type { TariffItem } from '#shared/billing/tariffs';
 import { db, tableName } from '#shared/clients/dynamo';
 import { forEachConcurrently } from '#shared/concurrency';
 import { keys } from '#shared/keys';
@@ -21,8 +22,12 @@ import type { ServiceId } from '#shared/registry/services';
  * registry alone and are replaced whole.
  */
 
-/** `pk ACC#<account>`, `sk PROFILE`. */
-export interface AccountItem {
+/**
+ * The registry's account record, `pk ACC#<account>`, `sk PROFILE`: written by the import, read by
+ * every capability that needs the owner, the address or the billed services (getAccount in
+ * shared/accounts/store.ts).
+ */
+export interface AccountRecord {
   pk: string;
   sk: string;
   entity: 'account';
@@ -66,26 +71,8 @@ export interface MeterItem {
   updatedAt: string;
 }
 
-/** `pk TARIFF`, `sk <service>#<from>`: a query by `begins_with(sk, service#)` lists its history. */
-export interface TariffItem {
-  pk: string;
-  sk: string;
-  entity: 'tariff';
-  service: ServiceId;
-  unit: string;
-  /** Roubles per unit, decimal string: regulated tariffs may carry fractions of a kopeck. */
-  price: string;
-  /** Units per resident per month (per m² for area-based services), decimal string. */
-  norm: string;
-  /** First period `YYYY-MM` the tariff applies to. */
-  from: string;
-  /** Increasing coefficient of ПП РФ № 354 for an unmetered service, decimal string. */
-  coefficient?: string;
-  updatedAt: string;
-}
-
 export type AccountFields = Omit<
-  AccountItem,
+  AccountRecord,
   'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt' | 'ownerChangedAt' | 'gsi1pk' | 'gsi1sk'
 >;
 export type MeterFields = Omit<MeterItem, 'pk' | 'sk' | 'entity' | 'createdAt' | 'updatedAt'>;
@@ -149,7 +136,7 @@ export async function upsertMeters(meters: readonly MeterFields[], at: Date): Pr
           {
             entity: 'meter',
             ...meter,
-            // The verification-warning job finds meters by this index (shared/readings/notices.ts).
+            // The verification-warning job finds meters by this index (shared/readings/verificationWarnings.ts).
             ...keys.meterVerification(meter.verifiedUntil, meter.account, meter.serial),
             updatedAt: now,
           },

@@ -37,19 +37,20 @@ export async function cachedWindow(): Promise<WindowStatus> {
   if (!cache || Date.now() - cache.readAt >= WINDOW_CACHE_MS) {
     cache = { state: await readStoredWindow(), readAt: Date.now() };
   }
-  const { windowOpenDay, windowCloseDay } = config();
-  return windowStatus(now(), { openDay: windowOpenDay, closeDay: windowCloseDay }, cache.state);
+  return statusNow(cache.state);
 }
 
 export function resetWindowCacheForTests(): void {
   cache = undefined;
 }
 
+/** The window from the stored state as it is now (the jobs and the operator's CLI: never cached). */
 export async function currentWindow(stored?: StoredWindowState): Promise<WindowStatus> {
+  return statusNow(stored ?? (await readStoredWindow()));
+}
+
+/** The window at the (possibly pinned) current instant, by the configured calendar days. */
+function statusNow(stored: StoredWindowState | undefined): WindowStatus {
   const { windowOpenDay, windowCloseDay } = config();
-  return windowStatus(
-    now(),
-    { openDay: windowOpenDay, closeDay: windowCloseDay },
-    stored ?? (await readStoredWindow()),
-  );
+  return windowStatus(now(), { openDay: windowOpenDay, closeDay: windowCloseDay }, stored);
 }

@@ -1,7 +1,7 @@
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
+import { fill, logIn, useRuntimeAndBrowser, watchedPage } from '#test/support/browser';
+import { mailsTo } from '#test/support/mail';
 
 /*
  * A resident's first visit, in a real browser against `npm start` in test mode (captcha answers
@@ -17,35 +17,12 @@ interface Resident {
   owner: string;
 }
 
-interface StoredMail {
-  destination: { to: string[] };
-  body: { text?: string };
-}
-
 describe('registration and login in the browser', () => {
-  let runtime: StartedRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1' } });
-    browser = await puppeteer.launch({
-      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      executablePath: await chromium.executablePath(),
-      headless: true,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.interrupt();
-  });
+  const e2e = useRuntimeAndBrowser({ env: { RAC_TEST_MODE: '1' } });
 
   /** A phone-sized page that remembers the answer of the last captcha it was shown. */
   async function phonePage(): Promise<{ page: Page; captchaAnswer: () => Promise<string>; errors: string[] }> {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
+    const { page, errors } = await watchedPage(e2e.browser);
     let answer: string | undefined;
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/captcha') answer = undefined;
@@ -68,21 +45,14 @@ describe('registration and login in the browser', () => {
     return { page, captchaAnswer, errors };
   }
 
-  async function fill(page: Page, selector: string, text: string) {
-    await page.click(selector, { count: 3 });
-    await page.keyboard.press('Backspace');
-    await page.type(selector, text);
-  }
-
   /** The newest mailed link to `path` for the address, on this runtime's origin. */
   async function mailedLink(address: string, path: string): Promise<string> {
     const pattern = new RegExp(`https?://\\S+?(${path}\\?token=[A-Za-z0-9_-]+)`);
     for (let attempt = 0; attempt < 40; attempt++) {
-      const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as { emails: StoredMail[] };
-      const mails = store.emails.filter((mail) => mail.destination.to.includes(address)).reverse();
+      const mails = (await mailsTo(address, e2e.runtime.sesUrl)).reverse();
       for (const mail of mails) {
         const match = pattern.exec(mail.body.text ?? '');
-        if (match?.[1]) return `${runtime.url}${match[1]}`;
+        if (match?.[1]) return `${e2e.runtime.url}${match[1]}`;
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -91,7 +61,7 @@ describe('registration and login in the browser', () => {
 
   async function register(session: Awaited<ReturnType<typeof phonePage>>, who: Resident) {
     const { page, captchaAnswer } = session;
-    await page.goto(`${runtime.url}/register`, { waitUntil: 'networkidle0' });
+    await page.goto(`${e2e.runtime.url}/register`, { waitUntil: 'networkidle0' });
     await fill(page, 'input[name=account]', who.account);
     await fill(page, 'input[name=passport]', who.passport);
     await fill(page, 'input[name=email]', who.email);
@@ -131,10 +101,7 @@ describe('registration and login in the browser', () => {
     await page.waitForFunction(() => location.pathname === '/' && document.querySelector('.site-header__login'));
     expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
 
-    await page.goto(`${runtime.url}/login`, { waitUntil: 'networkidle0' });
-    await fill(page, 'input[name=account]', petrov.account);
-    await fill(page, 'input[name=password]', petrov.password);
-    await page.click('button[type=submit]');
+    await logIn(page, e2e.runtime.url, petrov);
     await page.waitForFunction(() => location.pathname === '/account' && document.querySelector('[data-testid=owner]'));
     expect(await text(page, '[data-testid=owner]')).toBe(petrov.owner);
     expect(session.errors).toEqual([]);
@@ -155,7 +122,7 @@ describe('registration and login in the browser', () => {
     await page.click('.site-header__session button');
     await page.waitForFunction(() => document.querySelector('.site-header__login'));
 
-    await page.goto(`${runtime.url}/profile`, { waitUntil: 'networkidle0' });
+    await page.goto(`${e2e.runtime.url}/profile`, { waitUntil: 'networkidle0' });
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/profile');
 

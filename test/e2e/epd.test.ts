@@ -1,11 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertPortFree } from '#local/ports';
-import { runCli, type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import { useRuntimeAndBrowser, watchedPage } from '#test/support/browser';
+import { runCli } from '#test/support/cli';
+import { runtimeEnv } from '#test/support/localRuntime';
+import { mailedToken } from '#test/support/mail';
 
 /*
  * A resident prints last month's ЕПД in a real browser against `npm start` (test mode): the demo
@@ -13,30 +14,17 @@ import { runCli, type StartedRuntime, startRuntimeProcess } from '#test/support/
  */
 
 describe('Печать квитанций', () => {
-  let runtime: StartedRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1' } });
-    const billed = await runCli(runtime, ['billing', 'run']);
-    expect(billed.code, billed.output).toBe(0);
-    browser = await puppeteer.launch({
-      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      executablePath: await chromium.executablePath(),
-      headless: true,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.interrupt();
+  const e2e = useRuntimeAndBrowser({
+    env: { RAC_TEST_MODE: '1' },
+    prepare: async (runtime) => {
+      const billed = await runCli(['billing', 'run'], runtimeEnv(runtime));
+      expect(billed.code, billed.output).toBe(0);
+    },
   });
 
   it('a logged-in resident downloads last month’s bill as a PDF, and learns when a month has none', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    await page.goto(`${runtime.url}/`, { waitUntil: 'networkidle0' });
+    const { page, errors } = await watchedPage(e2e.browser, { phone: false });
+    await page.goto(`${e2e.runtime.url}/`, { waitUntil: 'networkidle0' });
 
     // Registration through the API from the page itself (the auth e2e covers its screens).
     const email = 'ivanova.epd@example.ru';
@@ -58,15 +46,7 @@ describe('Печать квитанций', () => {
       return res.status;
     }, email);
     expect(registered).toBe(202);
-    let token: string | undefined;
-    for (let i = 0; i < 40 && !token; i++) {
-      const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
-        emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
-      };
-      const mail = store.emails.find((m) => m.destination.to.includes(email));
-      token = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
-      if (!token) await new Promise((r) => setTimeout(r, 250));
-    }
+    const token = await mailedToken(email, '/confirm', e2e.runtime.sesUrl);
     expect(token).toBeDefined();
     const confirmed = await page.evaluate(async (t) => {
       const res = await fetch('/api/auth/confirm', {
@@ -82,7 +62,7 @@ describe('Печать квитанций', () => {
     const cdp = await page.createCDPSession();
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
 
-    await page.goto(`${runtime.url}/epd`, { waitUntil: 'networkidle0' });
+    await page.goto(`${e2e.runtime.url}/epd`, { waitUntil: 'networkidle0' });
     expect(await page.$eval('h1', (el) => el.textContent)).toBe('Печать квитанций');
     expect(await page.$eval('.notice a[href="/profile"]', (el) => el.textContent)).toBe('профиле');
 
@@ -124,7 +104,7 @@ describe('Печать квитанций', () => {
   });
 
   it('stops everything on Ctrl-C after a bill was rendered, DynamoDB Local included', async () => {
-    expect(await runtime.interrupt()).toBe(0);
-    await expect(assertPortFree(runtime.dynamoPort, 'DynamoDB')).resolves.toBeUndefined();
+    expect(await e2e.runtime.interrupt()).toBe(0);
+    await expect(assertPortFree(e2e.runtime.dynamoPort, 'DynamoDB')).resolves.toBeUndefined();
   });
 });

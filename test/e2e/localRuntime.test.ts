@@ -1,34 +1,15 @@
 import net from 'node:net';
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertPortFree } from '#local/ports';
-import { type StartedRuntime, startRuntimeProcess, waitForExit } from '#test/support/localRuntime';
+import { useRuntimeAndBrowser, watchedPage } from '#test/support/browser';
+import { startRuntimeProcess, waitForExit } from '#test/support/localRuntime';
 
 describe('npm start, as a new user runs it', () => {
-  let runtime: StartedRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess();
-    browser = await puppeteer.launch({
-      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      executablePath: await chromium.executablePath(),
-      headless: true,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.interrupt();
-  });
+  const e2e = useRuntimeAndBrowser();
 
   it('renders the home page in Russian and reaches /api/health through the same origin', async () => {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${runtime.url}/`, { waitUntil: 'networkidle0' });
+    const { page, errors } = await watchedPage(e2e.browser);
+    await page.goto(`${e2e.runtime.url}/`, { waitUntil: 'networkidle0' });
     expect(await page.$eval('html', (el) => el.lang)).toBe('ru');
     expect(await page.$eval('h1', (el) => el.textContent)).toMatch(/[А-Яа-я]/);
     await page.waitForFunction(
@@ -42,15 +23,15 @@ describe('npm start, as a new user runs it', () => {
   });
 
   it('routes client-side pages and shows a 404 page for unknown ones', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${runtime.url}/no-such-page`, { waitUntil: 'networkidle0' });
+    const page = await e2e.browser.newPage();
+    await page.goto(`${e2e.runtime.url}/no-such-page`, { waitUntil: 'networkidle0' });
     expect(await page.$eval('main', (el) => el.textContent)).toContain('Страница не найдена');
     await page.close();
   });
 
   it('prints where mail goes, and the mail UI answers', async () => {
-    expect(runtime.output()).toContain('/store');
-    const store = await fetch(`${runtime.sesUrl}/store`);
+    expect(e2e.runtime.output()).toContain('/store');
+    const store = await fetch(`${e2e.runtime.sesUrl}/store`);
     expect(store.status).toBe(200);
   });
 });

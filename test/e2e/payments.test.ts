@@ -1,7 +1,7 @@
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
+import { fill, logIn, useRuntimeAndBrowser, watchedPage } from '#test/support/browser';
+import { registerResident } from '#test/support/localRuntime';
 
 /*
  * Paying the debt in a real browser against `npm start`: a registered resident logs in, pays on
@@ -12,88 +12,28 @@ import { type StartedRuntime, startRuntimeProcess } from '#test/support/localRun
 const RESIDENT = { account: '100005', passport: '1412 778899', email: 'belousova@example.ru' };
 const PASSWORD = 'оплата картой в песочнице';
 
-interface StoredMail {
-  destination: { to: string[] };
-  body: { text?: string };
-}
-
 describe('paying by card in the browser', () => {
-  let runtime: StartedRuntime;
-  let browser: Browser;
-  let origin: string;
-
-  /** Registers through the API as the register page would, and sets the password from the mailed link. */
-  async function registerResident(): Promise<void> {
-    const api = (path: string, body?: unknown) =>
-      fetch(`${runtime.url}${path}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-    const captcha = (await (await api('/api/captcha')).json()) as { id: string; answer: string };
-    const registered = await api('/api/auth/register', {
-      ...RESIDENT,
-      consent: true,
-      captchaId: captcha.id,
-      captchaAnswer: captcha.answer,
-    });
-    expect(registered.status).toBe(202);
-    let token: string | undefined;
-    for (let attempt = 0; attempt < 40 && !token; attempt++) {
-      const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as { emails: StoredMail[] };
-      const mail = store.emails.find((m) => m.destination.to.includes(RESIDENT.email));
-      token = /\/confirm\?token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
-      if (!token) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect((await api('/api/auth/confirm', { token, password: PASSWORD })).status).toBe(200);
-  }
-
-  async function fill(page: Page, selector: string, text: string) {
-    await page.click(selector, { count: 3 });
-    await page.keyboard.press('Backspace');
-    await page.type(selector, text);
-  }
+  const e2e = useRuntimeAndBrowser({
+    env: { RAC_TEST_MODE: '1' },
+    prepare: (runtime) => registerResident(runtime, { ...RESIDENT, password: PASSWORD }),
+  });
+  const origin = () => e2e.runtime.url.replace('127.0.0.1', 'localhost');
 
   const balanceOf = (page: Page) =>
     page.evaluate(
       async () => ((await (await fetch('/api/me')).json()) as { balance: { total: number } }).balance.total,
     );
 
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1' } });
-    origin = runtime.url.replace('127.0.0.1', 'localhost');
-    await registerResident();
-    browser = await puppeteer.launch({
-      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      executablePath: await chromium.executablePath(),
-      headless: true,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.interrupt();
-  });
-
   it('logs in, pays 1 500 ₽ on the bank page, and sees the payment succeed and the balance drop', async () => {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(String(error)));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
+    const { page, errors } = await watchedPage(e2e.browser, { consoleErrors: true });
 
-    await page.goto(`${origin}/login`, { waitUntil: 'networkidle0' });
-    await fill(page, 'input[name=account]', RESIDENT.account);
-    await fill(page, 'input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    await logIn(page, origin(), { account: RESIDENT.account, password: PASSWORD });
     await page.waitForFunction(() => location.pathname === '/account' && document.querySelector('[data-testid=owner]'));
     // Before the login the session probe answers 401, which the browser logs; from here on, nothing may fail.
     errors.length = 0;
     const before = await balanceOf(page);
 
-    await page.goto(`${origin}/payments`, { waitUntil: 'networkidle0' });
+    await page.goto(`${origin()}/payments`, { waitUntil: 'networkidle0' });
     await page.waitForSelector('input[name=amount]');
     await fill(page, 'input[name=amount]', '1500,00');
     expect(await page.$eval('[data-testid=payment-total]', (el) => el.textContent)).toMatch(/1\s500,00\s₽/);
@@ -118,7 +58,7 @@ describe('paying by card in the browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('a[href^="/payments/receipt"]')]);
     await page.waitForSelector('[data-testid=receipt]');
     expect(await page.$eval('[data-testid=receipt-total]', (el) => el.textContent)).toMatch(/1\s500,00\s₽/);
-    await page.goto(`${origin}/payments`, { waitUntil: 'networkidle0' });
+    await page.goto(`${origin()}/payments`, { waitUntil: 'networkidle0' });
     const history = await page.waitForSelector('[data-testid=payment-history]');
     expect(await history?.evaluate((el) => el.textContent)).toMatch(/1\s500,00\s₽Оплачено.*Банковская карта на сайте/);
     expect(errors).toEqual([]);

@@ -1,8 +1,7 @@
-import chromium from '@sparticuz/chromium';
 import Decimal from 'decimal.js';
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerResident, type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import { describe, expect, it } from 'vitest';
+import { logIn, recordCspViolations, useRuntimeAndBrowser, watchedPage } from '#test/support/browser';
+import { registerResident } from '#test/support/localRuntime';
 
 /**
  * A demo resident submits readings in a real browser against `npm start`, under the site's CSP.
@@ -13,45 +12,17 @@ const PASSWORD = 'показания через браузер';
 const EMAIL = 'ivanova-e2e@example.ru';
 
 describe('meter readings in the browser', () => {
-  let runtime: StartedRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({
-      env: { RAC_TEST_MODE: '1', RAC_NOW: '2026-11-26T12:00:00+03:00' },
-    });
-    await registerResident(runtime, { account: ACCOUNT, passport: '1405 123456', email: EMAIL, password: PASSWORD });
-    browser = await puppeteer.launch({
-      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      executablePath: await chromium.executablePath(),
-      headless: true,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.interrupt();
+  const e2e = useRuntimeAndBrowser({
+    env: { RAC_TEST_MODE: '1', RAC_NOW: '2026-11-26T12:00:00+03:00' },
+    prepare: (runtime) =>
+      registerResident(runtime, { account: ACCOUNT, passport: '1405 123456', email: EMAIL, password: PASSWORD }),
   });
 
   it('logs in, submits on /readings, sees the success message and the chart on the history page', async () => {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    // Any CSP violation (an inline style or script) is recorded by the page itself.
-    await page.evaluateOnNewDocument(() => {
-      (globalThis as unknown as { cspViolations: string[] }).cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) => {
-        (globalThis as unknown as { cspViolations: string[] }).cspViolations.push(
-          `${event.violatedDirective} ${event.blockedURI}`,
-        );
-      });
-    });
+    const { page, errors } = await watchedPage(e2e.browser);
+    const cspViolations = await recordCspViolations(page);
 
-    await page.goto(`${runtime.url}/login?next=/readings`, { waitUntil: 'networkidle0' });
-    await page.type('input[name="account"]', ACCOUNT);
-    await page.type('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
+    await logIn(page, e2e.runtime.url, { account: ACCOUNT, password: PASSWORD }, '/readings');
     await page.waitForSelector('[data-testid="reading-window"]', { timeout: 20_000 });
     expect(await page.$eval('[data-testid="reading-window"]', (el) => el.textContent)).toContain(
       'Приём показаний открыт до 30 ноября 2026',
@@ -81,7 +52,7 @@ describe('meter readings in the browser', () => {
       timeout: 20_000,
     });
 
-    await page.goto(`${runtime.url}/readings/history`, { waitUntil: 'networkidle0' });
+    await page.goto(`${e2e.runtime.url}/readings/history`, { waitUntil: 'networkidle0' });
     await page.waitForSelector('[data-testid="consumption-chart"] canvas', { timeout: 20_000 });
     const canvases = await page.$$eval('[data-testid="consumption-chart"] canvas', (els) =>
       els.map((el) => ({ width: (el as HTMLCanvasElement).width, label: el.getAttribute('aria-label') ?? '' })),
@@ -91,7 +62,7 @@ describe('meter readings in the browser', () => {
     expect(canvases[0]?.label).toMatch(/расход по месяцам/);
     expect(await page.$eval('main', (el) => el.textContent)).toContain('ноябрь 2026');
 
-    expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(await cspViolations()).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });

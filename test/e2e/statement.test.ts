@@ -1,7 +1,7 @@
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerResident, runCli, type StartedRuntime, startRuntimeProcess } from '#test/support/localRuntime';
+import { describe, expect, it } from 'vitest';
+import { logIn, recordCspViolations, useRuntimeAndBrowser, watchedPage } from '#test/support/browser';
+import { runCli } from '#test/support/cli';
+import { registerResident, runtimeEnv } from '#test/support/localRuntime';
 
 /**
  * After the operator's billing run, a demo resident opens «Начисления и платежи» in a real browser
@@ -17,43 +17,21 @@ const EMAIL = 'ivanova-statement@example.ru';
 const plain = (text: string) => text.replace(/[\s\u00a0\u202f₽]/g, '').replace('\u2212', '-');
 
 describe('the statement in the browser', () => {
-  let runtime: StartedRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startRuntimeProcess({ env: { RAC_TEST_MODE: '1', RAC_NOW: NOW } });
-    await registerResident(runtime, { account: ACCOUNT, passport: '1405 123456', email: EMAIL, password: PASSWORD });
-    const run = await runCli(runtime, ['billing', 'run'], { RAC_NOW: NOW });
-    expect(run.code, run.output).toBe(0);
-    expect(run.output).toContain('Начисления за Октябрь 2026 (2026-10)');
-    browser = await puppeteer.launch({
-      args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      executablePath: await chromium.executablePath(),
-      headless: true,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.interrupt();
+  const e2e = useRuntimeAndBrowser({
+    env: { RAC_TEST_MODE: '1', RAC_NOW: NOW },
+    prepare: async (runtime) => {
+      await registerResident(runtime, { account: ACCOUNT, passport: '1405 123456', email: EMAIL, password: PASSWORD });
+      const run = await runCli(['billing', 'run'], runtimeEnv(runtime, { RAC_NOW: NOW }));
+      expect(run.code, run.output).toBe(0);
+      expect(run.output).toContain('Начисления за Октябрь 2026 (2026-10)');
+    },
   });
 
   it('shows the months after a billing run, opens a month’s detail and downloads the same rows as CSV', async () => {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 390, height: 844 });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.evaluateOnNewDocument(() => {
-      (globalThis as unknown as { cspViolations: string[] }).cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) => {
-        (globalThis as unknown as { cspViolations: string[] }).cspViolations.push(event.violatedDirective);
-      });
-    });
+    const { page, errors } = await watchedPage(e2e.browser);
+    const cspViolations = await recordCspViolations(page);
 
-    await page.goto(`${runtime.url}/login?next=/statement`, { waitUntil: 'networkidle0' });
-    await page.type('input[name="account"]', ACCOUNT);
-    await page.type('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
+    await logIn(page, e2e.runtime.url, { account: ACCOUNT, password: PASSWORD }, '/statement');
     await page.waitForSelector('[data-testid="statement-row"][data-period="2026-10"]', { timeout: 20_000 });
     expect(await page.$eval('[data-testid="account-facts"]', (el) => el.textContent)).toContain('54,3');
 
@@ -91,14 +69,14 @@ describe('the statement in the browser', () => {
     // Exactly what is on screen: the same months, the same amounts.
     expect(lines.slice(1).map((line) => line.split(';').map(plain))).toEqual(rows.map((r) => r.map(plain)));
 
-    expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(await cspViolations()).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('shows the public tariffs without a login', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${runtime.url}/tariffs`, { waitUntil: 'networkidle0' });
+    const page = await e2e.browser.newPage();
+    await page.goto(`${e2e.runtime.url}/tariffs`, { waitUntil: 'networkidle0' });
     await page.waitForSelector('[data-testid="tariffs-current"]');
     const text = await page.$eval('[data-testid="tariffs-current"]', (el) => el.textContent ?? '');
     expect(text).toContain('Холодное водоснабжение');

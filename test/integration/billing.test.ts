@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +13,7 @@ import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
 import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
+import { runCli } from '#test/support/cli';
 import { type Client, startTestGateway } from '#test/support/http';
 import { mailedToken } from '#test/support/mail';
 
@@ -25,7 +24,6 @@ import { mailedToken } from '#test/support/mail';
  * with a late reading that recalculates October.
  */
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const TOWN = 50;
 const accountOf = (i: number) => String(300000 + i);
 
@@ -170,22 +168,6 @@ async function everyItem(): Promise<Item[]> {
   return items;
 }
 const ledgerItems = async () => (await everyItem()).filter((i) => String(i.sk).startsWith('LEDGER#'));
-
-function rac(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'cli/rac.ts', ...args], { cwd: repoRoot, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let client: Client;
 let queues: LocalQueues;
@@ -483,16 +465,16 @@ describe('the November run by the operator’s CLI, with a late reading', () => 
   afterAll(() => pinClock('2026-11-01T00:10:00+03:00'));
 
   it('refuses a month that has not ended, and a malformed one, before touching anything', async () => {
-    const open = await rac(['billing', 'run', '--period', '2026-12']);
+    const open = await runCli(['billing', 'run', '--period', '2026-12']);
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('ещё не закончился');
-    const bad = await rac(['billing', 'run', '--period', '2026-1']);
+    const bad = await runCli(['billing', 'run', '--period', '2026-1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('ГГГГ-ММ');
   });
 
   it('bills November, recalculates October for the late reading, and a second run changes nothing', async () => {
-    const first = await rac(['billing', 'run']);
+    const first = await runCli(['billing', 'run']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Начисления за Ноябрь 2026 (2026-11)');
@@ -529,12 +511,12 @@ describe('the November run by the operator’s CLI, with a late reading', () => 
       volume: late.cold.toFixed(),
     });
 
-    const second = await rac(['billing', 'run', '--period', '2026-11']);
+    const second = await runCli(['billing', 'run', '--period', '2026-11']);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`начислено: 0; уже были начислены: ${TOWN}`);
     expect(await ledgerItems()).toEqual(ledger);
 
-    const status = await rac(['billing', 'status', '--period', '2026-11']);
+    const status = await runCli(['billing', 'status', '--period', '2026-11']);
     expect(status.code).toBe(0);
     expect(status.stdout.match(/Начисления за Ноябрь 2026/g)).toHaveLength(2);
   });
@@ -543,7 +525,7 @@ describe('the November run by the operator’s CLI, with a late reading', () => 
     const dir = mkdtempSync(join(tmpdir(), 'rac-balances-'));
     const file = join(dir, 'balances.csv');
     writeFileSync(file, 'account;service;balance;period\n300003;gas;15,00;2026-10\n300003;gas;x;2026-10\n');
-    const out = await rac(['import', 'balances', file]);
+    const out = await runCli(['import', 'balances', file]);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('Записей в файле: 2; загружено: 1');
     expect(out.stdout).toContain('строка 3: balance — ожидается сумма в рублях');

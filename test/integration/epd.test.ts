@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
 import { type LocalQueues, startLocalQueues } from '#local/queue';
 import { openSession } from '#shared/accounts/sessions';
-import { credentialsKey } from '#shared/accounts/store';
 import { startBillingRun } from '#shared/billing/run';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
@@ -88,13 +87,13 @@ function reading(account: string, serial: string, service: string, period: strin
   };
 }
 
-/** A resident's cabinet as registration leaves it (shared/accounts/store.ts, `Credentials`). */
+/** A resident's cabinet as registration leaves it (shared/accounts/store.ts, `Cabinet`). */
 async function cabinet(account: keyof typeof EMAIL, billByEmail: boolean): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...credentialsKey(account),
+        ...keys.cabinet(account),
         entity: 'credentials',
         account,
         passwordHash: 'not-used-here',

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { config } from '#shared/config';
 import { keys } from '#shared/keys';
 import { normalisePassport, passportHash } from '#shared/passport';
 import { importRegistry } from '#shared/registry/importRegistry';
+import { runCli } from '#test/support/cli';
 
 /**
  * The registry import against DynamoDB Local: the test setup starts it, points
@@ -44,23 +44,6 @@ async function everyItem(): Promise<Record<string, unknown>[]> {
 }
 
 const profiles = async () => (await everyItem()).filter((i) => i.sk === 'PROFILE');
-
-/** Runs the operator CLI as the operator would, against this file's table. */
-function rac(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'cli/rac.ts', ...args], { cwd: repoRoot, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 beforeAll(() => {
   // A connected test must never write to a real table.
@@ -300,11 +283,11 @@ describe('a re-import', () => {
 
 describe('the operator CLI', () => {
   it('imports, lists the bad rows by line and exits with 1', async () => {
-    const { code, stdout } = await rac(
+    const { code, stdout } = await runCli([
       'import',
       'accounts',
       join(repoRoot, 'test/fixtures/registry/accounts-with-errors.csv'),
-    );
+    ]);
     expect(code).toBe(1);
     expect(stdout).toContain('Записей в файле: 9; загружено: 3; отклонено: 6');
     expect(stdout).toMatch(/строка 3: account — ожидается номер лицевого счёта из 6 цифр/);
@@ -317,7 +300,7 @@ describe('the operator CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rac-import-'));
     const file = join(dir, 'тарифы.csv');
     writeFileSync(file, cp1251('service,unit,price,norm,from\nmaintenance,кв.м,"28,10",1,2027-01\n'));
-    const { code, stdout } = await rac('import', 'tariffs', file);
+    const { code, stdout } = await runCli(['import', 'tariffs', file]);
     expect(code).toBe(0);
     expect(stdout).toContain('Windows-1251, разделитель «,»');
     expect(stdout).toContain('загружено: 1; отклонено: 0');
@@ -325,35 +308,31 @@ describe('the operator CLI', () => {
   });
 
   it('opens the reading window by hand and reports it in Moscow time', async () => {
-    const opened = await rac('window', 'open');
+    const opened = await runCli(['window', 'open']);
     expect(opened.code).toBe(0);
     expect(opened.stdout).toMatch(/Окно приёма показаний: открыто \(оператором\)/);
-    const status = await rac('window', 'status');
+    const status = await runCli(['window', 'status']);
     expect(status.stdout).toMatch(/Закроется: \d{2}\.\d{2}\.\d{4} 00:00 МСК/);
-    const closed = await rac('window', 'close');
+    const closed = await runCli(['window', 'close']);
     expect(closed.stdout).toMatch(/Окно приёма показаний: закрыто \(оператором\)/);
   });
 
   it('explains an unknown command and a missing file with exit code 2', async () => {
-    const unknown = await rac('frobnicate');
+    const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('неизвестная команда: frobnicate');
     expect(unknown.stderr).toContain('import accounts FILE');
-    const missing = await rac('import', 'meters', join(repoRoot, 'test/fixtures/no-such-file.csv'));
+    const missing = await runCli(['import', 'meters', join(repoRoot, 'test/fixtures/no-such-file.csv')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('не найден');
   });
 
   it('says DynamoDB Local is down, without a stack trace, and exits with 3', async () => {
-    const child = spawn('npx', ['tsx', 'cli/rac.ts', 'window', 'status'], {
-      cwd: repoRoot,
-      env: { ...process.env, RAC_DYNAMODB_ENDPOINT: '', DYNAMODB_PORT: '1' },
+    const { code, stderr } = await runCli(['window', 'status'], {
+      ...process.env,
+      RAC_DYNAMODB_ENDPOINT: '',
+      DYNAMODB_PORT: '1',
     });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(3);
     expect(stderr.trim()).toBe('DynamoDB Local не отвечает на http://localhost:1 — запустите npm start');
   });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { meterIdOf } from '#shared/readings/meterId';
 import { metersOf } from '#shared/readings/store';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { setWindow } from '#shared/window/windowStore';
+import { runCli } from '#test/support/cli';
 import {
   balanceTotal,
   importAccounts,
@@ -251,21 +251,6 @@ describe('reconciliation of card payments whose callback never came', () => {
 });
 
 describe('the operator CLI', () => {
-  function rac(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn('npx', ['tsx', 'cli/rac.ts', ...args], { env: process.env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += String(c);
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += String(c);
-      });
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
   it('imports a registry file and lists the payments held for review', { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rac-registry-')), 'sber-20261128.txt');
     writeFileSync(
@@ -275,20 +260,20 @@ describe('the operator CLI', () => {
         'win1251',
       ),
     );
-    const first = await rac('import', 'payments', file, '--bank', 'sberbank');
+    const first = await runCli(['import', 'payments', file, '--bank', 'sberbank']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Windows-1251');
     expect(first.stdout).toContain('зачислено: 1; уже получены онлайн: 0; уже загружены ранее: 0; отклонено: 0');
-    const again = await rac('import', 'payments', file);
+    const again = await runCli(['import', 'payments', file]);
     expect(again.stdout).toContain('зачислено: 0; уже получены онлайн: 0; уже загружены ранее: 1');
     expect(await balanceTotal('400003')).toBe(-7_500);
 
-    const review = await rac('payments', 'review');
+    const review = await runCli(['payments', 'review']);
     expect(review.code).toBe(0);
     expect(review.stdout).toMatch(/Платежей на проверке: 1\n {2}400004-\w+: заказ на 10,00.*причина: paid_after_close/);
 
-    const wrong = await rac('import', 'payments');
+    const wrong = await runCli(['import', 'payments']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('import payments FILE [--bank sberbank]');
   });

@@ -11,8 +11,8 @@ import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { keys } from '#shared/keys';
 import { meterIdOf } from '#shared/readings/meterId';
-import { remindShard } from '#shared/readings/notices';
-import { submitReadings } from '#shared/readings/readings';
+import { remindShard } from '#shared/readings/reminders';
+import { submitReadings } from '#shared/readings/submitReadings';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { setWindow } from '#shared/window/windowStore';
 import { type Client, startTestGateway } from '#test/support/http';
@@ -444,7 +444,7 @@ describe('scheduled mail', () => {
     const queues = startLocalQueues({ concurrency: 1, log: () => undefined });
     try {
       const shard = keys.reminderShards()[0] as string;
-      const message = { kind: 'remindShard' as const, shard, period: '2026-11', closesAt: '2026-11-30T21:00:00.000Z' };
+      const message = { type: 'remindShard' as const, shard, period: '2026-11', closesAt: '2026-11-30T21:00:00.000Z' };
       const run = await remindShard(message, { deadline: 0 });
       expect(run).toMatchObject({ sent: 0, unfinished: true });
       await queues.drain();

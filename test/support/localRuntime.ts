@@ -3,9 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '#local/ports';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+import { ROOT, TSX } from '#test/support/cli';
+import { mailedToken } from '#test/support/mail';
 
 export interface StartedRuntime {
   url: string;
@@ -89,34 +88,16 @@ export async function waitForExit(child: ChildProcess, timeoutMs = 30_000): Prom
   });
 }
 
-/** `npm run rac -- …` against the running stack's DynamoDB, as an operator would run it. */
-export function runCli(
-  runtime: StartedRuntime,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, 'cli/rac.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DYNAMODB_PORT: String(runtime.dynamoPort),
-        RAC_DATA_DIR: runtime.dataDir,
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        ...env,
-      },
-    });
-    let output = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      output += c.toString('utf8');
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      output += c.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+/** The environment that points `runCli` (test/support/cli.ts) at the running stack's DynamoDB. */
+export function runtimeEnv(runtime: StartedRuntime, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DYNAMODB_PORT: String(runtime.dynamoPort),
+    RAC_DATA_DIR: runtime.dataDir,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...env,
+  };
 }
 
 /**
@@ -142,12 +123,7 @@ export async function registerResident(
     }),
   });
   if (registered.status !== 202) throw new Error(`register answered ${registered.status}`);
-  const store = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
-    emails: Array<{ destination: { to: string[] }; body: { text?: string } }>;
-  };
-  const mail = store.emails.filter((e) => e.destination.to.includes(resident.email)).at(-1);
-  const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
-  if (!token) throw new Error(`no registration mail for ${resident.email}`);
+  const token = await mailedToken(resident.email, '/confirm', runtime.sesUrl);
   const confirmed = await fetch(`${runtime.url}/api/auth/confirm`, {
     method: 'POST',
     headers,

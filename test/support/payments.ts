@@ -6,11 +6,11 @@ import { createSandboxAcquirer, SANDBOX_REST, type SandboxAcquirer, type Sandbox
 import { balanceOf } from '#shared/billing/balance';
 import { openingEntry } from '#shared/billing/ledger';
 import { db, tableName } from '#shared/clients/dynamo';
-import { resetConfigForTests } from '#shared/config';
+import { LOCAL_BANK_KEYS, LOCAL_SECRET_DEFAULTS, resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { keys } from '#shared/keys';
-import { bankSignature, LOCAL_BANK_SECRETS } from '#shared/payments/banks';
-import { callbackChecksum, SANDBOX_DEFAULTS } from '#shared/payments/sber';
+import { bankSignature } from '#shared/payments/banks';
+import { callbackChecksum } from '#shared/payments/sber';
 import type { PaymentItem } from '#shared/payments/store';
 import { importRegistry } from '#shared/registry/importRegistry';
 import type { ServiceId } from '#shared/registry/services';
@@ -24,8 +24,8 @@ import { mailedToken } from '#test/support/mail';
  */
 export const RETRY_MS = 150;
 export const PASSWORD = 'зелёный трамвай на Жукова';
-export const CALLBACK_KEY = SANDBOX_DEFAULTS[ENV.sberCallbackSecret];
-export const BANK_KEY = LOCAL_BANK_SECRETS.sberbank as string;
+export const CALLBACK_KEY = LOCAL_SECRET_DEFAULTS[ENV.sberCallbackSecret];
+export const BANK_KEY = LOCAL_BANK_KEYS.sberbank as string;
 
 export interface PaymentsStack {
   client: Client;

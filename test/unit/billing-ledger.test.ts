@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BillingFacts, billAccount } from '#shared/billing/charges';
-import { formatRoubles, periodTitle, roublesPlain } from '#shared/billing/format';
 import {
   ADVANCE,
   allocatePayment,
@@ -23,6 +22,7 @@ import {
   statementRows,
 } from '#shared/billing/statement';
 import { meterVolumes } from '#shared/billing/volumes';
+import { periodTitle, roublesPlain, typesetRoubles } from '#shared/format';
 import { SERVICE_IDS, type ServiceId } from '#shared/registry/services';
 import { addMonths } from '#shared/time';
 
@@ -255,10 +255,10 @@ describe('the statement', () => {
 
 describe('formatting', () => {
   it('money as the site shows it', () => {
-    expect(formatRoubles(123_456)).toBe('1\u00a0234,56\u00a0₽');
-    expect(formatRoubles(-5_000)).toBe('\u221250,00\u00a0₽');
-    expect(formatRoubles(0)).toBe('0,00\u00a0₽');
-    expect(formatRoubles(100_000_000)).toBe('1\u00a0000\u00a0000,00\u00a0₽');
+    expect(typesetRoubles(123_456)).toBe('1\u00a0234,56\u00a0₽');
+    expect(typesetRoubles(-5_000)).toBe('\u221250,00\u00a0₽');
+    expect(typesetRoubles(0)).toBe('0,00\u00a0₽');
+    expect(typesetRoubles(100_000_000)).toBe('1\u00a0000\u00a0000,00\u00a0₽');
     expect(roublesPlain(-1)).toBe('-0,01');
     expect(periodTitle('2026-01')).toBe('Январь 2026');
   });

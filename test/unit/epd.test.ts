@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { statementRows } from '#shared/billing/statement';
 import { CENTRE } from '#shared/centre';
 import { mimeMessage } from '#shared/clients/mail';
-import { epdMail } from '#shared/epd/issue';
+import { epdMail } from '#shared/epd/mails';
 import { buildEpd, type Epd } from '#shared/epd/model';
 import { paymentQrPayload, qrPng } from '#shared/epd/qr';
 import {
@@ -11,7 +11,8 @@ import {
   isValidOrganisationInn,
   isValidSettlementAccount,
 } from '#shared/epd/requisites';
-import { epdHtml, esc, money } from '#shared/epd/template';
+import { epdHtml, money } from '#shared/epd/template';
+import { escapeHtml as esc } from '#shared/format';
 import { scheduleDefinitions } from '#shared/schedules';
 import { FIXTURE_ACCOUNT, FIXTURE_PERIOD, fixtureSource } from '#test/support/epdFixture';
 import { decodeQrPng, qrModes } from '#test/support/qr';

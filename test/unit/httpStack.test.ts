@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DomainError, ERRORS } from '#shared/errors';
-import { httpApi } from '#shared/http/api';
+import { httpRoutes } from '#shared/http/api';
 import type { RouteDefinition } from '#shared/routes';
 import { httpEvent, lambdaContext } from '#test/support/events';
 
-const routes: RouteDefinition[] = [
+const routes = [
   {
     method: 'POST',
     path: '/api/echo',
@@ -54,26 +54,23 @@ const routes: RouteDefinition[] = [
     csrfExempt: true,
     success: { status: 200 },
   },
-];
+] as const satisfies readonly RouteDefinition[];
 
 let calls: unknown[] = [];
-const handler = httpApi(
-  {
-    'POST /api/echo': ({ body }) => {
-      calls.push(body);
-      return { body };
-    },
-    'GET /api/items/{id}': ({ params, query }) => ({ body: { id: params.id, from: query.from ?? null } }),
-    'GET /api/boom': () => {
-      throw new Error('secret database detail');
-    },
-    'GET /api/refuse': () => {
-      throw DomainError.of('concurrent_change');
-    },
-    'POST /api/webhooks/test': () => ({ body: { ok: true } }),
+const handler = httpRoutes(routes, {
+  'POST /api/echo': ({ body }) => {
+    calls.push(body);
+    return { body };
   },
-  { routes },
-);
+  'GET /api/items/{id}': ({ params, query }) => ({ body: { id: params.id, from: query.from ?? null } }),
+  'GET /api/boom': () => {
+    throw new Error('secret database detail');
+  },
+  'GET /api/refuse': () => {
+    throw DomainError.of('concurrent_change');
+  },
+  'POST /api/webhooks/test': () => ({ body: { ok: true } }),
+});
 
 const json = { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
 
@@ -170,7 +167,7 @@ describe('the HTTP handler stack', () => {
 });
 
 describe('routes that need a session', () => {
-  const authRoutes: RouteDefinition[] = [
+  const authRoutes = [
     {
       method: 'POST',
       path: '/api/private',
@@ -181,9 +178,10 @@ describe('routes that need a session', () => {
       body: z.object({ value: z.number() }),
       success: { status: 200 },
     },
-  ];
+  ] as const satisfies readonly RouteDefinition[];
   const seen: string[] = [];
-  const guarded = httpApi(
+  const guarded = httpRoutes(
+    authRoutes,
     {
       'POST /api/private': ({ account, body }) => {
         seen.push(account);
@@ -191,7 +189,6 @@ describe('routes that need a session', () => {
       },
     },
     {
-      routes: authRoutes,
       authenticate: async (event) => {
         if (!event.cookies?.includes('session=ok')) throw DomainError.of('unauthorized');
         return { account: '100001', sessionId: 's1' };
@@ -214,7 +211,7 @@ describe('routes that need a session', () => {
   });
 
   it('refuse to build a group that serves private routes without an authenticator', () => {
-    expect(() => httpApi({ 'POST /api/private': () => ({}) }, { routes: authRoutes })).toThrow(/needs a session/);
+    expect(() => httpRoutes(authRoutes, { 'POST /api/private': () => ({}) })).toThrow(/needs a session/);
   });
 });
 

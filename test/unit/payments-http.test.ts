@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { httpApi } from '#shared/http/api';
+import { httpRoutes } from '#shared/http/api';
 import type { RouteDefinition } from '#shared/routes';
 import { httpEvent, lambdaContext } from '#test/support/events';
 
 /** The stack's `rawBody` routes: signed webhooks get the exact text they were sent, unparsed. */
-const routes: RouteDefinition[] = [
+const routes = [
   {
     method: 'POST',
     path: '/api/webhooks/raw',
@@ -28,19 +28,16 @@ const routes: RouteDefinition[] = [
     csrfExempt: true,
     success: { status: 200 },
   },
-];
+] as const satisfies readonly RouteDefinition[];
 
 const seen: Array<{ rawBody: string | undefined; body: unknown }> = [];
-const handler = httpApi(
-  {
-    'POST /api/webhooks/raw': ({ rawBody, body }) => {
-      seen.push({ rawBody, body });
-      return { body: { ok: true } };
-    },
-    'POST /api/json': ({ rawBody, body }) => ({ body: { rawBody: rawBody ?? null, body } }),
+const handler = httpRoutes(routes, {
+  'POST /api/webhooks/raw': ({ rawBody, body }) => {
+    seen.push({ rawBody, body });
+    return { body: { ok: true } };
   },
-  { routes },
-);
+  'POST /api/json': ({ rawBody, body }) => ({ body: { rawBody: rawBody ?? null, body } }),
+});
 
 async function call(event: ReturnType<typeof httpEvent>) {
   const res = (await handler(event, lambdaContext)) as { statusCode: number; body?: string };

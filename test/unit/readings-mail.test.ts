@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { periodText } from '#shared/format';
 import { moscowTimestamp, readingsCsv } from '#shared/readings/export';
-import { periodText, reminderMail, verificationMail } from '#shared/readings/mails';
-import { oneMonthLater } from '#shared/readings/notices';
+import { reminderMail, verificationMail } from '#shared/readings/mails';
 import type { ReadingRecord } from '#shared/readings/store';
+import { oneMonthLater } from '#shared/time';
 
 describe('readings mail texts', () => {
   it('names the period in Russian and the last day to submit', () => {

@@ -47,7 +47,7 @@ describe('web route table', () => {
     for (const page of pages) expect(page.title).toMatch(/^[А-ЯЁ][а-яёА-ЯЁ .,—-]+$/);
   });
 
-  it('describes every section except the home page, for its placeholder and the home page', () => {
+  it('describes every section except the home page, for the home page and the quick links', () => {
     for (const page of pages.filter((candidate) => candidate.path !== '/')) {
       expect(page.summary, page.path).toBeTruthy();
     }

@@ -1,22 +1,8 @@
 /**
- * The months of the «Печать квитанций» page. Periods are Moscow's, whatever the device's zone: a
- * resident abroad at 23:30 on 31 December is already in January in Старый Оскол.
+ * The months of the «Печать квитанций» page (their names are MONTHS in shared/format.ts). Periods
+ * are Moscow's, whatever the device's zone: a resident abroad at 23:30 on 31 December is already
+ * in January in Старый Оскол.
  */
-
-export const MONTHS = [
-  'Январь',
-  'Февраль',
-  'Март',
-  'Апрель',
-  'Май',
-  'Июнь',
-  'Июль',
-  'Август',
-  'Сентябрь',
-  'Октябрь',
-  'Ноябрь',
-  'Декабрь',
-] as const;
 
 export interface YearMonth {
   year: number;

@@ -1,26 +1,15 @@
+import { decimalComma, formatRoubles, NBSP } from '#shared/format';
+
 /**
- * How the cabinet writes money, dates and names. Amounts arrive as integer kopecks (the API never
- * sends floats for money); dates are shown in Moscow time, whatever the resident's device says,
- * because periods, deadlines and the centre's hours are all Moscow's.
+ * How the cabinet writes money, dates and names. Money, numbers and periods are written by
+ * shared/format.ts, the same module the API, the ЕПД and the statement CSV use. Amounts arrive as
+ * integer kopecks (the API never sends floats for money); dates are shown in Moscow time, whatever
+ * the resident's device says, because periods, deadlines and the centre's hours are all Moscow's.
  */
 
+export { formatRoubles };
+
 const MOSCOW_TZ = 'Europe/Moscow';
-
-const ROUBLES = new Intl.NumberFormat('ru-RU', {
-  style: 'currency',
-  currency: 'RUB',
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-
-/** 123456 → «1 234,56 ₽» (non-breaking spaces, so the amount never splits across lines). */
-export function formatRoubles(kopecks: number): string {
-  if (!Number.isSafeInteger(kopecks)) throw new RangeError(`Not an amount in kopecks: ${kopecks}`);
-  // Whole roubles and the remainder separately: no binary-fraction rounding of the kopecks.
-  const sign = kopecks < 0 ? -1 : 1;
-  const abs = Math.abs(kopecks);
-  return ROUBLES.format(sign * (Math.trunc(abs / 100) + (abs % 100) / 100));
-}
 
 export type BalanceKind = 'debt' | 'overpayment' | 'settled';
 
@@ -68,15 +57,15 @@ export function formatDateTime(iso: string): string {
 
 /** The area as the API sends it («54.3», a decimal string) → «54,3 м²». */
 export function formatArea(area: string): string {
-  return `${area.trim().replace('.', ',')}\u00a0м²`;
+  return `${decimalComma(area.trim())}${NBSP}м²`;
 }
 
 /** «Иванова Мария Петровна» → «Иванова М. П.»: the surname and initials, as a header has room for. */
 export function shortName(fullName: string): string {
   const [surname, ...given] = fullName.trim().split(/\s+/).filter(Boolean);
   if (!surname) return '';
-  const initials = given.map((name) => `${name.charAt(0).toUpperCase()}.`).join('\u00a0');
-  return initials ? `${surname}\u00a0${initials}` : surname;
+  const initials = given.map((name) => `${name.charAt(0).toUpperCase()}.`).join(NBSP);
+  return initials ? `${surname}${NBSP}${initials}` : surname;
 }
 
 /** A captcha's SVG markup as an <img> source: the CSP allows data: images, and no markup is injected. */

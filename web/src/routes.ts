@@ -2,8 +2,8 @@ import { CENTRE } from '#shared/centre';
 
 /**
  * Every page of the site, listed once: the router, the navigation, the home page's list of
- * services and the document titles all read this table. A later page replaces its placeholder
- * component in `app.tsx`; its path and title stay here.
+ * services and the document titles all read this table. Each page's component is mapped to its id
+ * in `app.tsx`, where a page without one fails to compile.
  */
 export interface PageDefinition {
   id: string;
@@ -12,7 +12,7 @@ export interface PageDefinition {
   title: string;
   /** Label in the main navigation; absent: the page is not in the navigation. */
   navLabel?: string;
-  /** What the section lets a resident do: the home page and the placeholder show it. */
+  /** What the section lets a resident do: the home page and the account's quick links show it. */
   summary?: string;
   /** Listed on the home page among the cabinet's services. */
   service?: boolean;

@@ -1,3 +1,5 @@
+import { ACCOUNT_NUMBER_MESSAGE, isAccountNumber } from '#shared/format';
+
 /**
  * Checks the browser makes before sending a form, so a resident hears about a typo at once. The
  * server checks everything again (zod) and its `fields` are shown the same way; the messages here
@@ -14,7 +16,7 @@ export function digitsOnly(value: string): string {
 export function accountError(value: string): string | undefined {
   const account = value.trim();
   if (!account) return 'Укажите номер лицевого счёта';
-  if (!/^\d{6}$/.test(account)) return 'Номер лицевого счёта — 6 цифр';
+  if (!isAccountNumber(account)) return ACCOUNT_NUMBER_MESSAGE;
   return undefined;
 }
 

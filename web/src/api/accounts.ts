@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type * as Schemas from '#shared/accounts/schemas';
+import type * as SupportSchemas from '#shared/support/schemas';
 import { apiFetch } from './client';
 
 /*
  * Registration, sessions, recovery, profile and support: one function per route of
- * shared/accounts/routes.ts. Request types are the schemas' inputs (what may be sent), response
- * types their outputs; both are types only, so zod stays out of the bundle.
+ * shared/accounts/routes.ts and shared/support/routes.ts. Request types are the schemas' inputs
+ * (what may be sent), response types their outputs; both are types only, so zod stays out of the
+ * bundle.
  */
 
 export type Captcha = z.infer<typeof Schemas.CaptchaResponse>;
@@ -13,11 +15,11 @@ export type Session = z.infer<typeof Schemas.SessionResponse>;
 export type Accepted = z.infer<typeof Schemas.Accepted>;
 export type Me = z.infer<typeof Schemas.MeResponse>;
 export type Profile = z.infer<typeof Schemas.ProfileResponse>;
-export type SupportTopic = z.infer<typeof Schemas.SupportTopic>;
-export type SupportTicket = z.infer<typeof Schemas.SupportTicket>;
+export type SupportTopic = z.infer<typeof SupportSchemas.SupportTopic>;
+export type SupportTicket = z.infer<typeof SupportSchemas.SupportTicket>;
 export type SupportStatus = SupportTicket['status'];
-export type SupportCreated = z.infer<typeof Schemas.SupportCreated>;
-export type SupportList = z.infer<typeof Schemas.SupportList>;
+export type SupportCreated = z.infer<typeof SupportSchemas.SupportCreated>;
+export type SupportList = z.infer<typeof SupportSchemas.SupportList>;
 
 export type RegisterInput = z.input<typeof Schemas.RegisterRequest>;
 export type ConfirmInput = z.input<typeof Schemas.ConfirmRequest>;
@@ -26,7 +28,7 @@ export type RecoverInput = z.input<typeof Schemas.RecoverRequest>;
 export type ResetInput = z.input<typeof Schemas.ResetRequest>;
 export type ProfileUpdate = z.input<typeof Schemas.ProfileUpdateRequest>;
 export type PasswordChangeInput = z.input<typeof Schemas.PasswordChangeRequest>;
-export type SupportInput = z.input<typeof Schemas.SupportRequest>;
+export type SupportInput = z.input<typeof SupportSchemas.SupportRequest>;
 
 /** The captcha answer a form sends with its data. */
 export type CaptchaSolution = { captchaId: string; captchaAnswer: string };

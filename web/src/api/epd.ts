@@ -11,10 +11,8 @@ export function epdPath(period: string): ApiPath {
   return `/api/epd/${encodeURIComponent(period)}`;
 }
 
-/** ASCII, as the server names it: `EPD-<account>-<period>.pdf`. */
-export function epdFileName(account: string, period: string): string {
-  return `EPD-${account}-${period}.pdf`;
-}
+/** The file name the server gives the bill, for the download link. */
+export { epdFileName } from '#shared/format';
 
 export async function fetchEpd(period: string, signal?: AbortSignal): Promise<Blob> {
   let response: Response;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { CENTRE } from '#shared/centre';
 import { shortName } from '../format';
 import { isCurrentPath, navPages } from '../routes';
 import { useSession } from '../session';
@@ -76,7 +77,8 @@ export function Header() {
         <a class="brand" href="/">
           <Logo />
           <span class="brand__text">
-            РАЦ Старый Оскол<span class="brand__suffix"> — личный кабинет</span>
+            {CENTRE.shortName}
+            <span class="brand__suffix"> — личный кабинет</span>
           </span>
         </a>
         <SessionControls />

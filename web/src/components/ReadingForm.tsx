@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
+import { periodText } from '#shared/format';
 import { checkReading, formatDecimal, type MeterFacts } from '#shared/readings/rules';
 import type { ApiError } from '../api/client';
 import type { MeterView, ReadingInput, ReadingWindow, SubmissionResult } from '../api/readings';
@@ -14,27 +15,6 @@ import '../readings.css';
  * logged-in page and by the no-login page; the parent decides where the readings go.
  */
 
-const MONTHS = [
-  'январь',
-  'февраль',
-  'март',
-  'апрель',
-  'май',
-  'июнь',
-  'июль',
-  'август',
-  'сентябрь',
-  'октябрь',
-  'ноябрь',
-  'декабрь',
-];
-
-/** `2026-11` → «ноябрь 2026». */
-export function periodLabel(period: string): string {
-  const [year, month] = period.split('-');
-  return `${MONTHS[Number(month) - 1] ?? month} ${year}`;
-}
-
 /** The last day to submit: the window closes at 00:00 of its closing day. */
 function lastDay(closesAt: string): string {
   return formatDate(new Date(new Date(closesAt).getTime() - 1).toISOString());
@@ -46,14 +26,14 @@ export function WindowBanner({ window }: { window: ReadingWindow }) {
     <div class="alert alert--success reading-window" data-testid="reading-window">
       <p>
         <strong>Приём показаний открыт до {lastDay(window.closesAt)} включительно</strong> — показания за{' '}
-        {periodLabel(window.period)}.
+        {periodText(window.period)}.
       </p>
     </div>
   ) : (
     <div class="notice reading-window" data-testid="reading-window">
       <p class="notice__title">Приём показаний откроется {formatDateTime(window.opensAt)} (МСК)</p>
       <p>
-        Показания за {periodLabel(window.period)} принимаются до {lastDay(window.closesAt)} включительно. Сейчас их
+        Показания за {periodText(window.period)} принимаются до {lastDay(window.closesAt)} включительно. Сейчас их
         передать нельзя.
       </p>
     </div>
@@ -121,7 +101,7 @@ function MeterField({
           <dd>
             {formatDecimal(meter.basis)}&nbsp;{unit}
             {meter.lastReading && !meter.submitted && (
-              <span class="reading-meter__when"> ({periodLabel(meter.lastReading.period)})</span>
+              <span class="reading-meter__when"> ({periodText(meter.lastReading.period)})</span>
             )}
             {!meter.lastReading && <span class="reading-meter__when"> (при установке)</span>}
           </dd>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { periodTitle } from '#shared/billing/format';
+import { MONTHS, periodTitle } from '#shared/format';
 import { epdFileName, fetchEpd } from '../api/epd';
-import { defaultBillMonth, isFuture, MONTHS, moscowMonth, periodOf } from '../billMonth';
+import { defaultBillMonth, isFuture, moscowMonth, periodOf } from '../billMonth';
 import { FormAlert, SubmitButton } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { useFormStatus } from '../forms';

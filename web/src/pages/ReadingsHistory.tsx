@@ -1,11 +1,11 @@
 import Decimal from 'decimal.js';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { periodText } from '#shared/format';
 import { formatDecimal } from '#shared/readings/rules';
 import { ApiError } from '../api/client';
 import { getReadingHistory, type ReadingHistory } from '../api/readings';
 import { type ChartSeries, ConsumptionChart } from '../components/ConsumptionChart';
 import { PageFrame } from '../components/PageFrame';
-import { periodLabel } from '../components/ReadingForm';
 import { formatDateTime } from '../format';
 import '../readings.css';
 
@@ -198,7 +198,7 @@ export function ReadingsHistory() {
                       )}
                       {items.map((item) => (
                         <tr key={item.period}>
-                          <th scope="row">{periodLabel(item.period)}</th>
+                          <th scope="row">{periodText(item.period)}</th>
                           <td class="reading-table__number">{formatDecimal(item.value)}</td>
                           <td class="reading-table__number">
                             {formatDecimal(item.consumption)}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { decimalComma, formatPrice, periodGenitive, periodTitle } from '#shared/billing/format';
+import { decimalComma, formatPrice, periodGenitive, periodTitle } from '#shared/format';
 import {
   type ChargeDetail,
   type Charges,

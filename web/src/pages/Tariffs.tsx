@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { decimalComma, formatPrice, periodGenitive, periodPrepositional, periodTitle } from '#shared/billing/format';
+import { decimalComma, formatPrice, periodGenitive, periodPrepositional, periodTitle } from '#shared/format';
 import { getTariffs, type Tariffs as TariffsData, type TariffView } from '../api/billing';
 import { ApiError } from '../api/client';
 import { PageFrame } from '../components/PageFrame';

@@ -2,26 +2,30 @@ import { hkdfSync } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { sessionSigningKey } from '#shared/accounts/sessions';
-import { getProfile } from '#shared/accounts/store';
+import { getAccount } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
-import { metersPage } from '#shared/readings/readings';
+import { metersPage } from '#shared/readings/metersPage';
 import { now } from '#shared/time';
 
 /**
  * Submission without logging in (the centre's "передать показания по номеру лицевого счёта"):
- * the account number and a captcha buy a ticket — a JWT signed with a key derived from the session
- * key for this purpose only, bound to that account, valid TICKET_MINUTES. The submission route
- * takes the ticket, never an account number, so nobody submits for an account without passing the
- * captcha for it first. The ticket is reusable until it expires: answering a confirmation question
+ * the account number and a captcha buy a pass — a JWT signed with a key derived from the session
+ * key for this purpose only, bound to that account, valid PASS_MINUTES. The submission route
+ * takes the pass, never an account number, so nobody submits for an account without passing the
+ * captcha for it first. The pass is reusable until it expires: answering a confirmation question
  * needs a second request. The meters come without the owner's name or address.
+ *
+ * The contract calls the pass a "ticket" (the JSON field `ticket`, the error `invalid_ticket`):
+ * those names stay; in code "ticket" is a support request.
  */
-export const TICKET_MINUTES = 20;
+export const PASS_MINUTES = 20;
 const ISSUER = 'rac-portal';
 const AUDIENCE = 'rac-quick-readings';
 const ALGORITHM = 'HS256';
 
 let keyPromise: Promise<Uint8Array> | undefined;
-function ticketKey(): Promise<Uint8Array> {
+function passKey(): Promise<Uint8Array> {
+  // The derivation label keeps its old name: renaming it would invalidate the passes in use.
   keyPromise ??= sessionSigningKey()
     .then((key) => new Uint8Array(hkdfSync('sha256', key, 'rac-portal', 'quick-readings-ticket-v1', 32)))
     .catch((error: unknown) => {
@@ -31,31 +35,29 @@ function ticketKey(): Promise<Uint8Array> {
   return keyPromise;
 }
 
-export const invalidTicket = () => DomainError.of('invalid_ticket');
-
-/** Captcha first (consumed right or wrong), then the account; the meters with a fresh ticket. */
+/** Captcha first (consumed right or wrong), then the account; the meters with a fresh pass. */
 export async function startQuickSubmission(input: { account: string; captchaId: string; captchaAnswer: string }) {
   await verifyCaptcha(input.captchaId, input.captchaAnswer);
-  if (!(await getProfile(input.account)))
+  if (!(await getAccount(input.account)))
     throw DomainError.of('account_not_found', { fields: { account: 'Лицевой счёт не найден' } });
   const issuedAt = Math.floor(now().getTime() / 1000);
-  const expiresAt = issuedAt + TICKET_MINUTES * 60;
-  const ticket = await new SignJWT({})
+  const expiresAt = issuedAt + PASS_MINUTES * 60;
+  const pass = await new SignJWT({})
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(input.account)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAt)
-    .sign(await ticketKey());
+    .sign(await passKey());
   const page = await metersPage(input.account);
-  return { ticket, expiresAt: new Date(expiresAt * 1000).toISOString(), account: input.account, ...page };
+  return { ticket: pass, expiresAt: new Date(expiresAt * 1000).toISOString(), account: input.account, ...page };
 }
 
-/** The account a live ticket was issued for, or 401 `invalid_ticket`. */
-export async function accountOfTicket(ticket: string): Promise<string> {
+/** The account a live pass was issued for, or 401 `invalid_ticket`. */
+export async function accountOfPass(pass: string): Promise<string> {
   try {
-    const { payload } = await jwtVerify(ticket, await ticketKey(), {
+    const { payload } = await jwtVerify(pass, await passKey(), {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,
@@ -64,6 +66,6 @@ export async function accountOfTicket(ticket: string): Promise<string> {
     });
     return String(payload.sub);
   } catch {
-    throw invalidTicket();
+    throw DomainError.of('invalid_ticket');
   }
 }

@@ -1,0 +1,60 @@
+import {
+  type Cabinet,
+  type CabinetSettings,
+  getAccount,
+  getCabinet,
+  updateCabinetSettings,
+} from '#shared/accounts/store';
+import { balanceOf } from '#shared/billing/balance';
+import { DomainError } from '#shared/errors';
+import { setReminderSubscription } from '#shared/readings/reminderSubscription';
+
+/** A session whose cabinet has gone (ownership transfer, closure) is treated as logged out. */
+export async function requireCabinet(account: string): Promise<Cabinet> {
+  const cabinet = await getCabinet(account);
+  if (!cabinet) throw DomainError.of('unauthorized');
+  return cabinet;
+}
+
+/** The resident's account as the site's header and home page show it (GET /api/me). */
+export async function me(account: string) {
+  const [record, cabinet, balance] = await Promise.all([
+    getAccount(account),
+    requireCabinet(account),
+    balanceOf(account),
+  ]);
+  if (!record) throw DomainError.of('unauthorized');
+  return {
+    account,
+    owner: record.owner,
+    address: record.address,
+    email: cabinet.email,
+    area: record.area,
+    residents: record.residents,
+    balance,
+  };
+}
+
+/** The profile page: the cabinet's contacts, subscriptions and consent (GET /api/profile). */
+export async function profileOf(account: string) {
+  const [record, cabinet] = await Promise.all([getAccount(account), requireCabinet(account)]);
+  return {
+    account,
+    owner: record?.owner ?? '',
+    address: record?.address ?? '',
+    email: cabinet.email,
+    pendingEmail: cabinet.pendingEmail ?? null,
+    phone: cabinet.phone ?? null,
+    remindersOptIn: cabinet.remindersOptIn,
+    billByEmail: cabinet.billByEmail,
+    consent: cabinet.consent,
+    registeredAt: cabinet.registeredAt,
+  };
+}
+
+export async function updateProfile(account: string, changes: CabinetSettings) {
+  await requireCabinet(account);
+  await updateCabinetSettings(account, changes);
+  if (changes.remindersOptIn !== undefined) await setReminderSubscription(account, changes.remindersOptIn);
+  return profileOf(account);
+}

@@ -1,0 +1,36 @@
+import { verifyCaptcha } from '#shared/accounts/captcha';
+import { clearLoginFailures } from '#shared/accounts/loginGuard';
+import { resetMail } from '#shared/accounts/mails';
+import { assertAcceptablePassword, hashPassword } from '#shared/accounts/passwords';
+import { startSession } from '#shared/accounts/sessions';
+import { deleteSessions, getCabinet, resetCabinetPassword } from '#shared/accounts/store';
+import { issueToken, peekToken } from '#shared/accounts/tokens';
+import { sendMail } from '#shared/clients/mail';
+
+const RECOVERY_FLOOR_MS = 400;
+
+/**
+ * Password recovery: the same answer, in about the same time, whether or not the account and
+ * e-mail match; the link goes out only when they do.
+ */
+export async function recover(input: { account: string; email: string; captchaId: string; captchaAnswer: string }) {
+  const started = Date.now();
+  await verifyCaptcha(input.captchaId, input.captchaAnswer);
+  const cabinet = await getCabinet(input.account, true);
+  if (cabinet && cabinet.email === input.email) {
+    const token = await issueToken('reset', input.account, {});
+    await sendMail(resetMail(cabinet.email, input.account, token));
+  }
+  const wait = RECOVERY_FLOOR_MS - (Date.now() - started);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+/** A new password from the recovery link; every other session ends. */
+export async function resetPassword(token: string, password: string) {
+  const { account } = await peekToken(token, 'reset');
+  await assertAcceptablePassword(password, account);
+  await resetCabinetPassword(token, account, await hashPassword(password));
+  await deleteSessions(account);
+  await clearLoginFailures(account);
+  return startSession(account);
+}

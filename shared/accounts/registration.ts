@@ -1,0 +1,63 @@
+import { verifyCaptcha } from '#shared/accounts/captcha';
+import { CONSENT } from '#shared/accounts/consent';
+import { registrationMail } from '#shared/accounts/mails';
+import { assertAcceptablePassword, hashPassword } from '#shared/accounts/passwords';
+import { startSession } from '#shared/accounts/sessions';
+import { type Cabinet, createCabinet, getAccount, getCabinet } from '#shared/accounts/store';
+import { issueToken, peekToken } from '#shared/accounts/tokens';
+import { sendMail } from '#shared/clients/mail';
+import { DomainError } from '#shared/errors';
+import { passportMatches } from '#shared/passport';
+import { now } from '#shared/time';
+
+/** The consent residents accept at registration (shared with the site); its version is stored. */
+export const CONSENT_VERSION = CONSENT.version;
+
+export interface RegisterInput {
+  account: string;
+  passport: string;
+  email: string;
+  captchaId: string;
+  captchaAnswer: string;
+}
+
+/** Registration: the registry's data must match; a mailed link then lets the resident set a password. */
+export async function register(input: RegisterInput): Promise<void> {
+  await verifyCaptcha(input.captchaId, input.captchaAnswer);
+  const record = await getAccount(input.account);
+  // Which field was wrong is never said: that would confirm half of someone's passport data.
+  if (!record || !(await passportMatches(record.passportHash, input.passport))) throw DomainError.of('data_mismatch');
+  if (await getCabinet(input.account, true)) throw DomainError.of('already_registered');
+  const token = await issueToken('register', input.account, {
+    email: input.email,
+    passportHash: record.passportHash,
+    consent: { version: CONSENT_VERSION, acceptedAt: now().toISOString() },
+  });
+  await sendMail(registrationMail(input.email, input.account, token));
+}
+
+interface RegisterTokenData {
+  email: string;
+  passportHash: string;
+  consent: { version: string; acceptedAt: string };
+}
+
+/** Sets the first password from the registration link, which creates the cabinet, and opens a session. */
+export async function confirmRegistration(token: string, password: string) {
+  const { account, data } = await peekToken<RegisterTokenData>(token, 'register');
+  await assertAcceptablePassword(password, account);
+  const passwordHash = await hashPassword(password);
+  const at = now().toISOString();
+  const cabinet: Cabinet = {
+    account,
+    passwordHash,
+    email: data.email,
+    remindersOptIn: true,
+    billByEmail: false,
+    consent: data.consent,
+    registeredAt: at,
+    passwordChangedAt: at,
+  };
+  await createCabinet(token, cabinet, data.passportHash);
+  return startSession(account);
+}
