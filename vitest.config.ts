@@ -27,6 +27,20 @@ export default defineConfig({
         },
       },
       {
+        // Attacks replayed against the real handlers (takeover, brute force, forged bank calls,
+        // junk input): the same DynamoDB Local + SES emulator set-up as the integration tier.
+        test: {
+          name: 'security',
+          env,
+          include: ['test/security/**/*.test.ts'],
+          globalSetup: ['test/support/globalSetup.ts'],
+          setupFiles: ['test/support/integrationEnv.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'infra',
           env,
