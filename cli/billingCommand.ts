@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalQueues } from '#local/queue';
+import { importKeyRates } from '#shared/billing/keyRates';
 import { type BalancesReport, importOpeningBalances } from '#shared/billing/openingBalances';
 import { BillingRefused, checkBillable, closedPeriod, startBillingRun } from '#shared/billing/run';
 import { type BillingRun, getRun, runsOf } from '#shared/billing/store';
@@ -96,11 +97,50 @@ export function describeRun(run: BillingRun): string[] {
   if (run.recalculated > 0) {
     lines.push(`Перерасчёты: по ${run.recalculated} сч. на ${typesetRoubles(run.recalcAmount)}`);
   }
+  if (run.penalized) {
+    lines.push(`Пени (ЖК РФ ст. 155 ч. 14): по ${run.penalized} сч. на ${typesetRoubles(run.penaltyAmount ?? 0)}`);
+  }
+  if (run.advanceApplied) {
+    lines.push(
+      `Зачтено авансов в счёт долга: по ${run.advanceApplied} сч. на ${typesetRoubles(run.advanceAmount ?? 0)}`,
+    );
+  }
+  if (run.withoutKeyRate) {
+    lines.push(
+      `Пени не рассчитаны (нет ключевой ставки на нужную дату: npm run rac -- import key-rates): ${run.withoutKeyRate} сч.`,
+    );
+  }
   if (run.withoutTariff > 0) {
     lines.push(`Счетов с услугой без тарифа на этот месяц (услуга не начислена): ${run.withoutTariff}`);
   }
   if (run.failedAccounts?.length) lines.push(`Счета с ошибкой данных: ${run.failedAccounts.join(', ')}`);
   return lines.map((l) => l.replaceAll('\u00a0', ' '));
+}
+
+/** `import key-rates FILE`: the Bank of Russia key rate by day, for пени (shared/billing/keyRates.ts). */
+export async function importKeyRatesCommand(file: string): Promise<() => Promise<CommandResult>> {
+  const bytes = await readInput(file);
+  return async () => {
+    const report = await importKeyRates(bytes);
+    const format = report.encoding ? ` (${ENCODINGS[report.encoding]}, разделитель «${report.delimiter ?? ';'}»)` : '';
+    const lines = [
+      `Импорт key-rates из ${basename(file)}${format}`,
+      `Записей в файле: ${report.total}; загружено: ${report.loaded}; отклонено: ${Math.max(report.total - report.loaded, 0)}`,
+    ];
+    if (report.errors.length > 0) lines.push('Ошибки:', ...report.errors.map((e) => `  ${formatRowError(e)}`));
+    return { lines, exitCode: report.errors.length > 0 ? EXIT.rowsRefused : EXIT.ok };
+  };
+}
+
+async function readInput(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
+    );
+  }
 }
 
 /** `import balances FILE`: opening balances from the previous system (shared/billing/openingBalances.ts). */

@@ -2,17 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { formatRowError, type ImportReport, isRegistryKind, REGISTRY_KINDS } from '#shared/registry/report';
-import { importBalancesCommand } from './billingCommand';
+import { importBalancesCommand, importKeyRatesCommand } from './billingCommand';
 import { type CommandResult, EXIT, positionalsOf, UsageError } from './output';
+import { importReadingsCommand } from './readingsCommand';
 
 const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
 
 /** `import accounts|meters|tariffs FILE`: exit 1 when any row was refused, the rest still load. */
 export async function importCommand(args: readonly string[]): Promise<() => Promise<CommandResult>> {
-  const usage = `import ${REGISTRY_KINDS.join('|')}|balances FILE`;
+  const usage = `import ${REGISTRY_KINDS.join('|')}|balances|readings|key-rates FILE`;
   const [kind, file, ...rest] = positionalsOf(args, usage);
   // Opening balances are the ledger's, not the registry's: billing reads and writes them.
   if (kind === 'balances' && file && rest.length === 0) return importBalancesCommand(file);
+  // Key rates are billing's (пени), not the registry's.
+  if (kind === 'key-rates' && file && rest.length === 0) return importKeyRatesCommand(file);
+  // Readings go through the readings rules (shared/readings/import.ts), not the registry's upsert.
+  if (kind === 'readings' && file && rest.length === 0) return importReadingsCommand(file);
   if (!kind || !isRegistryKind(kind) || !file || rest.length > 0) throw new UsageError(`ожидается: ${usage}`);
   let bytes: Buffer;
   try {

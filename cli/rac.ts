@@ -16,7 +16,14 @@ const USAGE = `Использование: npm run rac -- <команда>
   import accounts FILE   лицевые счета: account, owner, passport, address, area, residents[, services]
   import meters FILE     приборы учёта: account, meter, service, reading, verified_until
   import tariffs FILE    тарифы: service, unit, price, norm, from[, coefficient]
+  import providers FILE  исполнители услуг для ЕПД: provider, name, inn, address, phone, services[, kpp,
+                         email, bank, bic, correspondent_account, account]; РАЦ — платёжный агент
   import balances FILE   начальное сальдо из прежней системы: account, service, balance, period
+  import key-rates FILE  ключевая ставка Банка России для пеней: from (ГГГГ-ММ-ДД), rate (%, «16,5»);
+                         повторный импорт ничего не меняет
+  import readings FILE   показания из прежней системы, с бланков, по телефону, от контролёров:
+                         account, meter, period, value[, date, source] — по тем же правилам, что
+                         на сайте (окно приёма не нужно); повторный импорт ничего не меняет
   import payments FILE [--bank sberbank]
                          реестр платежей банка по номеру лицевого счёта (Windows-1251, «;», без
                          заголовка, контрольная строка «=»); платежи, уже полученные онлайн, пропускаются;

@@ -1,7 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { periodText } from '#shared/format';
 import { type ExportEncoding, readingsCsv, readingsOfPeriod } from '#shared/readings/export';
+import { importReadings, type ReadingsImportReport } from '#shared/readings/import';
+import { formatRowError } from '#shared/registry/report';
 import { PERIOD_RE } from '#shared/time';
 import { type CommandResult, EXIT, UsageError } from './output';
 
@@ -45,4 +48,40 @@ export async function readingsCommand(args: readonly string[]): Promise<() => Pr
       exitCode: EXIT.ok,
     };
   };
+}
+
+const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
+
+/** `import readings FILE`: readings taken by the centre, through the portal's rules; exit 1 if any row was refused. */
+export async function importReadingsCommand(file: string): Promise<() => Promise<CommandResult>> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
+    );
+  }
+  return async () => {
+    const report = await importReadings(bytes);
+    return {
+      lines: describeReadingsImport(report, basename(file)),
+      exitCode: report.errors.length > 0 ? EXIT.rowsRefused : EXIT.ok,
+    };
+  };
+}
+
+export function describeReadingsImport(report: ReadingsImportReport, fileName: string): string[] {
+  const refused = new Set(report.errors.map((e) => e.line)).size;
+  const lines = [
+    `Импорт readings из ${fileName} (${ENCODING_NAMES[report.encoding]}, разделитель «${report.delimiter}»)`,
+    `Записей в файле: ${report.total}; загружено: ${report.loaded}; без изменений: ${report.unchanged}; ` +
+      `отклонено: ${refused}`,
+  ];
+  if (report.warnings.length > 0) {
+    lines.push('Проверьте:', ...report.warnings.map((w) => `  ${formatRowError(w)}`));
+  }
+  if (report.errors.length > 0) lines.push('Ошибки:', ...report.errors.map((e) => `  ${formatRowError(e)}`));
+  return lines;
 }

@@ -16,6 +16,8 @@ export interface PortalSettings {
   siteDir: string;
   /** The acquirer's REST API (`…/payment/rest`): Sber's production gateway unless told otherwise. */
   sberGatewayUrl: string;
+  /** See CONTEXT.legacyKeysSecretArn. */
+  legacyKeysSecretArn: string | undefined;
 }
 
 /** Context keys, as typed on the command line or in cdk.json. */
@@ -28,6 +30,10 @@ export const CONTEXT = {
   alarmEmail: 'alarmEmail',
   siteDir: 'siteDir',
   sberGatewayUrl: 'sberGatewayUrl',
+  /** The portal stack's region (else the CLI profile's; offline, eu-central-1). */
+  region: 'region',
+  /** The single keys secret of a stack deployed before one secret per purpose: seeds the new ones. */
+  legacyKeysSecretArn: 'legacyKeysSecretArn',
 } as const;
 
 /** Sber's production gateway; its test gateway is https://3dsec.sberbank.ru/payment/rest. */
@@ -60,5 +66,6 @@ export function portalSettings(scope: Construct): PortalSettings {
     alarmEmail: context(scope, CONTEXT.alarmEmail),
     siteDir: context(scope, CONTEXT.siteDir) ?? WEB_DIST,
     sberGatewayUrl: config.sberGatewayUrl ?? SBER_PRODUCTION_GATEWAY,
+    legacyKeysSecretArn: context(scope, CONTEXT.legacyKeysSecretArn),
   };
 }

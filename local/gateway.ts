@@ -61,6 +61,10 @@ export function toEvent(
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
+  // Standing in for CloudFront, which sets the viewer's address and port itself: a header of that
+  // name sent by the client never gets through (shared/limits/sourceAddress.ts trusts it).
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['cloudfront-viewer-address'] = `${sourceIp}:${req.socket.remotePort ?? 0}`;
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
@@ -84,7 +88,7 @@ export function toEvent(
         method,
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
@@ -115,9 +119,19 @@ export function writeResult(res: ServerResponse, result: unknown): void {
   res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
+function decodedPath(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 function serveStatic(res: ServerResponse, siteDir: string, pathname: string): void {
-  const resolved = path.resolve(siteDir, `.${decodeURIComponent(pathname)}`);
-  const inside = resolved.startsWith(path.resolve(siteDir) + path.sep);
+  // A malformed %-escape names no file (the site's page or a 404 below, as CloudFront), never a crash.
+  const decoded = decodedPath(pathname);
+  const resolved = decoded === undefined ? '' : path.resolve(siteDir, `.${decoded}`);
+  const inside = resolved !== '' && resolved.startsWith(path.resolve(siteDir) + path.sep);
   let file = inside && existsSync(resolved) && statSync(resolved).isFile() ? resolved : undefined;
   // Single-page app: unknown paths get index.html, as CloudFront's error responses do.
   if (!file && !path.extname(pathname)) file = path.join(siteDir, 'index.html');

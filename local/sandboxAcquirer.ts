@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CENTRE } from '#shared/centre';
@@ -6,7 +6,7 @@ import { LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 import { escapeHtml, typesetRoubles } from '#shared/format';
 import { ACTION_SESSION_EXPIRED } from '#shared/payments/model';
-import { callbackChecksum, ERROR_ORDER_NOT_FOUND, ORDER_STATUS } from '#shared/payments/sber';
+import { callbackChecksum, callbackRsaChecksum, ERROR_ORDER_NOT_FOUND, ORDER_STATUS } from '#shared/payments/sber';
 
 /**
  * The sandbox acquiring bank of the local runtime. It speaks the Sberbank payment gateway's
@@ -16,8 +16,9 @@ import { callbackChecksum, ERROR_ORDER_NOT_FOUND, ORDER_STATUS } from '#shared/p
  * - the payment page (formUrl, carrying `mdOrder`): Russian, a plain HTML form, no scripts; a POST
  *   of `action=pay` or `action=decline` to the same URL completes the order and redirects to the
  *   merchant's returnUrl (failUrl);
- * - callbacks to the merchant, signed with the HMAC-SHA256 checksum, retried when not answered
- *   200: every RAC_SANDBOX_CALLBACK_RETRY_MS (30 s, as the real gateway), up to 3 times.
+ * - callbacks to the merchant, signed with the HMAC-SHA256 checksum (or, given a private key, the
+ *   gateway's asymmetric RSA SHA-512 checksum), retried when not answered 200: every
+ *   RAC_SANDBOX_CALLBACK_RETRY_MS (30 s, as the real gateway), up to 3 times.
  * Orders live in memory: a restart forgets them (the reconciliation job then closes the payments).
  */
 
@@ -57,6 +58,8 @@ export interface SandboxOptions {
   /** Where callbacks go (the merchant's /api/webhooks/sber). */
   callbackUrl: string;
   callbackKey?: string;
+  /** Sign callbacks asymmetrically (RSA, SHA-512) with this key instead of the HMAC key. */
+  callbackPrivateKey?: KeyObject | string;
   userName?: string;
   password?: string;
   token?: string;
@@ -163,7 +166,14 @@ export function createSandboxAcquirer(options: SandboxOptions): SandboxAcquirer 
       orderNumber: order.orderNumber,
       status: String(status),
     };
-    const signed = new URLSearchParams({ ...params, checksum: callbackChecksum(params, key) });
+    const checksum = options.callbackPrivateKey
+      ? callbackRsaChecksum(params, options.callbackPrivateKey)
+      : callbackChecksum(params, key);
+    const signed = new URLSearchParams({
+      ...params,
+      checksum,
+      ...(options.callbackPrivateKey ? { sign_alias: 'SHA-512 with RSA' } : {}),
+    });
     const method = options.callbackMethod ?? 'GET';
     for (let attempt = 1; attempt <= retries + 1; attempt++) {
       let code = 0;

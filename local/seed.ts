@@ -1,9 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
+import { balanceOf } from '#shared/billing/balance';
+import { importKeyRates } from '#shared/billing/keyRates';
+import { startBillingRun } from '#shared/billing/run';
+import { getRun } from '#shared/billing/store';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
+import { logger } from '#shared/logger';
+import { recordBankPayment } from '#shared/payments/banks';
 import { decimalsOf } from '#shared/readings/rules';
 import { importRegistry, parseRegistry } from '#shared/registry/importRegistry';
 import { formatRowError, type RegistryKind } from '#shared/registry/report';
@@ -122,20 +128,90 @@ async function seedReadingHistory(accounts: Map<string, number>): Promise<number
 }
 
 /**
- * Loads the demo registry (through the operator's own import) and a year of readings, once per
- * data folder; returns what it did, or undefined when the data was already there.
+ * Accounts that leave their last bills unpaid, so the demo has a debt, пени and a bill with
+ * something to pay besides the month's charges.
  */
-export async function seedDemoData(): Promise<string | undefined> {
+const DEBTORS = new Set(['100004']);
+const UNPAID_MONTHS = 3;
+
+/**
+ * Bills the history's months oldest first through the operator's own run (shared/billing/run.ts,
+ * fanned out through the local queue and drained before the next month, as recalculations of a
+ * month need the one before billed), and pays each bill through the bank-payment code on the 12th
+ * of the next month, as a resident paying in Сбербанк Онлайн would: the statement, the balances
+ * and the ЕПД of every past month are then what the portal would show after a year of use.
+ */
+async function billHistory(
+  accounts: readonly string[],
+  drain: () => Promise<void>,
+): Promise<{ months: number; failed: number }> {
+  const current = periodOf(now());
+  let failed = 0;
+  for (let back = HISTORY_MONTHS; back >= 1; back--) {
+    const period = addMonths(current, -back);
+    const started = await startBillingRun({ period, source: 'seed' });
+    await drain();
+    failed += (await getRun(started.period, started.runId))?.failed ?? 0;
+    const { year, month } = parsePeriod(addMonths(period, 1));
+    const paidAt = moscowInstant(year, month, 12, 10, 0);
+    // The last month's bill is the one a resident pays in the portal.
+    if (back === 1 || paidAt > now()) continue;
+    for (const account of accounts) {
+      if (DEBTORS.has(account) && back <= UNPAID_MONTHS + 1) continue;
+      const owed = (await balanceOf(account)).total;
+      if (owed <= 0) continue;
+      await recordBankPayment({
+        bank: 'sberbank',
+        transactionId: `DEMO-${account}-${period}`,
+        account,
+        amount: owed,
+        paidAt: paidAt.toISOString(),
+        via: 'registry',
+        period,
+      });
+    }
+  }
+  return { months: HISTORY_MONTHS, failed };
+}
+
+/** Demo registry files beyond the three every start needs: imported when present. */
+const OPTIONAL_FILES = ['providers'] as const;
+
+/**
+ * Loads the demo registry (through the operator's own import), a year of readings, and bills
+ * that year (see billHistory), once per data folder; returns what it did, or undefined when the
+ * data was already there. `drain` waits until the local queues (local/queue.ts) are empty: the
+ * billing run's messages are delivered by them.
+ */
+export async function seedDemoData(options: { drain: () => Promise<void> }): Promise<string | undefined> {
   const marker = await db().send(new GetCommand({ TableName: tableName(), Key: keys.demoSeed() }));
   if (marker.Item) return undefined;
   const tariffs = await importDemoFile('tariffs');
+  for (const kind of OPTIONAL_FILES) {
+    if (existsSync(path.join(DEMO_DIR, `${kind}.csv`))) await importDemoFile(kind);
+  }
+  const keyRatesFile = path.join(DEMO_DIR, 'key-rates.csv');
+  if (existsSync(keyRatesFile)) {
+    const report = await importKeyRates(readFileSync(keyRatesFile));
+    if (report.errors.length) {
+      throw new Error(`Демо-данные (key-rates) с ошибками:\n${report.errors.map(formatRowError).join('\n')}`);
+    }
+  }
   const accountCount = await importDemoFile('accounts');
   const meters = await importDemoFile('meters');
   const parsed = parseRegistry('accounts', readFileSync(path.join(DEMO_DIR, 'accounts.csv')));
   const accounts = new Map(parsed.rows.map(({ row }) => [row.account, row.residents]));
   const readings = await seedReadingHistory(accounts);
+  // A year of runs and payments would print hundreds of JSON lines over `npm start`'s own output.
+  const level = logger.getLevelName();
+  if (!process.env.POWERTOOLS_LOG_LEVEL) logger.setLogLevel('WARN');
+  const billed = await billHistory([...accounts.keys()], options.drain).finally(() => logger.setLogLevel(level));
+  if (billed.failed > 0) throw new Error(`Демо-данные: начисления не прошли по ${billed.failed} лицевым счетам`);
   await db().send(
     new PutCommand({ TableName: tableName(), Item: { ...keys.demoSeed(), seededAt: now().toISOString() } }),
   );
-  return `Загружены демо-данные: лицевых счетов — ${accountCount}, счётчиков — ${meters}, тарифов — ${tariffs}, показаний — ${readings} (за ${HISTORY_MONTHS} мес.).`;
+  return (
+    `Загружены демо-данные: лицевых счетов — ${accountCount}, счётчиков — ${meters}, тарифов — ${tariffs}, ` +
+    `показаний — ${readings} (за ${HISTORY_MONTHS} мес.); начислено и оплачено за ${billed.months} мес.`
+  );
 }

@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  const seeded = await seedDemoData();
+  const seeded = await seedDemoData({ drain: running.queues.drain });
   if (seeded) console.log(seeded);
   const jobs = running.scheduler?.jobs ?? [];
   console.log(

@@ -15,11 +15,22 @@ export const ENV = {
   testMode: 'RAC_TEST_MODE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
-  /** Secrets Manager ARN holding the keys (AWS); locally the keys come from the variables below. */
-  secretsArn: 'RAC_SECRETS_ARN',
+  /**
+   * Secrets Manager ARNs, one secret per purpose (shared/secrets.ts `SECRETS`), each set only on
+   * the functions that read it; locally the keys come from the variables below.
+   */
+  passportSecretArn: 'RAC_PASSPORT_SECRET_ARN',
+  sessionSecretArn: 'RAC_SESSION_SECRET_ARN',
+  acquirerSecretArn: 'RAC_ACQUIRER_SECRET_ARN',
+  bankSecretsArn: 'RAC_BANK_SECRETS_ARN',
+  originSecretArn: 'RAC_ORIGIN_SECRET_ARN',
+  /** The value CloudFront sends in `X-Rac-Origin-Verify` to the API (AWS only; shared/http/origin.ts). */
+  originSecret: 'RAC_ORIGIN_SECRET',
   passportKey: 'RAC_PASSPORT_KEY',
   sessionKey: 'RAC_SESSION_KEY',
   sberCallbackSecret: 'SBER_CALLBACK_SECRET',
+  /** The acquirer's public key (PEM key or certificate) for asymmetric (RSA SHA-512) callback checksums. */
+  sberCallbackPublicKey: 'SBER_CALLBACK_PUBLIC_KEY',
   /** The acquirer's API credentials (register.do, getOrderStatusExtended.do): a token, or user and password. */
   sberUserName: 'SBER_USERNAME',
   sberPassword: 'SBER_PASSWORD',

@@ -36,8 +36,8 @@ export const ERRORS = {
   internal: { status: 500, message: 'Внутренняя ошибка сервиса. Повторите попытку позже.' },
 
   // Accounts.
-  invalid_captcha: { status: 400, message: 'Код с картинки введён неверно или устарел. Введите новый код.' },
-  captcha_required: { status: 428, message: 'Введите код с картинки, чтобы продолжить.' },
+  invalid_captcha: { status: 400, message: 'Проверка «Я не робот» не пройдена или устарела. Пройдите её ещё раз.' },
+  captcha_required: { status: 428, message: 'Пройдите проверку «Я не робот», чтобы продолжить.' },
   invalid_token: { status: 400, message: 'Ссылка недействительна или устарела. Запросите новую.' },
   data_mismatch: {
     status: 422,
@@ -50,10 +50,15 @@ export const ERRORS = {
       'Если забыли пароль — воспользуйтесь восстановлением пароля.',
   },
   invalid_credentials: { status: 401, message: 'Неверный номер лицевого счёта или пароль.' },
+  // `retryAfter` (seconds) also becomes the response's Retry-After header.
   too_many_attempts: {
     status: 429,
-    message: (p: { minutes: number }) =>
-      `Слишком много неудачных попыток входа. Повторите через ${p.minutes} мин. или восстановите пароль.`,
+    message: (p: { retryAfter: number; subject?: 'login' | 'other' }) => {
+      const minutes = Math.max(1, Math.ceil(p.retryAfter / 60));
+      return p.subject === 'login'
+        ? `Слишком много неудачных попыток входа. Повторите через ${minutes} мин. или восстановите пароль.`
+        : `Слишком много попыток. Повторите через ${minutes} мин.`;
+    },
   },
   wrong_password: {
     status: 403,
@@ -104,7 +109,9 @@ export const ERRORS = {
   },
   invalid_ticket: {
     status: 401,
-    message: 'Время на передачу показаний истекло. Введите номер лицевого счёта и код с картинки ещё раз.',
+    message:
+      'Показания по этой проверке уже переданы или время на передачу истекло. Чтобы передать их ещё раз, ' +
+      'введите номер лицевого счёта и пройдите проверку заново.',
   },
   // A missing account is a missing resource everywhere: the no-login readings page and the banks.
   account_not_found: {
@@ -114,6 +121,10 @@ export const ERRORS = {
 
   // Payments (residents and banks).
   invalid_amount: { status: 422, message: 'Проверьте сумму оплаты.' },
+  invalid_period: {
+    status: 422,
+    message: detailed('Проверьте месяц квитанции: ГГГГ-ММ, не позже текущего месяца.'),
+  },
   acquirer_unavailable: {
     status: 503,
     message: 'Банк сейчас не отвечает. Попробуйте оплатить через несколько минут — деньги не списаны.',
@@ -192,13 +203,16 @@ export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fields: Record<string, string> | undefined;
+  /** Seconds until a refused request may succeed (429s): the HTTP `Retry-After` header. */
+  readonly retryAfter: number | undefined;
 
-  private constructor(code: ErrorCode, message: string, fields?: Fields) {
+  private constructor(code: ErrorCode, message: string, fields?: Fields, retryAfter?: number) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     this.status = ERRORS[code].status;
     this.fields = fields;
+    this.retryAfter = retryAfter;
   }
 
   static of<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): DomainError {
@@ -206,7 +220,8 @@ export class DomainError extends Error {
     const options = args[0] as ({ fields?: Fields | undefined } & Record<string, unknown>) | undefined;
     const message =
       typeof entry.message === 'function' ? (entry.message as (p: unknown) => string)(options) : entry.message;
-    return new DomainError(code, message, options?.fields);
+    const retryAfter = typeof options?.retryAfter === 'number' ? Math.max(1, Math.ceil(options.retryAfter)) : undefined;
+    return new DomainError(code, message, options?.fields, retryAfter);
   }
 
   toBody(): ErrorBody {

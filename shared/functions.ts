@@ -1,3 +1,5 @@
+import type { SecretPurpose } from '#shared/secrets';
+
 /**
  * Function groups: one Lambda per group, one bundle per group. A group's entry module exports
  * `handler`, which serves the group's HTTP routes (by routeKey) and its scheduled jobs (by `job`).
@@ -14,8 +16,12 @@ export interface FunctionGroup {
   timeoutSeconds: number;
   tableAccess: TableAccess;
   sendsMail: boolean;
-  /** Reads the keys secret (passport HMAC, session signing). */
-  readsSecrets: boolean;
+  /**
+   * The secrets it reads, by purpose (shared/secrets.ts): the stack grants exactly these and names
+   * each one's ARN in its variable. Every group serving HTTP routes also reads `origin` (the stack
+   * adds it: shared/http/origin.ts checks that a request came through CloudFront).
+   */
+  readsSecrets: readonly SecretPurpose[];
   /**
    * Prints PDFs with Chromium (@sparticuz/chromium): the stack gives it the renderer layer, x86_64
    * (the npm package ships an x64 binary only) and room in /tmp for the unpacked browser. Its memory
@@ -32,7 +38,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 5,
     tableAccess: 'none',
     sendsMail: false,
-    readsSecrets: false,
+    readsSecrets: [],
   },
   auth: {
     entry: 'functions/auth/index.ts',
@@ -42,7 +48,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 10,
     tableAccess: 'readwrite',
     sendsMail: true,
-    readsSecrets: true,
+    readsSecrets: ['passport', 'session'],
   },
   residents: {
     entry: 'functions/residents/index.ts',
@@ -51,7 +57,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 10,
     tableAccess: 'readwrite',
     sendsMail: true,
-    readsSecrets: true,
+    readsSecrets: ['session'],
   },
   window: {
     entry: 'functions/window/index.ts',
@@ -60,7 +66,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 30,
     tableAccess: 'readwrite',
     sendsMail: false,
-    readsSecrets: false,
+    readsSecrets: [],
   },
   readings: {
     entry: 'functions/readings/index.ts',
@@ -68,9 +74,10 @@ export const FUNCTION_GROUPS = {
     memoryMb: 512,
     timeoutSeconds: 10,
     tableAccess: 'readwrite',
-    sendsMail: false,
+    // A registered resident is told of readings sent for their account without logging in.
+    sendsMail: true,
     // The session key, and the no-login ticket key derived from it.
-    readsSecrets: true,
+    readsSecrets: ['session'],
   },
   readingMail: {
     entry: 'functions/readingMail/index.ts',
@@ -80,7 +87,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 300,
     tableAccess: 'readwrite',
     sendsMail: true,
-    readsSecrets: false,
+    readsSecrets: [],
   },
   billing: {
     entry: 'functions/billing/index.ts',
@@ -90,7 +97,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 300,
     tableAccess: 'readwrite',
     sendsMail: false,
-    readsSecrets: false,
+    readsSecrets: [],
   },
   statement: {
     entry: 'functions/statement/index.ts',
@@ -100,8 +107,7 @@ export const FUNCTION_GROUPS = {
     // Reads only: the ledger is written by the billing run, payments and the operator's import.
     tableAccess: 'read',
     sendsMail: false,
-    // The session signing key.
-    readsSecrets: true,
+    readsSecrets: ['session'],
   },
   payments: {
     entry: 'functions/payments/index.ts',
@@ -113,7 +119,7 @@ export const FUNCTION_GROUPS = {
     tableAccess: 'readwrite',
     sendsMail: false,
     // The session key, the acquirer's credentials and callback key, the banks' keys.
-    readsSecrets: true,
+    readsSecrets: ['session', 'acquirer', 'banks'],
   },
   epd: {
     entry: 'functions/epd/index.ts',
@@ -124,8 +130,7 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 30,
     tableAccess: 'read',
     sendsMail: false,
-    // The session signing key.
-    readsSecrets: true,
+    readsSecrets: ['session'],
     usesChromium: true,
   },
   epdIssue: {
@@ -137,7 +142,7 @@ export const FUNCTION_GROUPS = {
     // Reads the ledger and subscriptions; writes the per-account mail markers and the run record.
     tableAccess: 'readwrite',
     sendsMail: true,
-    readsSecrets: false,
+    readsSecrets: [],
     usesChromium: true,
   },
 } as const satisfies Record<string, FunctionGroup>;

@@ -14,16 +14,22 @@
  * | readingsOfPeriod         | READINGS#<period>#<sh>  | <acc>#<serial>                    | gsi1  | readings/export (operator's export, per shard)                             |
  * | reminderSubscription     | REMINDERS#<shard>       | ACC#<acc>                         |       | readings/reminders (window reminder, per shard)                            |
  * | tariff                   | TARIFF                  | <service>#<from>                  |       | billing/store loadTariffs, cachedTariffs (billing, ЕПД, norms, «Тарифы»)   |
+ * | keyRate                  | KEY_RATE                | <from YYYY-MM-DD>                 |       | billing/keyRates loadKeyRates (пени, once per billing batch)               |
+ * | provider                 | PROVIDER                | PROVIDER#<code>                   |       | registry/providers loadProviders, cachedProviders (ЕПД: исполнители)       |
+ * | serviceProvider          | PROVIDER                | SERVICE#<service>                 |       | registry/providers (which provider renders a service; latest import wins)  |
  * | ledgerEntry              | ACC#<acc>               | LEDGER#<period>#<kind>#<id>       |       | billing/store accountLedger, loadAccountRecords; billing/balance balanceOf |
  * | billingRun               | BILLING_RUN#<period>    | <runId>                           |       | billing/store getRun, runsOf (CLI `billing status`)                        |
  * | epdMail                  | ACC#<acc>               | EPD_MAIL#<period>                 |       | epd/store markersOf, claimMail (ЕПД issuance)                              |
  * | epdRun                   | EPD_RUN#<period>        | <runId>                           |       | epd/store getIssueRun                                                      |
  * | cabinet                  | ACC#<acc>               | CREDENTIALS                       |       | accounts/store (login, profile); epd/store recipientsAmong                 |
  * | session                  | ACC#<acc>               | SESSION#<id>                      |       | accounts/store (every authenticated request; all ended at once)            |
- * | loginGuard               | ACC#<acc>               | LOGIN_GUARD                       |       | accounts/store (login attempts and lock)                                   |
+ * | loginGuard               | ACC#<acc>               | LOGIN_GUARD                       |       | limits/attempts via accounts/loginGuard (login attempts and lock)          |
+ * | accountLimit             | LIMIT#<name>#<acc>      | LIMIT                             |       | limits/attempts (registration, recovery, no-login readings per account)   |
+ * | addressLimit             | LIMIT#<name>#<hash>     | LIMIT                             |       | limits/sourceAddress (every unauthenticated route, per viewer address)    |
  * | linkToken                | TOKEN#<sha256>          | TOKEN                             |       | accounts/store (registration, recovery, e-mail change links)               |
  * | captcha                  | CAPTCHA#<id>            | CAPTCHA                           |       | accounts/store (forms without a session)                                   |
- * | supportTicket            | ACC#<acc>               | TICKET#<at>#<id>                  |       | support/store (the resident's own tickets)                                 |
+ * | quickPassUse             | QUICK_PASS#<id>         | USED                              |       | readings/store (a no-login pass carries one submission; TTL at its expiry) |
+ * | supportTicket            | ACC#<acc>               | TICKET#<cabinet>#<at>#<id>        |       | support/store (the tickets of the account's current cabinet)               |
  * | guestSupportTicket       | GUEST_TICKETS#<day>     | TICKET#<at>#<id>                  |       | support/store (written only; read by operators)                            |
  * | payment                  | PAYMENTS#<acc>          | <paymentId>                       |       | payments/store getPayment, paymentsOf (history, receipts, callbacks)       |
  * | openPayment              | PAYMENTS#OPEN#<shard>   | <createdAt>#<paymentId>           | gsi1  | payments/store openPaymentsBefore (reconciliation job)                     |
@@ -61,6 +67,8 @@ const readingsOfPeriodShard = (period: string, shard: number) => `READINGS#${per
 const verificationsOfMonth = (month: string) => `VERIFY#${month}`;
 
 const TARIFFS = 'TARIFF';
+const PROVIDERS = 'PROVIDER';
+const KEY_RATES = 'KEY_RATE';
 const LEDGER = 'LEDGER#';
 const PAYMENTS_IN_REVIEW = 'PAYMENTS#REVIEW';
 
@@ -78,6 +86,17 @@ export const keys = {
   /** A tariff from a period on; all tariffs share one small partition (tens of items), read whole. */
   tariff: (service: string, from: string) => ({ pk: TARIFFS, sk: `${service}#${from}` }),
   tariffs: TARIFFS,
+  /**
+   * The Bank of Russia key rate from a day on (`import key-rates`), for пени; one small partition
+   * (a few items a year), read whole.
+   */
+  keyRate: (from: string) => ({ pk: KEY_RATES, sk: from }),
+  keyRates: KEY_RATES,
+  /** A provider (исполнитель) of services; providers and their services share one small partition, read whole. */
+  provider: (code: string) => ({ pk: PROVIDERS, sk: `PROVIDER#${code}` }),
+  /** Which provider renders a service: one item per service, so a later import moves a service cleanly. */
+  serviceProvider: (service: string) => ({ pk: PROVIDERS, sk: `SERVICE#${service}` }),
+  providers: PROVIDERS,
   /** One accepted reading of a meter for a period (history and consumption come from these). */
   reading: (account: string, serial: string, period: string) => ({
     pk: `ACC#${account}`,
@@ -153,15 +172,34 @@ export const keys = {
   sessionPrefix: 'SESSION#',
   /** Failed logins of an account in the counting window, and its lock. */
   loginGuard: (account: string) => ({ pk: `ACC#${account}`, sk: 'LOGIN_GUARD' }),
+  /**
+   * An attempt counter of a per-account limit (shared/limits/policy.ts), in its own partition: it
+   * is written before anyone knows the account exists, and stays out of the account's partition.
+   */
+  accountLimit: (name: string, account: string) => ({ pk: `LIMIT#${name}#${account}`, sk: 'LIMIT' }),
+  /** An attempt counter of a per-address limit, by a hash of the viewer's address (never the address). */
+  addressLimit: (name: string, addressHash: string) => ({ pk: `LIMIT#${name}#${addressHash}`, sk: 'LIMIT' }),
   /** A mailed link's single-use token, by the SHA-256 of the token (never the token itself). */
   linkToken: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
   /** A captcha, by its random id; the answer is stored hashed. */
   captcha: (id: string) => ({ pk: `CAPTCHA#${id}`, sk: 'CAPTCHA' }),
-  /** A support ticket of a logged-in resident, under the account: their list is one query. */
-  supportTicket: (account: string, createdAt: string, id: string) => ({
+  /**
+   * The use of a no-login readings pass (its `jti`): written in the submission's own transaction
+   * under attribute_not_exists, so a pass carries exactly one submission, even two at once.
+   */
+  quickPassUse: (passId: string) => ({ pk: `QUICK_PASS#${passId}`, sk: 'USED' }),
+  /**
+   * A support ticket of a logged-in resident, under the account and the cabinet it was written
+   * from (its id, accounts/store cabinetIdOf): the resident's list is one query of their cabinet's
+   * prefix, and a previous owner's tickets stay stored for the centre but out of the new owner's
+   * list (personal data).
+   */
+  supportTicket: (account: string, cabinet: string, createdAt: string, id: string) => ({
     pk: `ACC#${account}`,
-    sk: `TICKET#${createdAt}#${id}`,
+    sk: `TICKET#${cabinet}#${createdAt}#${id}`,
   }),
+  /** Where a cabinet's tickets begin in the account's partition. */
+  supportTicketsOfCabinet: (cabinet: string) => `TICKET#${cabinet}#`,
   /**
    * A guest's support ticket, by day: never under the account it names, since anyone can type any
    * account number.

@@ -15,7 +15,7 @@ import { forgetSecrets, secretValue } from '#shared/secrets';
  */
 export const LOCAL_DEVELOPMENT_PASSPORT_KEY = LOCAL_SECRET_DEFAULTS[ENV.passportKey];
 
-/** The field of the secret JSON (at `RAC_SECRETS_ARN`) that holds the key when deployed. */
+/** The field of the passport secret JSON (at `RAC_PASSPORT_SECRET_ARN`) that holds the key when deployed. */
 export const PASSPORT_SECRET_FIELD = ENV.passportKey;
 
 /** Separators people and spreadsheets put between series and number: spaces, dashes, dots, №. */

@@ -5,6 +5,7 @@ import { BILLING_ROUTES } from '#shared/billing/routes';
 import { EPD_ROUTES } from '#shared/epd/routes';
 import type { ErrorCode } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
+import type { AddressLimitName } from '#shared/limits/policy';
 import { PAYMENT_ROUTES } from '#shared/payments/routes';
 import { READING_ROUTES } from '#shared/readings/routes';
 import { SUPPORT_ROUTES } from '#shared/support/routes';
@@ -39,6 +40,11 @@ export interface RouteDefinition {
   success: { status: number; body?: z.ZodType; contentType?: string };
   /** Named error codes this route may answer (statuses from the catalogue), documented in OpenAPI. */
   errors?: readonly ErrorCode[];
+  /**
+   * Routes without a session are limited per source address (shared/limits/policy.ts): this names
+   * the limit; absent, `public`. Routes with a session and signed bank callbacks are not.
+   */
+  limit?: AddressLimitName;
 }
 
 export const ROUTES = [
@@ -74,7 +80,19 @@ export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): Route
   return `${route.method} ${route.path}`;
 }
 
-/** Matches a concrete request path against a route path; returns the path parameters. */
+/** A path segment's %-escapes undone; undefined for a malformed one (`%E0`, `%zz`): no such path. */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Matches a concrete request path against a route path; returns the path parameters. A parameter
+ * with a malformed %-escape matches nothing, so such a request is a 404 like any unknown path.
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/');
   const got = path.split('/');
@@ -85,8 +103,9 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     const g = got[i] as string;
     const param = /^\{(\w+)\}$/.exec(w);
     if (param) {
-      if (g === '') return undefined;
-      params[param[1] as string] = decodeURIComponent(g);
+      const value = g === '' ? undefined : decodeSegment(g);
+      if (value === undefined) return undefined;
+      params[param[1] as string] = value;
     } else if (w !== g) {
       return undefined;
     }

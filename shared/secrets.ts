@@ -1,28 +1,78 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 
 /**
- * Keys the functions need. Deployed, they live in one Secrets Manager secret (JSON at
- * RAC_SECRETS_ARN, fields named like the variables below, created by the CDK stack) and are read
- * once per container, never placed in a Lambda's environment. Locally, the variables themselves.
+ * Keys the functions need, one Secrets Manager secret per purpose (JSON, fields named like the
+ * variables below), so each function reads only the secrets of its group (shared/functions.ts
+ * `readsSecrets`; the CDK stack grants exactly those and names each one's ARN in its variable).
+ * They are read once per container, never placed in a Lambda's environment. Locally, the
+ * variables themselves.
+ *
+ * `generated` fields are random and written once, when the secret has no value yet, by the stack's
+ * create-only seeding (infra/constructs/portalSecrets.ts); no template edit can regenerate them.
+ * The passport key above all: every stored passport hash depends on it. The others start empty
+ * until the banks issue them, and an operator's values are never overwritten by a deploy.
  */
-export type SecretName =
-  | typeof ENV.passportKey
-  | typeof ENV.sessionKey
-  | typeof ENV.sberCallbackSecret
-  | typeof ENV.sberUserName
-  | typeof ENV.sberPassword
-  | typeof ENV.sberToken
-  | typeof ENV.bankSecrets;
+export const SECRETS = {
+  passport: {
+    arnVariable: ENV.passportSecretArn,
+    description: 'Passport HMAC key (never change it: every stored passport hash depends on it)',
+    generated: [ENV.passportKey],
+    fields: [ENV.passportKey],
+  },
+  session: {
+    arnVariable: ENV.sessionSecretArn,
+    description: 'Session signing key (a new value logs everyone out)',
+    generated: [ENV.sessionKey],
+    fields: [ENV.sessionKey],
+  },
+  acquirer: {
+    arnVariable: ENV.acquirerSecretArn,
+    description: 'The acquiring bank (Sber): API login or token, callback key and public key',
+    generated: [],
+    fields: [ENV.sberCallbackSecret, ENV.sberCallbackPublicKey, ENV.sberUserName, ENV.sberPassword, ENV.sberToken],
+  },
+  banks: {
+    arnVariable: ENV.bankSecretsArn,
+    description: 'Request-signing keys of the banks that report payments by account number',
+    generated: [],
+    fields: [ENV.bankSecrets],
+  },
+  origin: {
+    arnVariable: ENV.originSecretArn,
+    description: 'The header CloudFront adds to API requests, so the API answers nobody who bypasses it',
+    generated: [ENV.originSecret],
+    fields: [ENV.originSecret],
+  },
+} as const satisfies Record<
+  string,
+  { arnVariable: string; description: string; generated: readonly string[]; fields: readonly string[] }
+>;
 
-let cached: Promise<Record<string, unknown>> | undefined;
+export type SecretPurpose = keyof typeof SECRETS;
+export const SECRET_PURPOSES = Object.keys(SECRETS) as SecretPurpose[];
+export type SecretName = (typeof SECRETS)[SecretPurpose]['fields'][number];
+
+const purposeOf = (name: SecretName): SecretPurpose =>
+  SECRET_PURPOSES.find((p) => (SECRETS[p].fields as readonly string[]).includes(name)) as SecretPurpose;
+
+const cached = new Map<SecretPurpose, Promise<Record<string, unknown>>>();
 
 async function fetchSecretJson(secretId: string): Promise<Record<string, unknown>> {
   const client = new SecretsManagerClient({});
   try {
     const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     return out.SecretString ? (JSON.parse(out.SecretString) as Record<string, unknown>) : {};
+  } catch (error) {
+    // A secret the operator has not filled in yet (the banks' keys before the contract) has no
+    // version: its fields are simply not set.
+    if (error instanceof ResourceNotFoundException && /value|version|staging/i.test(error.message)) return {};
+    throw error;
   } finally {
     client.destroy();
   }
@@ -30,18 +80,23 @@ async function fetchSecretJson(secretId: string): Promise<Record<string, unknown
 
 /** The secret's value, or undefined when it is not set (empty counts as not set). */
 export async function secretValue(name: SecretName): Promise<string | undefined> {
-  const { runtime, secretsArn } = config();
-  if (runtime !== 'aws') {
+  if (config().runtime !== 'aws') {
     const local = process.env[name];
     return local ? local : undefined;
   }
-  if (!secretsArn) throw new Error(`${ENV.secretsArn} is required to read ${name}`);
-  cached ??= fetchSecretJson(secretsArn).catch((error: unknown) => {
-    // A failed fetch (throttling, a cold network) must not poison the container: retry next call.
-    cached = undefined;
-    throw error;
-  });
-  const value = (await cached)[name];
+  const purpose = purposeOf(name);
+  const arn = process.env[SECRETS[purpose].arnVariable];
+  if (!arn) throw new Error(`${SECRETS[purpose].arnVariable} is required to read ${name}`);
+  let json = cached.get(purpose);
+  if (!json) {
+    json = fetchSecretJson(arn).catch((error: unknown) => {
+      // A failed fetch (throttling, a cold network) must not poison the container: retry next call.
+      cached.delete(purpose);
+      throw error;
+    });
+    cached.set(purpose, json);
+  }
+  const value = (await json)[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -52,7 +107,7 @@ export async function secretOrLocalDefault(name: keyof typeof LOCAL_SECRET_DEFAU
   return config().runtime === 'local' ? LOCAL_SECRET_DEFAULTS[name] : undefined;
 }
 
-/** Forgets the fetched secret, so the next read fetches it again (after a value proved unusable). */
+/** Forgets the fetched secrets, so the next read fetches them again (after a value proved unusable). */
 export function forgetSecrets(): void {
-  cached = undefined;
+  cached.clear();
 }

@@ -14,7 +14,7 @@ export default defineConfig({
     emptyOutDir: true,
     // No data: URLs: the CSP allows images and fonts from 'self' only.
     assetsInlineLimit: 0,
-    // One entry chunk, no dynamic imports: the modulepreload polyfill would be dead weight.
+    // One entry chunk plus the lazy robot-check widget: browsers that run it have modulepreload.
     modulePreload: { polyfill: false },
   },
   server: {

@@ -44,12 +44,12 @@ export const handler = groupEntry({
         return { body: session, cookies: [cookie] };
       },
       'POST /api/profile/password': async (request) => {
-        const { email, body } = await changePassword(
+        const { email, cookie, body } = await changePassword(
           { account: request.account, sessionId: request.sessionId },
           request.body,
         );
         await sendMail(passwordChangedMail(email, request.account));
-        return { body };
+        return { body, cookies: [cookie] };
       },
     },
     { authenticate: requireSession },

@@ -7,10 +7,15 @@ import { handleSberCallback, paymentHistory, paymentOf, receiptOf, startCardPaym
 import { reconcilePendingPayments } from '#shared/payments/reconcile';
 import { BankCheckRequest, BankPaymentRequest } from '#shared/payments/schemas';
 
-/** A bank's request: its signature over the raw body first, then the JSON inside. */
+/** A bank's request: its signature over method, path and raw body first, then the JSON inside. */
 async function bankJson(request: ApiRequest): Promise<unknown> {
   const raw = request.rawBody ?? '';
-  await authenticateBank(request.params.bank ?? '', request.event.headers ?? {}, raw);
+  const { event } = request;
+  await authenticateBank(
+    request.params.bank ?? '',
+    { method: event.requestContext.http.method, path: event.rawPath, headers: event.headers ?? {} },
+    raw,
+  );
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -3,7 +3,7 @@ import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 import { readingHistory } from '#shared/readings/history';
 import { metersPage } from '#shared/readings/metersPage';
-import { accountOfPass, startQuickSubmission } from '#shared/readings/quickPass';
+import { livePass, startQuickSubmission } from '#shared/readings/quickPass';
 import { submitReadings } from '#shared/readings/submitReadings';
 
 export const handler = groupEntry({
@@ -20,9 +20,10 @@ export const handler = groupEntry({
       'POST /api/readings/quick/start': async ({ body }) => ({
         body: await startQuickSubmission(body),
       }),
-      'POST /api/readings/quick': async ({ body }) => ({
-        body: await submitReadings(await accountOfPass(body.ticket), body.readings, 'quick'),
-      }),
+      'POST /api/readings/quick': async ({ body }) => {
+        const pass = await livePass(body.ticket);
+        return { body: await submitReadings(pass.account, body.readings, 'quick', { pass: pass.use }) };
+      },
     },
     { authenticate: requireSession },
   ),

@@ -1,7 +1,7 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
-import { confirmEmailChange, requestEmailChange } from '#shared/accounts/emailChange';
+import { confirmEmailChange, requestEmailChange, undoEmailChange } from '#shared/accounts/emailChange';
 import { me, profileOf, updateProfile } from '#shared/accounts/profile';
-import { readSession, requireSession } from '#shared/accounts/sessions';
+import { clearSessionCookie, readSession, requireSession } from '#shared/accounts/sessions';
 import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 import { createTicket, ticketsOf } from '#shared/support/tickets';
@@ -16,12 +16,23 @@ export const handler = groupEntry({
         body: await updateProfile(account, body),
       }),
       'POST /api/profile/email': async ({ account, body }) => {
-        await requestEmailChange(account, body.email);
-        return { body: { message: `Ссылка для подтверждения отправлена на ${body.email}.` } };
+        await requestEmailChange(account, body.email, body.currentPassword);
+        return {
+          body: {
+            message: `Ссылка для подтверждения отправлена на ${body.email}. На прежний адрес отправлено уведомление.`,
+          },
+        };
       },
       'POST /api/profile/email/confirm': async ({ body }) => {
         await confirmEmailChange(body.token);
         return { body: { message: 'Адрес электронной почты подтверждён.' } };
+      },
+      'POST /api/profile/email/undo': async ({ body }) => {
+        await undoEmailChange(body.token);
+        return {
+          body: { message: 'Смена адреса отменена: адрес прежний, все сеансы входа завершены.' },
+          cookies: [clearSessionCookie()],
+        };
       },
       'POST /api/support': async ({ event, body }) => {
         // Logged-in residents are known; anyone else proves to be a person first.

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '#infra/paths';
 import { BUNDLING } from '#shared/bundling';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName, type TableAccess } from '#shared/functions';
+import { SECRETS, type SecretPurpose } from '#shared/secrets';
 
 export interface PortalFunctionProps {
   group: FunctionGroupName;
@@ -100,12 +101,17 @@ export class PortalFunction extends NodejsFunction {
   }
 
   /**
-   * Every function learns the secret's ARN (the configuration requires it when deployed), but only
-   * groups that read keys may read it.
+   * Exactly the secrets the group reads (its `readsSecrets`, plus `origin` when it serves HTTP:
+   * shared/http/origin.ts): read access to each, and its ARN in the variable shared/secrets.ts
+   * reads. A function learns nothing of the other secrets, not even their ARNs.
    */
-  bindSecret(options: { secret: ISecret; envVar?: string }): void {
-    if (this.definition.readsSecrets) options.secret.grantRead(this);
-    this.addEnvironment(options.envVar ?? ENV.secretsArn, options.secret.secretArn);
+  bindSecrets(options: { secrets: Record<SecretPurpose, ISecret>; servesHttp: boolean }): void {
+    const purposes = new Set<SecretPurpose>(this.definition.readsSecrets);
+    if (options.servesHttp) purposes.add('origin');
+    for (const purpose of purposes) {
+      options.secrets[purpose].grantRead(this);
+      this.addEnvironment(SECRETS[purpose].arnVariable, options.secrets[purpose].secretArn);
+    }
   }
 
   /** Only groups that send mail may, and only from the verified sender identities named here. */

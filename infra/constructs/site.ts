@@ -1,4 +1,4 @@
-import { Annotations, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -24,12 +24,18 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { siteSource } from '#infra/paths';
+import { ORIGIN_HEADER } from '#shared/http/origin';
+import { SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
 
 export interface SiteProps {
   /** Domain of the HTTP API's default endpoint (`{apiId}.execute-api.{region}.amazonaws.com`). */
   apiDomain: string;
   /** The built frontend (web/dist). */
   contentDir: string;
+  /** The secret CloudFront sends to the API in ORIGIN_HEADER (shared/http/origin.ts). */
+  originVerifyValue: string;
+  /** The web ACL in front of the distribution (AWS WAF, scope CLOUDFRONT, in us-east-1). */
+  webAclArn?: string;
 }
 
 // Client-side routes of the single-page app (no file extension) are served index.html at the edge
@@ -89,21 +95,9 @@ export class Site extends Construct {
       comment: 'Security headers of the resident portal pages',
       securityHeadersBehavior: {
         ...COMMON_SECURITY_HEADERS,
-        contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            "font-src 'self' data:",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self' https:",
-            "frame-ancestors 'none'",
-          ].join('; '),
-          override: true,
-        },
+        // The one policy the local gateway and `vite preview` send too, so what is tested is what
+        // CloudFront serves.
+        contentSecurityPolicy: { contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, override: true },
       },
     });
     // No CSP on the API: the ЕПД PDF is opened in the browser's viewer, which a CSP like the one
@@ -122,6 +116,7 @@ export class Site extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Resident portal',
       defaultRootObject: 'index.html',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Residents are in Russia; the cheapest class still has edge locations in Europe.
       priceClass: PriceClass.PRICE_CLASS_100,
@@ -137,7 +132,11 @@ export class Site extends Construct {
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new HttpOrigin(props.apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          origin: new HttpOrigin(props.apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            // The API refuses requests without it: nobody reaches it around CloudFront and its ACL.
+            customHeaders: { [ORIGIN_HEADER]: props.originVerifyValue },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           cachePolicy: CachePolicy.CACHING_DISABLED,
@@ -153,12 +152,6 @@ export class Site extends Construct {
       {
         id: 'AwsSolutions-CFR1',
         reason: 'No geo restriction: residents pay and submit readings from wherever they are, abroad included.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No WAF web ACL yet: the API throttles at the stage, captcha and login lockout guard the auth routes, ' +
-          'and bank webhooks are signed. Revisit with the real traffic profile.',
       },
       {
         id: 'AwsSolutions-CFR4',
@@ -213,7 +206,7 @@ function acknowledgeDeployment(site: Construct, role: Role, bucket: Bucket): voi
     ['Action::s3:Abort*', 'aborts its own failed multipart uploads to the site bucket'],
     ['Action::s3:DeleteObject*', 'prunes files of the previous build from the site bucket'],
     [
-      `Resource::arn:<AWS::Partition>:s3:::${assetBucketName(stack)}/*`,
+      `Resource::arn:${Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition}:s3:::${assetBucketName(stack)}/*`,
       'objects of the CDK asset bucket (it reads only its own asset key)',
     ],
     [
@@ -237,8 +230,13 @@ function acknowledgeDeployment(site: Construct, role: Role, bucket: Bucket): voi
 /** The bootstrap asset bucket's name as cdk-nag prints it (tokens as `<AWS::AccountId>`). */
 function assetBucketName(stack: Stack): string {
   const qualifier = stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+  // A stack with a concrete environment (the portal's region; the account when the CLI knows it)
+  // names them literally.
+  const concrete: Record<string, string> = {};
+  if (!Token.isUnresolved(stack.region)) concrete['AWS::Region'] = stack.region;
+  if (!Token.isUnresolved(stack.account)) concrete['AWS::AccountId'] = stack.account;
   return DefaultStackSynthesizer.DEFAULT_FILE_ASSETS_BUCKET_NAME.replace(/\$\{Qualifier\}/, qualifier).replace(
     /\$\{(AWS::\w+)\}/g,
-    '<$1>',
+    (_, name: string) => concrete[name] ?? `<${name}>`,
   );
 }

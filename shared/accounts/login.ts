@@ -1,4 +1,4 @@
-import { clearLoginFailures, passLoginGuard, recordLoginFailure } from '#shared/accounts/loginGuard';
+import { passLoginGuard } from '#shared/accounts/loginGuard';
 import { dummyPasswordHash, verifyPassword } from '#shared/accounts/passwords';
 import { startSession } from '#shared/accounts/sessions';
 import { getCabinet } from '#shared/accounts/store';
@@ -16,13 +16,14 @@ export interface LoginInput {
  * passwords answer alike, in the same time (a dummy hash is verified), and count alike.
  */
 export async function login(input: LoginInput) {
-  const { hadFailures } = await passLoginGuard(input.account, input);
+  // The attempt is counted before the password is checked: parallel guesses cannot outrun the limit.
+  const guard = await passLoginGuard(input.account, input);
   const cabinet = await getCabinet(input.account, true);
   const ok = await verifyPassword(input.password, cabinet?.passwordHash ?? (await dummyPasswordHash()));
   if (!cabinet || !ok) {
-    await recordLoginFailure(input.account);
+    await guard.failed();
     throw DomainError.of('invalid_credentials');
   }
-  if (hadFailures) await clearLoginFailures(input.account);
+  await guard.succeeded();
   return startSession(input.account);
 }

@@ -1,71 +1,43 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
-import {
-  addLoginFailure,
-  deleteLoginGuard,
-  getLoginGuard,
-  type LoginGuardRecord,
-  lockLogin,
-} from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
-import { now } from '#shared/time';
+import { keys } from '#shared/keys';
+import { type Attempt, clearAttempts, reserveAttempt } from '#shared/limits/attempts';
+import { ACCOUNT_LIMITS } from '#shared/limits/policy';
 
 /** Login throttling per account: a captcha after a few failures, a short lock after many. */
-export const LOGIN_LIMITS = { captchaAfter: 3, lockAfter: 10, windowMinutes: 15, lockMinutes: 5 } as const;
-
-const nowSeconds = () => Math.floor(now().getTime() / 1000);
-
-/** The account's failures in the current counting window; a window that has passed starts over. */
-async function currentGuard(account: string): Promise<LoginGuardRecord> {
-  const item = await getLoginGuard(account);
-  const nowSec = nowSeconds();
-  if (!item) return { failures: 0, windowStart: nowSec };
-  const lockActive = item.lockedUntil !== undefined && item.lockedUntil > nowSec;
-  if (!lockActive && item.windowStart + LOGIN_LIMITS.windowMinutes * 60 <= nowSec) {
-    // Unless a parallel request already started over.
-    await deleteLoginGuard(account, item.windowStart);
-    return { failures: 0, windowStart: nowSec };
-  }
-  return item;
-}
+export const LOGIN_LIMITS = ACCOUNT_LIMITS.login;
 
 /**
- * Lets a login attempt through the guard: refuses while the account is locked and, after a few
- * failures, without a right captcha. Returns whether failures are on record (to clear on success).
+ * Lets a login attempt through the guard before the password is checked. The attempt takes a slot
+ * of the account's window atomically (shared/limits/attempts.ts), so parallel guesses cannot get
+ * past the limit: the 11th slot of a window does not exist, and a locked account has none. From
+ * the 4th slot on, the attempt needs a right captcha; without one it gives its slot back (nothing
+ * was evaluated) and answers 428. A wrong captcha keeps the slot: it was a failed attempt.
+ *
+ * The caller reports the outcome: `succeeded()` clears the account's count, `failed()` keeps the
+ * slot and, on the last one, locks the account for `lockSeconds`.
  */
 export async function passLoginGuard(
   account: string,
   captcha: { captchaId?: string | undefined; captchaAnswer?: string | undefined },
-): Promise<{ hadFailures: boolean }> {
-  const guard = await currentGuard(account);
-  const nowSec = nowSeconds();
-  if (guard.lockedUntil && guard.lockedUntil > nowSec) {
-    const minutes = Math.ceil((guard.lockedUntil - nowSec) / 60);
-    throw DomainError.of('too_many_attempts', { minutes });
-  }
-  if (guard.failures >= LOGIN_LIMITS.captchaAfter) {
+): Promise<{ succeeded: () => Promise<void>; failed: () => Promise<void> }> {
+  const attempt: Attempt = await reserveAttempt(keys.loginGuard(account), LOGIN_LIMITS, 'login');
+  if (attempt.number > LOGIN_LIMITS.captchaAfter) {
     if (!captcha.captchaId || !captcha.captchaAnswer) {
+      await attempt.release();
       throw DomainError.of('captcha_required');
     }
-    await verifyCaptcha(captcha.captchaId, captcha.captchaAnswer);
+    try {
+      await verifyCaptcha(captcha.captchaId, captcha.captchaAnswer);
+    } catch (error) {
+      await attempt.fail();
+      throw error;
+    }
   }
-  return { hadFailures: guard.failures > 0 };
-}
-
-export async function recordLoginFailure(account: string): Promise<void> {
-  const nowSec = nowSeconds();
-  const failures = await addLoginFailure(account, nowSec);
-  if (failures >= LOGIN_LIMITS.lockAfter) {
-    // A short lock: long enough to stop guessing, short enough not to lock a resident out for long.
-    // The counter drops to the captcha threshold, so the attempts after the lock still need a captcha.
-    await lockLogin(account, {
-      lockedUntil: nowSec + LOGIN_LIMITS.lockMinutes * 60,
-      failures: LOGIN_LIMITS.captchaAfter,
-      windowStart: nowSec,
-    });
-  }
+  return { succeeded: () => clearLoginFailures(account), failed: attempt.fail };
 }
 
 /** A successful login or a password reset starts the count over. */
 export async function clearLoginFailures(account: string): Promise<void> {
-  await deleteLoginGuard(account);
+  await clearAttempts(keys.loginGuard(account));
 }

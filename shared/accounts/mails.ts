@@ -67,3 +67,28 @@ export function passwordChangedMail(to: string, account: string): Mail {
     `Если это были не вы, восстановите пароль на сайте или обратитесь в РАЦ с паспортом.\n\n${CENTRE.shortName}`;
   return { to, subject: 'Пароль личного кабинета изменён', text };
 }
+
+/**
+ * The notice to the old address when a change of e-mail is asked for: it names the new address and
+ * carries the undo link, so a resident whose password was stolen learns of it before the thief
+ * takes the mailbox over too.
+ */
+export function emailChangeNoticeMail(to: string, account: string, newEmail: string, undoToken: string): Mail {
+  const url = `${config().publicUrl}/email-undo?token=${encodeURIComponent(undoToken)}`;
+  const lead =
+    `В личном кабинете лицевого счёта № ${account} запрошена смена адреса электронной почты ` +
+    `на ${newEmail}. Письма личного кабинета будут приходить туда, когда новый адрес подтвердят.`;
+  const undo =
+    'Если это были не вы, отмените смену по ссылке: адрес останется прежним, все сеансы входа ' +
+    'завершатся. Затем смените пароль через восстановление пароля.';
+  const footer = `Если адрес меняли вы, ничего делать не нужно.\n\n${CENTRE.shortName}`;
+  return {
+    to,
+    subject: 'Смена адреса электронной почты личного кабинета',
+    text: `Здравствуйте!\n\n${lead}\n\n${undo}\n\nОтменить смену адреса:\n${url}\n\nСсылка действует 7 дней.\n\n${footer}`,
+    html:
+      `<p>Здравствуйте!</p><p>${escapeHtml(lead)}</p><p>${escapeHtml(undo)}</p>` +
+      `<p><a href="${escapeHtml(url)}">Отменить смену адреса</a></p><p>Ссылка действует 7 дней.</p>` +
+      `<p style="color:#555">${escapeHtml(footer).replace(/\n/g, '<br>')}</p>`,
+  };
+}

@@ -1,9 +1,15 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '#shared/accounts/passwords';
-import { deleteSessions, getAccount, getCabinet, replacePasswordHash } from '#shared/accounts/store';
+import { startSession } from '#shared/accounts/sessions';
+import { deleteSessions, getCabinet, replacePasswordHash } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
 
-/** Password change from the profile: old password, new one, captcha; other sessions end. */
+/**
+ * Password change from the profile: old password, new one, captcha. Every session ends, this one
+ * included, and the resident continues in a new one (new id and cookie): a session id that was
+ * observed or fixed before the change is worth nothing after it. Outstanding mailed links end too
+ * (the store moves the link generation on).
+ */
 export async function changePassword(
   session: { account: string; sessionId: string },
   input: { oldPassword: string; newPassword: string; captchaId: string; captchaAnswer: string },
@@ -19,7 +25,7 @@ export async function changePassword(
     // A concurrent change won: this request's old password is no longer the current one.
     throw DomainError.of('wrong_password', { concurrent: true });
   }
-  await deleteSessions(session.account, session.sessionId);
-  const record = await getAccount(session.account);
-  return { email: cabinet.email, body: { account: session.account, owner: record?.owner ?? '' } };
+  await deleteSessions(session.account);
+  const { cookie, body } = await startSession(session.account);
+  return { email: cabinet.email, cookie, body };
 }

@@ -10,8 +10,8 @@ import { DomainError } from '#shared/errors';
 import { setReminderSubscription } from '#shared/readings/reminderSubscription';
 
 /** A session whose cabinet has gone (ownership transfer, closure) is treated as logged out. */
-export async function requireCabinet(account: string): Promise<Cabinet> {
-  const cabinet = await getCabinet(account);
+export async function requireCabinet(account: string, consistent = false): Promise<Cabinet> {
+  const cabinet = await getCabinet(account, consistent);
   if (!cabinet) throw DomainError.of('unauthorized');
   return cabinet;
 }

@@ -6,6 +6,7 @@ import { startSession } from '#shared/accounts/sessions';
 import { deleteSessions, getCabinet, resetCabinetPassword } from '#shared/accounts/store';
 import { issueToken, peekToken } from '#shared/accounts/tokens';
 import { sendMail } from '#shared/clients/mail';
+import { reserveAccountAttempt } from '#shared/limits/attempts';
 
 const RECOVERY_FLOOR_MS = 400;
 
@@ -16,6 +17,8 @@ const RECOVERY_FLOOR_MS = 400;
 export async function recover(input: { account: string; email: string; captchaId: string; captchaAnswer: string }) {
   const started = Date.now();
   await verifyCaptcha(input.captchaId, input.captchaAnswer);
+  // Every request counts, matching or not: the same limit whatever the answer would have been.
+  await reserveAccountAttempt('recovery', input.account);
   const cabinet = await getCabinet(input.account, true);
   if (cabinet && cabinet.email === input.email) {
     const token = await issueToken('reset', input.account, {});
@@ -25,11 +28,11 @@ export async function recover(input: { account: string; email: string; captchaId
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
 }
 
-/** A new password from the recovery link; every other session ends. */
+/** A new password from the recovery link; every other session and every other link ends. */
 export async function resetPassword(token: string, password: string) {
-  const { account } = await peekToken(token, 'reset');
+  const { account, generation } = await peekToken(token, 'reset');
   await assertAcceptablePassword(password, account);
-  await resetCabinetPassword(token, account, await hashPassword(password));
+  await resetCabinetPassword(token, account, await hashPassword(password), generation);
   await deleteSessions(account);
   await clearLoginFailures(account);
   return startSession(account);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { CONSENT } from '#shared/accounts/consent';
 import { registrationMail } from '#shared/accounts/mails';
@@ -7,6 +8,7 @@ import { type Cabinet, createCabinet, getAccount, getCabinet } from '#shared/acc
 import { issueToken, peekToken } from '#shared/accounts/tokens';
 import { sendMail } from '#shared/clients/mail';
 import { DomainError } from '#shared/errors';
+import { reserveAccountAttempt } from '#shared/limits/attempts';
 import { passportMatches } from '#shared/passport';
 import { now } from '#shared/time';
 
@@ -24,10 +26,20 @@ export interface RegisterInput {
 /** Registration: the registry's data must match; a mailed link then lets the resident set a password. */
 export async function register(input: RegisterInput): Promise<void> {
   await verifyCaptcha(input.captchaId, input.captchaAnswer);
+  // Reserved before the passport is checked; each refusal keeps its slot: 5 refusals in an hour
+  // lock the account's registration for an hour, so passport numbers cannot be guessed by trying.
+  const attempt = await reserveAccountAttempt('registration', input.account);
+  const refuse = async (error: DomainError) => {
+    await attempt.fail();
+    return error;
+  };
   const record = await getAccount(input.account);
   // Which field was wrong is never said: that would confirm half of someone's passport data.
-  if (!record || !(await passportMatches(record.passportHash, input.passport))) throw DomainError.of('data_mismatch');
-  if (await getCabinet(input.account, true)) throw DomainError.of('already_registered');
+  if (!record || !(await passportMatches(record.passportHash, input.passport))) {
+    throw await refuse(DomainError.of('data_mismatch'));
+  }
+  if (await getCabinet(input.account, true)) throw await refuse(DomainError.of('already_registered'));
+  await attempt.release();
   const token = await issueToken('register', input.account, {
     email: input.email,
     passportHash: record.passportHash,
@@ -44,7 +56,7 @@ interface RegisterTokenData {
 
 /** Sets the first password from the registration link, which creates the cabinet, and opens a session. */
 export async function confirmRegistration(token: string, password: string) {
-  const { account, data } = await peekToken<RegisterTokenData>(token, 'register');
+  const { account, data, generation } = await peekToken<RegisterTokenData>(token, 'register');
   await assertAcceptablePassword(password, account);
   const passwordHash = await hashPassword(password);
   const at = now().toISOString();
@@ -57,7 +69,8 @@ export async function confirmRegistration(token: string, password: string) {
     consent: data.consent,
     registeredAt: at,
     passwordChangedAt: at,
+    cabinetId: randomUUID(),
   };
-  await createCabinet(token, cabinet, data.passportHash);
+  await createCabinet(token, cabinet, data.passportHash, generation);
   return startSession(account);
 }

@@ -23,8 +23,14 @@ export const Password = z
   .max(128, 'Пароль — не длиннее 128 символов')
   .meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' });
 
-export const CaptchaId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Обновите картинку с кодом');
-export const CaptchaAnswer = z.string().trim().min(1, 'Введите код с картинки').max(16, 'Введите код с картинки');
+export const CaptchaId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Пройдите проверку «Я не робот» ещё раз');
+/** The ALTCHA widget's payload (base64 JSON of the challenge and its solution). */
+export const CaptchaAnswer = z
+  .string()
+  .trim()
+  .min(1, 'Пройдите проверку «Я не робот»')
+  .max(4096, 'Пройдите проверку «Я не робот» ещё раз')
+  .meta({ description: 'Ответ виджета ALTCHA (payload, base64)' });
 const Token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна');
 export const Phone = z
   .string()
@@ -35,8 +41,16 @@ export const Phone = z
 export const CaptchaResponse = z
   .object({
     id: z.string(),
-    svg: z.string().meta({ description: 'Картинка с кодом (SVG)' }),
-    answer: z.string().optional().meta({ description: 'Только при RAC_TEST_MODE=1 в локальном запуске' }),
+    challenge: z
+      .object({
+        parameters: z.record(z.string(), z.unknown()),
+        signature: z.string().optional(),
+      })
+      .meta({ description: 'Задача ALTCHA (proof-of-work) для виджета: parameters и signature' }),
+    answer: z
+      .string()
+      .optional()
+      .meta({ description: 'Готовый ответ (payload); только при RAC_TEST_MODE=1 в локальном запуске' }),
   })
   .meta({ id: 'Captcha' });
 
@@ -113,8 +127,17 @@ export const ProfileUpdateRequest = z
   })
   .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять');
 
-export const EmailChangeRequest = z.object({ email: Email });
+export const EmailChangeRequest = z.object({
+  email: Email,
+  // Optional in the schema on purpose: a missing password is a wrong one (401), as the contract says.
+  currentPassword: z
+    .string()
+    .max(1024, 'Слишком длинное значение')
+    .optional()
+    .meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' }),
+});
 export const EmailConfirmRequest = z.object({ token: Token });
+export const EmailUndoRequest = z.object({ token: Token });
 
 export const PasswordChangeRequest = z.object({
   oldPassword: z.string().min(1, 'Введите текущий пароль').max(128),

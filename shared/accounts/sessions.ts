@@ -1,7 +1,7 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jwtVerify, SignJWT } from 'jose';
-import { deleteSession, getAccount, putSession, sessionExpiry } from '#shared/accounts/store';
+import { deleteSession, getAccount, getSession, putSession, touchSession } from '#shared/accounts/store';
 import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
@@ -11,10 +11,18 @@ import { now } from '#shared/time';
 /**
  * Sessions: a signed JWT (HS256 pinned, iss/aud/exp checked) in a `__Host-` cookie, backed by a
  * session record, so logout, a password change or an ownership transfer really end a session
- * even before its token expires.
+ * even before its token expires. A session ends after 8 hours in any case, and after 30 minutes
+ * without a request (a cabinet left open on a shared computer at the post office or library).
  */
 export const SESSION_COOKIE = '__Host-rac_session';
 export const SESSION_HOURS = 8;
+export const SESSION_IDLE_MINUTES = 30;
+/**
+ * How stale the record's `lastSeen` may get before a request refreshes it: one write a minute at
+ * most per active session instead of one per request; the idle timeout is thus exact to a minute
+ * (a session used within the last 29 minutes is always alive, one idle for 30 never is).
+ */
+export const SESSION_TOUCH_SECONDS = 60;
 const ISSUER = 'rac-portal';
 const AUDIENCE = 'rac-portal-web';
 const ALGORITHM = 'HS256';
@@ -33,11 +41,9 @@ export function sessionSigningKey(): Promise<Uint8Array> {
     const key = await secretValue(ENV.sessionKey);
     if (key && Buffer.byteLength(key) >= 32) return new TextEncoder().encode(key);
     if (config().runtime !== 'aws') return new TextEncoder().encode(key ?? LOCAL_DEVELOPMENT_SESSION_KEY);
-    // Deployed without its own session key: derive one from the generated master key (HKDF with a
-    // purpose label), so a fresh stack works at once; setting RAC_SESSION_KEY later rotates it.
-    const master = await secretValue(ENV.passportKey);
-    if (!master || Buffer.byteLength(master) < 32) throw new Error(`${ENV.sessionKey} is missing`);
-    return new Uint8Array(hkdfSync('sha256', master, 'rac-portal', 'session-signing-v1', 32));
+    // Deployed, the session key has its own secret, generated once by the stack (shared/secrets.ts):
+    // the functions that sign sessions never read the passport key.
+    throw new Error(`${ENV.sessionKey} is missing or shorter than 32 bytes`);
   })().catch((error: unknown) => {
     keyPromise = undefined;
     throw error;
@@ -99,8 +105,10 @@ export async function readSession(event: APIGatewayProxyEventV2): Promise<Sessio
   } catch {
     return undefined;
   }
-  const expiresAt = await sessionExpiry(account, sessionId);
-  if (!expiresAt || expiresAt <= Math.floor(now().getTime() / 1000)) return undefined;
+  const record = await getSession(account, sessionId);
+  const nowSec = Math.floor(now().getTime() / 1000);
+  if (!record || record.expiresAt <= nowSec || record.lastSeen + SESSION_IDLE_MINUTES * 60 <= nowSec) return undefined;
+  if (nowSec - record.lastSeen >= SESSION_TOUCH_SECONDS) await touchSession(account, sessionId, nowSec);
   return { account, sessionId };
 }
 

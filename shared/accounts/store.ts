@@ -23,9 +23,9 @@ import { now } from '#shared/time';
  *
  * | Item            | Key (shared/keys.ts)                      | Access                                   |
  * |-----------------|-------------------------------------------|------------------------------------------|
- * | account record  | keys.account (registry's, read only here) | get                                      |
+ * | account record  | keys.account (registry's)                 | get; ADD linkGeneration (link tokens)    |
  * | cabinet         | keys.cabinet                              | get, batch get, put by link, update, del |
- * | session         | keys.session                              | put, get, delete; query by sessionPrefix |
+ * | session         | keys.session                              | put, get, touch, delete; query by prefix |
  * | login guard     | keys.loginGuard                           | get, atomic ADD, conditional delete      |
  * | link token      | keys.linkToken (SHA-256 of the token)     | put, get, delete with the cabinet write  |
  * | captcha         | keys.captcha                              | put, delete returning the old item       |
@@ -54,7 +54,16 @@ export interface Cabinet {
   consent: { version: string; acceptedAt: string };
   registeredAt: string;
   passwordChangedAt: string;
+  /**
+   * Random, set at registration: names this cabinet among the account's successive cabinets (a new
+   * owner's is a new one), for its tickets and its undo links. Cabinets from before it have none.
+   */
+  cabinetId?: string;
 }
+
+/** The cabinet's identity: its id, or for cabinets from before ids its registration instant. */
+export const cabinetIdOf = (cabinet: Pick<Cabinet, 'cabinetId' | 'registeredAt'>): string =>
+  cabinet.cabinetId ?? cabinet.registeredAt;
 
 export async function getCabinet(account: string, consistent = false): Promise<Cabinet | undefined> {
   const out = await db().send(
@@ -64,6 +73,54 @@ export async function getCabinet(account: string, consistent = false): Promise<C
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * The account's link generation: every mailed link (registration, reset, e-mail change) carries the
+ * generation it was issued in, and works only while the account is still in it. An ownership
+ * transfer, a closed cabinet, a password change or reset and a confirmed or undone e-mail change
+ * move it on, which ends every outstanding link of the account at once, with no list of tokens to
+ * find. Kept on the registry's account record, which outlives the cabinet (a transfer deletes the
+ * cabinet; the new owner's links must not meet the old owner's). Absent means 0.
+ */
+export async function linkGeneration(account: string): Promise<number> {
+  const out = await db().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.account(account),
+      ConsistentRead: true,
+      ProjectionExpression: 'linkGeneration',
+    }),
+  );
+  return Number(out.Item?.linkGeneration ?? 0);
+}
+
+/** The condition "the account is still in link generation `generation`" (absent counts as 0). */
+function inGeneration(generation: number): { expression: string; values: Record<string, unknown> } {
+  return {
+    expression:
+      generation === 0
+        ? '(attribute_not_exists(linkGeneration) OR linkGeneration = :generation)'
+        : 'linkGeneration = :generation',
+    values: { ':generation': generation },
+  };
+}
+
+/**
+ * Moves the account to its next link generation, optionally only if it is still in `from` (the
+ * link being used belongs to it). One transaction item: DynamoDB allows one action per item.
+ */
+function nextGeneration(account: string, from?: number): TransactItem {
+  const guard = from === undefined ? undefined : inGeneration(from);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.account(account),
+      UpdateExpression: 'ADD linkGeneration :one',
+      ConditionExpression: guard ? `attribute_exists(pk) AND ${guard.expression}` : 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1, ...guard?.values },
+    },
+  };
+}
 
 /**
  * Consumes a mailed link's token and writes the cabinet in one transaction: the link works exactly
@@ -94,6 +151,8 @@ async function consumeTokenAnd(
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons?.slice(1) ?? [];
+    // A spent, expired or superseded link says so first: only a live link learns more.
+    if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw DomainError.of('invalid_token');
     for (const [index, code] of Object.entries(rejected)) {
       if (reasons[Number(index)]?.Code === 'ConditionalCheckFailed') throw DomainError.of(code);
     }
@@ -103,9 +162,16 @@ async function consumeTokenAnd(
 
 /**
  * Creates the cabinet from the registration link, if the account still belongs to the person who
- * registered (same passport hash: no ownership change since) and has no cabinet yet.
+ * registered (same passport hash and link generation: no ownership change since) and has no
+ * cabinet yet.
  */
-export async function createCabinet(token: string, cabinet: Cabinet, passportHash: string): Promise<void> {
+export async function createCabinet(
+  token: string,
+  cabinet: Cabinet,
+  passportHash: string,
+  generation: number,
+): Promise<void> {
+  const guard = inGeneration(generation);
   await consumeTokenAnd(
     token,
     [
@@ -120,8 +186,8 @@ export async function createCabinet(token: string, cabinet: Cabinet, passportHas
         ConditionCheck: {
           TableName: tableName(),
           Key: keys.account(cabinet.account),
-          ConditionExpression: 'passportHash = :hash',
-          ExpressionAttributeValues: { ':hash': passportHash },
+          ConditionExpression: `passportHash = :hash AND ${guard.expression}`,
+          ExpressionAttributeValues: { ':hash': passportHash, ...guard.values },
         },
       },
       // Reminders are on by default: the window reminder job finds the resident by this item.
@@ -131,54 +197,102 @@ export async function createCabinet(token: string, cabinet: Cabinet, passportHas
   );
 }
 
-/** Sets a new password from the recovery link. */
-export async function resetCabinetPassword(token: string, account: string, passwordHash: string): Promise<void> {
+/**
+ * Sets a new password from the recovery link of link generation `generation`; every other link of
+ * the account (an older reset link, a pending e-mail change) ends with it.
+ */
+export async function resetCabinetPassword(
+  token: string,
+  account: string,
+  passwordHash: string,
+  generation: number,
+): Promise<void> {
   await consumeTokenAnd(token, [
     {
       Update: {
         TableName: tableName(),
         Key: keys.cabinet(account),
-        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
+        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at REMOVE pendingEmail',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':hash': passwordHash, ':at': now().toISOString() },
       },
     },
+    nextGeneration(account, generation),
   ]);
 }
 
-/** Makes the address confirmed by the e-mail link the cabinet's e-mail. */
-export async function confirmCabinetEmail(token: string, account: string, email: string): Promise<void> {
+/**
+ * Makes the address confirmed by the e-mail link the cabinet's e-mail: only the address still
+ * pending, and only in the link's generation. Links mailed to the old address end.
+ */
+export async function confirmCabinetEmail(
+  token: string,
+  account: string,
+  email: string,
+  generation: number,
+): Promise<void> {
   await consumeTokenAnd(token, [
     {
       Update: {
         TableName: tableName(),
         Key: keys.cabinet(account),
         UpdateExpression: 'SET email = :email REMOVE pendingEmail',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: 'attribute_exists(pk) AND pendingEmail = :email',
         ExpressionAttributeValues: { ':email': email },
       },
     },
+    nextGeneration(account, generation),
   ]);
 }
 
 /**
- * Replaces the password hash if it is still `oldHash`; false when a concurrent change won, so this
- * request's old password is no longer the current one.
+ * The undo link mailed to the old address: restores it and cancels a pending change, in the same
+ * cabinet only (`cabinetIdOf`: a new owner's cabinet is a new one). Not bound to
+ * the link generation, so whoever changed the address cannot void the undo by changing the
+ * password; it moves the generation on, ending links mailed to the other address.
+ */
+export async function undoCabinetEmail(token: string, account: string, email: string, cabinet: string): Promise<void> {
+  await consumeTokenAnd(token, [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.cabinet(account),
+        UpdateExpression: 'SET email = :email REMOVE pendingEmail',
+        ConditionExpression:
+          'attribute_exists(pk) AND (cabinetId = :cabinet OR (attribute_not_exists(cabinetId) AND registeredAt = :cabinet))',
+        ExpressionAttributeValues: { ':email': email, ':cabinet': cabinet },
+      },
+    },
+    nextGeneration(account),
+  ]);
+}
+
+/**
+ * Replaces the password hash if it is still `oldHash`, and ends every outstanding link of the
+ * account (next link generation) in the same transaction; false when a concurrent change won, so
+ * this request's old password is no longer the current one.
  */
 export async function replacePasswordHash(account: string, oldHash: string, newHash: string): Promise<boolean> {
   try {
     await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.cabinet(account),
-        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
-        ConditionExpression: 'passwordHash = :old',
-        ExpressionAttributeValues: { ':hash': newHash, ':at': now().toISOString(), ':old': oldHash },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.cabinet(account),
+              UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at REMOVE pendingEmail',
+              ConditionExpression: 'passwordHash = :old',
+              ExpressionAttributeValues: { ':hash': newHash, ':at': now().toISOString(), ':old': oldHash },
+            },
+          },
+          nextGeneration(account),
+        ],
       }),
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof TransactionCanceledException) return false;
     throw error;
   }
 }
@@ -235,29 +349,73 @@ export async function setPendingEmail(account: string, email: string): Promise<v
 }
 
 /**
- * Ownership transfer (переоформление ЛС): the previous owner's password and sessions end; the
- * account's history (readings, charges, payments) stays with the account for the new owner.
+ * Ownership transfer (переоформление ЛС) and closing the cabinet: the password and sessions end,
+ * and so does every link mailed for the account (next link generation), in one transaction with
+ * the cabinet's deletion. The account's history (readings, charges, payments) stays with the
+ * account; the tickets stay stored for the centre, out of the next cabinet's list.
  */
 export async function endCabinetAccess(account: string): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.cabinet(account) }));
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [{ Delete: { TableName: tableName(), Key: keys.cabinet(account) } }, nextGeneration(account)],
+    }),
+  );
   await deleteSessions(account);
+}
+
+/** A session's record: its absolute end and when it was last used (epoch seconds). */
+export interface SessionRecord {
+  expiresAt: number;
+  lastSeen: number;
 }
 
 export async function putSession(account: string, sessionId: string, expiresAt: number): Promise<void> {
   await db().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.session(account, sessionId), entity: 'session', createdAt: now().toISOString(), expiresAt },
+      Item: {
+        ...keys.session(account, sessionId),
+        entity: 'session',
+        createdAt: now().toISOString(),
+        expiresAt,
+        lastSeen: nowSeconds(),
+      },
     }),
   );
 }
 
-/** The session record's expiry (epoch seconds), or undefined when it has ended. */
-export async function sessionExpiry(account: string, sessionId: string): Promise<number | undefined> {
+/** The session record, or undefined when it has ended. */
+export async function getSession(account: string, sessionId: string): Promise<SessionRecord | undefined> {
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.session(account, sessionId), ConsistentRead: true }),
   );
-  return out.Item?.expiresAt as number | undefined;
+  if (!out.Item) return undefined;
+  const created = Math.floor(Date.parse(String(out.Item.createdAt)) / 1000);
+  return {
+    expiresAt: Number(out.Item.expiresAt),
+    // Sessions opened before the idle timeout existed count from their opening.
+    lastSeen: Number(out.Item.lastSeen ?? created),
+  };
+}
+
+/**
+ * Records that the session was used at `at`, unless it has ended meanwhile (logout, a password
+ * change) or a parallel request already did: never recreates an ended session.
+ */
+export async function touchSession(account: string, sessionId: string, at: number): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.session(account, sessionId),
+        UpdateExpression: 'SET lastSeen = :at',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastSeen) OR lastSeen < :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }
 
 export async function deleteSession(account: string, sessionId: string): Promise<void> {
@@ -356,18 +514,25 @@ export async function getLinkToken<D>(token: string): Promise<TokenRecord<D> | u
   return out.Item as TokenRecord<D> | undefined;
 }
 
-export async function putCaptcha(id: string, answerHash: string, expiresAt: number): Promise<void> {
+/** A captcha's own HMAC secrets (base64url) and its expiry (epoch seconds). */
+export interface CaptchaRecord {
+  signature: string;
+  key: string;
+  expiresAt: number;
+}
+
+export async function putCaptcha(id: string, record: CaptchaRecord): Promise<void> {
   await db().send(
-    new PutCommand({ TableName: tableName(), Item: { ...keys.captcha(id), entity: 'captcha', answerHash, expiresAt } }),
+    new PutCommand({ TableName: tableName(), Item: { ...keys.captcha(id), entity: 'captcha', ...record } }),
   );
 }
 
 /** Deletes a captcha and returns what it held: each captcha answers one request, right or wrong. */
-export async function takeCaptcha(id: string): Promise<{ answerHash?: string; expiresAt?: number } | undefined> {
+export async function takeCaptcha(id: string): Promise<Partial<CaptchaRecord> | undefined> {
   const out = await db().send(
     new DeleteCommand({ TableName: tableName(), Key: keys.captcha(id), ReturnValues: 'ALL_OLD' }),
   );
-  return out.Attributes as { answerHash?: string; expiresAt?: number } | undefined;
+  return out.Attributes as Partial<CaptchaRecord> | undefined;
 }
 
 /** What scheduled mail needs of a cabinet: where to write, and what the resident asked to receive. */

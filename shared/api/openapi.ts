@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ErrorResponse } from '#shared/api/schemas';
 import { ERRORS, type ErrorCode } from '#shared/errors';
+import { addressLimitOf } from '#shared/limits/sourceAddress';
 import { ROUTES, type RouteDefinition } from '#shared/routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -46,6 +47,7 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
     };
     const errors: ErrorCode[] = [...(route.errors ?? []), 'invalid_input'];
     if (route.auth) errors.push('unauthorized');
+    if (addressLimitOf(route)) errors.push('too_many_attempts');
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) && !route.csrfExempt) errors.push('csrf');
     for (const [status, group] of Object.entries(Object.groupBy(new Set(errors), (c) => String(ERRORS[c].status)))) {
       responses[status] = {

@@ -13,13 +13,13 @@ import { servicesWithTariff, type Tariff, tariffFor } from '#shared/billing/tari
 import {
   type MeterFact,
   type MeterVolumes,
-  meteredPart,
+  meteredVolume,
   meterVolumes,
   type ReadingFact,
   revisedPart,
   weakestMethod,
 } from '#shared/billing/volumes';
-import { type ServiceId, serviceById } from '#shared/registry/services';
+import { COEFFICIENT_SERVICES, meterImpossible, type ServiceId, serviceById } from '#shared/registry/services';
 import { addMonths } from '#shared/time';
 
 /**
@@ -32,8 +32,20 @@ export interface AccountFacts {
   /** m², decimal string. */
   area: string;
   residents: number;
+  /** Owners of the flat (default 1): the norm basis when nobody lives there (ПП РФ № 354, п. 56(2)). */
+  owners?: number;
   /** Services billed to the account; absent: every service with a tariff. */
   services?: readonly ServiceId[];
+  /** Services an inspection found no meter can be installed for: no increasing coefficient. */
+  noMeterPossible?: readonly ServiceId[];
+}
+
+/**
+ * The number of people a norm is multiplied by: the residents, or, when nobody lives in the flat,
+ * its owners (ПП РФ № 354, п. 56(2)).
+ */
+export function normBasis(account: AccountFacts): number {
+  return account.residents > 0 ? account.residents : Math.max(1, account.owners ?? 1);
 }
 
 export interface BillingFacts {
@@ -65,51 +77,40 @@ export function billedServices(facts: BillingFacts, period: string): ServiceId[]
   });
 }
 
-function metersOf(facts: BillingFacts, service: ServiceId): string[] {
-  return facts.meters
-    .filter((m) => m.service === service)
-    .map((m) => m.serial)
-    .sort();
-}
-
 /** Wastewater drains the cold and the hot water: its volume is theirs, without any coefficient. */
 const DRAINED: readonly ServiceId[] = ['cold_water', 'hot_water'];
 
-function partsOf(
+/**
+ * Wastewater's parts: the volumes of the water services the flat is billed for that period, each
+ * by the same rule as its own line (meter, average or norm), so the two never disagree. A flat
+ * without hot water (not among its services) drains its cold water only; a flat billed for neither
+ * pays wastewater by its own norm.
+ */
+function wastewaterParts(
   facts: BillingFacts,
-  service: ServiceId,
   tariff: Tariff,
   period: string,
   volumes: MeterVolumes,
-): VolumePart[] | undefined {
-  const { residents } = facts.account;
-  if (service === 'wastewater') {
-    const drained = DRAINED.map((s) => tariffFor(facts.tariffs, s, period));
-    if (drained.every((t) => t !== undefined)) {
-      return DRAINED.map(
-        (s, i) =>
-          meteredPart({
-            service: s,
-            meters: metersOf(facts, s),
-            volumes,
-            period,
-            norm: drained[i]?.norm,
-            residents,
-          }) as VolumePart,
-      );
-    }
-    // Without both water tariffs there is no norm to drain: wastewater's own norm stands.
-    return [{ service, volume: volumeText(dec(tariff.norm).times(residents)), method: 'norm', meters: [] }];
+  basis: number,
+): VolumePart[] {
+  const billed = billedServices(facts, period);
+  const parts: VolumePart[] = [];
+  for (const service of DRAINED) {
+    const water = billed.includes(service) ? tariffFor(facts.tariffs, service, period) : undefined;
+    if (!water) continue;
+    parts.push(meteredVolume({ service, meters: facts.meters, volumes, period, norm: water.norm, basis }).part);
   }
-  const part = meteredPart({
-    service,
-    meters: metersOf(facts, service),
-    volumes,
-    period,
-    norm: tariff.norm,
-    residents,
-  });
-  return part ? [part] : undefined;
+  if (parts.length > 0) return parts;
+  return [{ service: 'wastewater', volume: volumeText(dec(tariff.norm).times(basis)), method: 'norm', meters: [] }];
+}
+
+/**
+ * Whether the increasing coefficient applies to a line billed by the norm for want of a working
+ * meter (ПП РФ № 354, п. 42, п. 60): only for cold water, hot water and electricity, and not when
+ * an inspection's act says a meter cannot be installed in the flat.
+ */
+export function coefficientApplies(account: AccountFacts, service: ServiceId): boolean {
+  return COEFFICIENT_SERVICES.includes(service) && !meterImpossible(account.noMeterPossible, service);
 }
 
 /** One service's line for the period, or undefined when the service has no tariff then. */
@@ -117,27 +118,33 @@ export function chargeLine(
   facts: BillingFacts,
   service: ServiceId,
   period: string,
-  volumes: MeterVolumes = meterVolumes(facts.readings),
+  volumes: MeterVolumes = meterVolumes(facts.readings, facts.meters),
 ): ChargeLine | undefined {
   const tariff = tariffFor(facts.tariffs, service, period);
   if (!tariff) return undefined;
   const base = { service, unit: tariff.unit, price: tariff.price, tariffFrom: tariff.from };
-  const { basis } = serviceById(service);
-  if (basis === 'area') {
+  const basis = normBasis(facts.account);
+  const kind = serviceById(service).basis;
+  if (kind === 'area') {
     const volume = dec(facts.account.area).times(tariff.norm);
     return { ...base, volume: volumeText(volume), method: 'area', amount: lineAmount(volume, tariff.price) };
   }
-  if (basis === 'resident') {
-    const volume = dec(tariff.norm).times(facts.account.residents);
+  if (kind === 'resident') {
+    const volume = dec(tariff.norm).times(basis);
     return { ...base, volume: volumeText(volume), method: 'residents', amount: lineAmount(volume, tariff.price) };
   }
-  const parts = partsOf(facts, service, tariff, period, volumes);
-  if (!parts) return undefined;
+  let parts: VolumePart[];
+  let coefficient: string | undefined;
+  if (service === 'wastewater') {
+    parts = wastewaterParts(facts, tariff, period, volumes, basis);
+  } else {
+    const metered = meteredVolume({ service, meters: facts.meters, volumes, period, norm: tariff.norm, basis });
+    parts = [metered.part];
+    if (metered.withoutWorkingMeter && tariff.coefficient && coefficientApplies(facts.account, service)) {
+      coefficient = tariff.coefficient;
+    }
+  }
   let volume = parts.reduce((sum, p) => sum.plus(p.volume), dec(0));
-  // The increasing coefficient is for a service that could be metered and is not (ПП РФ № 354,
-  // п. 42): an account with a meter whose readings lapsed pays the plain norm.
-  const unmetered = service !== 'wastewater' && parts.every((p) => p.meters.length === 0);
-  const coefficient = unmetered && tariff.coefficient ? tariff.coefficient : undefined;
   if (coefficient) volume = volume.times(coefficient);
   return {
     ...base,
@@ -158,7 +165,7 @@ export interface PeriodCharges {
 export function chargesForPeriod(
   facts: BillingFacts,
   period: string,
-  volumes: MeterVolumes = meterVolumes(facts.readings),
+  volumes: MeterVolumes = meterVolumes(facts.readings, facts.meters),
 ): PeriodCharges {
   const lines: ChargeLine[] = [];
   const withoutTariff: ServiceId[] = [];
@@ -185,7 +192,7 @@ export function billedStates(entries: readonly LedgerEntry[]): Map<string, Bille
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.kind === 'charge' ? -1 : 1));
   for (const entry of ordered) {
     for (const line of entry.lines as Array<ChargeLine | RecalcLine>) {
-      const forPeriod = 'forPeriod' in line ? line.forPeriod : entry.period;
+      const forPeriod = ('forPeriod' in line ? line.forPeriod : undefined) ?? entry.period;
       const key = `${forPeriod}#${line.service}`;
       const previous = states.get(key);
       states.set(key, { forPeriod, line, net: (previous?.net ?? 0) + line.amount });
@@ -206,7 +213,7 @@ export function recalculations(
   facts: BillingFacts,
   ledger: readonly LedgerEntry[],
   period: string,
-  volumes: MeterVolumes = meterVolumes(facts.readings),
+  volumes: MeterVolumes = meterVolumes(facts.readings, facts.meters),
 ): RecalcLine[] {
   const earliest = addMonths(period, -RECALC_LOOKBACK_PERIODS);
   const lines: RecalcLine[] = [];
@@ -214,7 +221,7 @@ export function recalculations(
     if (forPeriod >= period || forPeriod < earliest || !line.parts) continue;
     let changed = false;
     const parts = line.parts.map((part) => {
-      const revised = revisedPart(part, volumes, forPeriod);
+      const revised = revisedPart(part, facts.meters, volumes, forPeriod);
       if (revised) changed = true;
       return revised ?? part;
     });
@@ -263,7 +270,7 @@ export function billAccount(
   createdAt: string,
 ): AccountBill {
   if (ledger.some((e) => e.kind === 'charge' && e.period === period)) return { status: 'already_billed' };
-  const volumes = meterVolumes(facts.readings);
+  const volumes = meterVolumes(facts.readings, facts.meters);
   const { lines, withoutTariff } = chargesForPeriod(facts, period, volumes);
   const recalcs = recalculations(facts, ledger, period, volumes);
   const account = facts.account.account;

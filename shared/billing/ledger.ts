@@ -1,5 +1,5 @@
 import { keys } from '#shared/keys';
-import type { ServiceId } from '#shared/registry/services';
+import { PENALTY_SERVICE, type ServiceId } from '#shared/registry/services';
 
 /**
  * The ledger of an account: immutable entries in the account's partition, `sk` under
@@ -14,8 +14,14 @@ import type { ServiceId } from '#shared/registry/services';
  *              of 2026-11 (each line names the period it corrects, `forPeriod`);
  * - `opening`  `LEDGER#2026-01#opening#cold_water.1` — a balance carried over from the previous
  *              system (`npm run rac -- import balances`); a corrected re-import adds `.2`, `.3`;
+ * - `penalty`  `LEDGER#2026-11#penalty#billing` — the пени accrued in the month (ЖК РФ ст. 155
+ *              ч. 14), one line of service `penalty`, written by the run of 2026-11
+ *              (shared/billing/penalties.ts);
+ * - `offset`   `LEDGER#2026-11#offset#billing` — an advance applied to debts by the run of 2026-11
+ *              (ПП РФ № 354 п. 118): `advance` +X, the services paid −X in all, each with `forPeriod`;
  * - `payment`  `LEDGER#2026-10#payment#<paymentId>` — a payment received, written by the payments
- *              feature, lines negative.
+ *              feature, lines negative, each naming the bill it pays (`forPeriod`,
+ *              shared/billing/allocation.ts) or `advance`.
  *
  * Every entry carries `lines`, each `{service, amount}` in signed kopecks (+ the resident owes,
  * − paid or credited), plus whatever detail its kind has. An entry is a document with lines (one
@@ -25,18 +31,22 @@ import type { ServiceId } from '#shared/registry/services';
  * The payments feature writes, with a conditional put (attribute_not_exists(pk)):
  *   { pk: 'ACC#<account>', sk: 'LEDGER#<period of payment, Moscow>#payment#<paymentId>',
  *     entity: 'ledger', account, period, kind: 'payment', id: paymentId,
- *     lines: allocatePayment(amount, balance).map(...)  // amounts negative, summing to −amount
+ *     lines: allocateToDebts(amount, debtsOf(ledger), {period}).map(...)  // negative, summing to −amount
  *     total: −amount, createdAt, paidAt, source: 'sber' | 'bank' | ... }
  * (see `paymentEntry` below, which builds exactly this).
  */
 
-export const LEDGER_KINDS = ['opening', 'charge', 'recalc', 'payment'] as const;
+export const LEDGER_KINDS = ['opening', 'charge', 'recalc', 'penalty', 'offset', 'payment'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-/** A ledger line's service: a billed service, or `advance` for money not yet owed for anything. */
-export type LedgerService = ServiceId | 'advance';
+/**
+ * A ledger line's service: a billed service, `penalty` for пени (ЖК РФ ст. 155 ч. 14), or
+ * `advance` for money not yet owed for anything.
+ */
+export type LedgerService = ServiceId | typeof PENALTY_SERVICE.id | 'advance';
 
 export const ADVANCE = 'advance' as const;
+export const PENALTY = PENALTY_SERVICE.id;
 
 /** How a charge line's volume was determined. */
 export const CHARGE_METHODS = ['meter', 'average', 'norm', 'area', 'residents'] as const;
@@ -56,6 +66,11 @@ export interface LedgerLine {
   service: LedgerService;
   /** Signed kopecks: + owed, − paid. */
   amount: number;
+  /**
+   * Payments and offsets: the bill (period) the money pays. Absent on `advance` lines and on
+   * payments recorded before payments named their bill; those pay the service's oldest debts.
+   */
+  forPeriod?: string;
 }
 
 /** One service's charge for a period. */
@@ -105,7 +120,34 @@ export type ChargeEntry = EntryBase<'charge', ChargeLine>;
 export type RecalcEntry = EntryBase<'recalc', RecalcLine>;
 export type OpeningEntry = EntryBase<'opening', LedgerLine> & { source: 'import' };
 export type PaymentEntry = EntryBase<'payment', LedgerLine> & { paidAt: string; source: string };
-export type LedgerEntry = ChargeEntry | RecalcEntry | OpeningEntry | PaymentEntry;
+
+/** One bill's part of the month's пени (shared/billing/penalties.ts). */
+export interface PenaltyBill {
+  /** The bill (period) whose unpaid sum bears пени. */
+  forPeriod: string;
+  /** The day its payment fell due, `YYYY-MM-DD`. */
+  dueDate: string;
+  /** Its sum still unpaid at the end of the month, kopecks. */
+  overdue: number;
+  /** Пени on it from the 31st day after the due date through the month's end (or payment), kopecks. */
+  accrued: number;
+}
+
+/** The пени of a month: what has accrued by its last day, less what earlier months charged. */
+export interface PenaltyLine extends LedgerLine {
+  service: typeof PENALTY_SERVICE.id;
+  /** Пени accrued on every bill from its first overdue day through the month's last day, kopecks. */
+  accrued: number;
+  /** Пени charged by earlier months, kopecks; `amount` = accrued − charged. */
+  charged: number;
+  /** The rate applied to sums still unpaid at the month's end, percent a year ("9.5"). */
+  rate: string;
+  bills: PenaltyBill[];
+}
+
+export type PenaltyEntry = EntryBase<'penalty', PenaltyLine>;
+export type OffsetEntry = EntryBase<'offset', LedgerLine>;
+export type LedgerEntry = ChargeEntry | RecalcEntry | OpeningEntry | PaymentEntry | PenaltyEntry | OffsetEntry;
 
 /** The id of the entries the billing run writes (one of each kind per account and period). */
 export const BILLING_ENTRY_ID = 'billing';
@@ -139,6 +181,15 @@ export function recalcEntry(account: string, period: string, lines: RecalcLine[]
   return entry(account, period, 'recalc', BILLING_ENTRY_ID, lines, createdAt);
 }
 
+export function penaltyEntry(account: string, period: string, line: PenaltyLine, createdAt: string): PenaltyEntry {
+  return entry(account, period, 'penalty', BILLING_ENTRY_ID, [line], createdAt);
+}
+
+/** An advance applied to debts at billing: `lines` sum to zero (`advance` +X, services −X in all). */
+export function offsetEntry(account: string, period: string, lines: LedgerLine[], createdAt: string): OffsetEntry {
+  return entry(account, period, 'offset', BILLING_ENTRY_ID, lines, createdAt);
+}
+
 export function openingEntry(
   account: string,
   period: string,
@@ -154,8 +205,8 @@ export function openingEntry(
 }
 
 /**
- * A payment as the payments feature records it: `allocation` from `allocatePayment` (positive
- * kopecks per service), stored negated.
+ * A payment as the payments feature records it: `allocation` from `allocateToDebts` (positive
+ * kopecks per service and bill), stored negated.
  */
 export function paymentEntry(input: {
   account: string;
@@ -165,7 +216,11 @@ export function paymentEntry(input: {
   paidAt: string;
   source: string;
 }): PaymentEntry {
-  const lines = input.allocation.map((l) => ({ service: l.service, amount: -l.amount }));
+  const lines = input.allocation.map((l) => ({
+    service: l.service,
+    amount: -l.amount,
+    ...(l.forPeriod ? { forPeriod: l.forPeriod } : {}),
+  }));
   return {
     ...entry(input.account, input.period, 'payment', input.paymentId, lines, input.paidAt),
     paidAt: input.paidAt,

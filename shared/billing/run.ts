@@ -1,4 +1,14 @@
-import { billAccount, RECALC_LOOKBACK_PERIODS } from '#shared/billing/charges';
+import { advanceOffset } from '#shared/billing/allocation';
+import { billAccount } from '#shared/billing/charges';
+import { loadKeyRates } from '#shared/billing/keyRates';
+import {
+  type LedgerEntry,
+  type OffsetEntry,
+  offsetEntry,
+  type PenaltyEntry,
+  penaltyEntry,
+} from '#shared/billing/ledger';
+import { type KeyRate, penaltyForPeriod } from '#shared/billing/penalties';
 import {
   addToRun,
   createRun,
@@ -91,29 +101,71 @@ async function planBillingShard(message: ShardMessage): Promise<void> {
 }
 
 export type AccountOutcome =
-  | { status: 'billed'; charged: number; recalcAmount: number; recalculated: boolean; withoutTariff: number }
-  | { status: 'already_billed' | 'nothing_to_bill' | 'not_found' }
-  | { status: 'failed' };
+  | {
+      status: 'billed';
+      charged: number;
+      recalcAmount: number;
+      recalculated: boolean;
+      withoutTariff: number;
+      penalty: number;
+      advanceApplied: number;
+      withoutKeyRate: boolean;
+    }
+  | { status: 'already_billed' | 'not_found' | 'failed' }
+  | { status: 'nothing_to_bill'; withoutKeyRate: boolean };
+
+/**
+ * What the run of `period` adds to an account's new charges: the пени accrued in the month
+ * (shared/billing/penalties.ts) and the advance applied to what is owed (ПП РФ № 354 п. 118,
+ * shared/billing/allocation.ts). Pure: the same ledger gives the same entries.
+ */
+export function paymentsAtBilling(
+  ledger: readonly LedgerEntry[],
+  billed: ReadonlyArray<LedgerEntry | undefined>,
+  period: string,
+  rates: readonly KeyRate[],
+  createdAt: string,
+): { penalty?: PenaltyEntry; offset?: OffsetEntry; withoutKeyRate: boolean } {
+  const account = ledger[0]?.account ?? billed.find((e) => e)?.account;
+  if (!account) return { withoutKeyRate: false };
+  const outcome = penaltyForPeriod(ledger, rates, period);
+  const penalty = outcome.status === 'line' ? penaltyEntry(account, period, outcome.line, createdAt) : undefined;
+  const after = [...ledger, ...billed.filter((e): e is LedgerEntry => e !== undefined), ...(penalty ? [penalty] : [])];
+  const lines = advanceOffset(after);
+  return {
+    ...(penalty ? { penalty } : {}),
+    ...(lines.length > 0 ? { offset: offsetEntry(account, period, lines, createdAt) } : {}),
+    withoutKeyRate: outcome.status === 'no_key_rate',
+  };
+}
 
 /** Bills one account for the period: one query of its partition, one conditional write. */
 export async function billOneAccount(
   account: string,
   period: string,
   tariffs: readonly Tariff[],
+  rates: readonly KeyRate[] = [],
 ): Promise<AccountOutcome> {
-  const records = await loadAccountRecords(account, addMonths(period, -RECALC_LOOKBACK_PERIODS));
+  // The whole ledger, not only the recalculation look-back: пени run on any bill still unpaid, and
+  // an advance pays the oldest debt. An account's ledger grows by ~30 KB a year.
+  const records = await loadAccountRecords(account, '');
   if (!records) return { status: 'not_found' };
   let bill: ReturnType<typeof billAccount>;
+  let settled: ReturnType<typeof paymentsAtBilling>;
   try {
-    bill = billAccount({ ...records, tariffs }, records.ledger, period, now().toISOString());
+    const createdAt = now().toISOString();
+    bill = billAccount({ ...records, tariffs }, records.ledger, period, createdAt);
+    if (bill.status === 'already_billed') return { status: 'already_billed' };
+    settled = paymentsAtBilling(records.ledger, [bill.charge, bill.recalc], period, rates, createdAt);
   } catch (error) {
     // Bad registry values (an area that is not a number) fail this account, not its batch; the
     // account is named in the run record for the operator, not in the logs.
     logger.warn('Account could not be billed', { error: (error as Error).message });
     return { status: 'failed' };
   }
-  if (bill.status !== 'billed') return { status: bill.status };
-  const written = await writeBill(bill.charge, bill.recalc);
+  const entries = [bill.charge, bill.recalc, settled.penalty, settled.offset].filter((e) => e !== undefined);
+  if (entries.length === 0) return { status: 'nothing_to_bill', withoutKeyRate: settled.withoutKeyRate };
+  const written = await writeBill(...entries);
   if (!written) return { status: 'already_billed' };
   return {
     status: 'billed',
@@ -121,17 +173,20 @@ export async function billOneAccount(
     recalcAmount: bill.recalc?.total ?? 0,
     recalculated: bill.recalc !== undefined,
     withoutTariff: bill.withoutTariff.length,
+    penalty: settled.penalty?.total ?? 0,
+    advanceApplied: settled.offset?.lines.find((l) => l.service === 'advance')?.amount ?? 0,
+    withoutKeyRate: settled.withoutKeyRate,
   };
 }
 
 /** Bills a batch of accounts and adds what happened to the run's counters. */
 export async function billBatch(message: Extract<BillingMessage, { type: 'batch' }>): Promise<RunCounters> {
-  const tariffs = await loadTariffs();
+  const [tariffs, rates] = await Promise.all([loadTariffs(), loadKeyRates()]);
   const counters: RunCounters = { ...ZERO_COUNTERS, batchesDone: 1, accounts: message.accounts.length };
   const failed: string[] = [];
   // A DynamoDB error fails the message: the queue redelivers it, and what was written stays written.
   await forEachConcurrently(message.accounts, ACCOUNT_CONCURRENCY, async (account) => {
-    const outcome = await billOneAccount(account, message.period, tariffs);
+    const outcome = await billOneAccount(account, message.period, tariffs, rates);
     switch (outcome.status) {
       case 'billed':
         counters.billed++;
@@ -139,12 +194,22 @@ export async function billBatch(message: Extract<BillingMessage, { type: 'batch'
         counters.recalcAmount += outcome.recalcAmount;
         if (outcome.recalculated) counters.recalculated++;
         if (outcome.withoutTariff > 0) counters.withoutTariff++;
+        if (outcome.penalty !== 0) {
+          counters.penalized++;
+          counters.penaltyAmount += outcome.penalty;
+        }
+        if (outcome.advanceApplied > 0) {
+          counters.advanceApplied++;
+          counters.advanceAmount += outcome.advanceApplied;
+        }
+        if (outcome.withoutKeyRate) counters.withoutKeyRate++;
         break;
       case 'already_billed':
         counters.alreadyBilled++;
         break;
       case 'nothing_to_bill':
         counters.nothingToBill++;
+        if (outcome.withoutKeyRate) counters.withoutKeyRate++;
         break;
       case 'not_found':
         counters.notFound++;

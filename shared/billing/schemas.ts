@@ -1,11 +1,27 @@
 import * as z from 'zod';
 import { Kopecks, Period } from '#shared/api/schemas';
 import { CHARGE_METHODS } from '#shared/billing/ledger';
+import { addMonths, now, periodOf } from '#shared/time';
 
 /** Requests and responses of the statement routes (shared/billing/routes.ts). */
 
 /** The longest range one request may ask for: 10 years, 120 rows. */
 export const MAX_RANGE_MONTHS = 120;
+
+/**
+ * The first year a query may name. Nothing was billed here before it, and the month arithmetic
+ * needs four-digit years: `0000-01` minus a month is no period at all.
+ */
+export const FIRST_QUERY_YEAR = 2000;
+
+const QUERY_PERIOD = /^(2\d{3})-(0[1-9]|1[0-2])$/;
+
+/** A month in a query: `YYYY-MM`, years 2000–2999. */
+export const QueryPeriod = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Период в формате ГГГГ-ММ')
+  .regex(QUERY_PERIOD, `Период не раньше ${FIRST_QUERY_YEAR} года`)
+  .meta({ description: 'Расчётный период ГГГГ-ММ (Europe/Moscow), не раньше 2000 года', example: '2026-10' });
 
 function monthsBetween(from: string, to: string): number {
   const [fy, fm] = from.split('-').map(Number) as [number, number];
@@ -13,20 +29,50 @@ function monthsBetween(from: string, to: string): number {
   return (ty - fy) * 12 + (tm - fm);
 }
 
-/** The resident's period filter; both ends optional (defaults: the last 12 closed months). */
-export const PeriodRange = z
-  .object({
-    from: Period.optional().meta({ description: 'Первый месяц, ГГГГ-ММ (по умолчанию — 11 месяцев до `to`)' }),
-    to: Period.optional().meta({ description: 'Последний месяц, ГГГГ-ММ (по умолчанию — прошлый месяц)' }),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, {
-    message: 'Начало периода должно быть не позже конца',
-    path: ['from'],
-  })
-  .refine((q) => !q.from || !q.to || monthsBetween(q.from, q.to) < MAX_RANGE_MONTHS, {
-    message: `Не больше ${MAX_RANGE_MONTHS / 12} лет за один раз`,
-    path: ['from'],
+type RangeQuery = { from?: string | undefined; to?: string | undefined };
+
+/**
+ * Checks a range as the handler will read it, after its defaults (`resolve`): `?from=2000-01` alone
+ * is 2000-01 up to this month, and that must fit the limit as much as an explicit `to` must.
+ */
+export function rangeWithinLimits<S extends z.ZodType<RangeQuery>>(
+  schema: S,
+  resolve: (query: { from?: string; to?: string }) => { from: string; to: string },
+) {
+  return schema.superRefine((query, ctx) => {
+    // Malformed ends have their own issues already; the defaults are computed only from good ones.
+    const well = (p: string | undefined) => p === undefined || QUERY_PERIOD.test(p);
+    if (!well(query.from) || !well(query.to)) return;
+    const { from, to } = resolve({
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+    });
+    if (from > to) {
+      ctx.addIssue({ code: 'custom', message: 'Начало периода должно быть не позже конца', path: ['from'] });
+    } else if (monthsBetween(from, to) >= MAX_RANGE_MONTHS) {
+      ctx.addIssue({ code: 'custom', message: `Не больше ${MAX_RANGE_MONTHS / 12} лет за один раз`, path: ['from'] });
+    }
   });
+}
+
+/**
+ * The statement's defaults (shared/billing/views.ts `resolveRange`, at its widest): `to` is this
+ * month, or `from` when that is later; `from` is 11 months before `to`.
+ */
+export function statementRange(query: { from?: string; to?: string }, at = now()): { from: string; to: string } {
+  const current = periodOf(at);
+  const to = query.to ?? (query.from && query.from > current ? query.from : current);
+  return { from: query.from ?? addMonths(to, -11), to };
+}
+
+/** The resident's period filter; both ends optional (defaults: the last 12 months). */
+export const PeriodRange = rangeWithinLimits(
+  z.object({
+    from: QueryPeriod.optional().meta({ description: 'Первый месяц, ГГГГ-ММ (по умолчанию — 11 месяцев до `to`)' }),
+    to: QueryPeriod.optional().meta({ description: 'Последний месяц, ГГГГ-ММ (по умолчанию — текущий месяц)' }),
+  }),
+  (query) => statementRange(query),
+);
 
 export const StatementRow = z
   .object({
@@ -35,6 +81,7 @@ export const StatementRow = z
     charged: Kopecks.meta({ description: 'Начислено за месяц, с перерасчётами' }),
     paid: Kopecks.meta({ description: 'Оплачено в месяце' }),
     closing: Kopecks.meta({ description: 'Исходящее сальдо = входящее + начислено − оплачено' }),
+    penalty: Kopecks.optional().meta({ description: 'В т.ч. пени (ЖК РФ ст. 155 ч. 14), если они есть' }),
   })
   .meta({ id: 'StatementRow' });
 
@@ -51,15 +98,32 @@ export const ChargeDetail = z
     title: z.string(),
     volume: z.string().meta({ description: 'Объём, десятичная строка' }),
     unit: z.string(),
-    method: z.enum(CHARGE_METHODS).meta({
+    method: z.enum([...CHARGE_METHODS, 'penalty']).meta({
       description:
         'Как определён объём: meter — по счётчику, average — по среднему, norm — по нормативу, ' +
-        'area — по площади, residents — по числу проживающих',
+        'area — по площади, residents — по числу проживающих; penalty — пени (ЖК РФ ст. 155 ч. 14), ' +
+        'без объёма и тарифа (volume, unit, price пустые)',
     }),
     price: z.string().meta({ description: 'Тариф, руб. за единицу' }),
     coefficient: z.string().optional().meta({ description: 'Повышающий коэффициент (ПП РФ № 354)' }),
     amount: Kopecks,
     forPeriod: Period.optional().meta({ description: 'Перерасчёт: за какой месяц' }),
+    penalty: z
+      .object({
+        overdue: Kopecks.meta({ description: 'Долг, просроченный более 30 дней, на конец месяца' }),
+        rate: z.string().meta({ description: 'Применённая ставка, % годовых (ключевая, не выше 9,5 % до 2027 г.)' }),
+        accrued: Kopecks.meta({ description: 'Пени, накопленные по всем квитанциям на конец месяца' }),
+        bills: z.array(
+          z.object({
+            forPeriod: Period.meta({ description: 'Квитанция, оплаченная с опозданием или не оплаченная' }),
+            dueDate: z.string().meta({ description: 'Срок оплаты, ГГГГ-ММ-ДД' }),
+            overdue: Kopecks.meta({ description: 'Не оплачено на конец месяца' }),
+            accrued: Kopecks.meta({ description: 'Пени по этой квитанции на конец месяца' }),
+          }),
+        ),
+      })
+      .optional()
+      .meta({ description: 'Только у строки пеней: на какой долг и по какой ставке они начислены' }),
   })
   .meta({ id: 'ChargeDetail' });
 

@@ -1,3 +1,4 @@
+import { byServiceTotals } from '#shared/billing/allocation';
 import type {
   ChargeLine,
   ChargeMethod,
@@ -5,6 +6,8 @@ import type {
   LedgerLine,
   LedgerService,
   PaymentEntry,
+  PenaltyBill,
+  PenaltyLine,
   RecalcLine,
 } from '#shared/billing/ledger';
 import { byLedgerOrder, sumLedger } from '#shared/billing/ledger';
@@ -27,6 +30,8 @@ export interface StatementRow {
   charged: number;
   paid: number;
   closing: number;
+  /** Of `charged`, the month's пени (ЖК РФ ст. 155 ч. 14); present only when there are any. */
+  penalty?: number;
 }
 
 export function periodsBetween(from: string, to: string): string[] {
@@ -39,8 +44,8 @@ const linesTotal = (lines: readonly LedgerLine[]) => lines.reduce((sum, l) => su
 
 export function statementRows(entries: readonly LedgerEntry[], from: string, to: string): StatementRow[] {
   let carried = 0;
-  const inRange = new Map<string, { opening: number; charged: number; paid: number }>();
-  for (const p of periodsBetween(from, to)) inRange.set(p, { opening: 0, charged: 0, paid: 0 });
+  const inRange = new Map<string, { opening: number; charged: number; paid: number; penalty: number }>();
+  for (const p of periodsBetween(from, to)) inRange.set(p, { opening: 0, charged: 0, paid: 0, penalty: 0 });
   for (const entry of entries) {
     const amount = linesTotal(entry.lines);
     if (entry.period < from) {
@@ -52,12 +57,20 @@ export function statementRows(entries: readonly LedgerEntry[], from: string, to:
     if (entry.kind === 'opening') row.opening += amount;
     else if (entry.kind === 'payment') row.paid -= amount;
     else row.charged += amount;
+    if (entry.kind === 'penalty') row.penalty += amount;
   }
   const rows: StatementRow[] = [];
   for (const [period, sums] of inRange) {
     const opening = carried + sums.opening;
     const closing = opening + sums.charged - sums.paid;
-    rows.push({ period, opening, charged: sums.charged, paid: sums.paid, closing });
+    rows.push({
+      period,
+      opening,
+      charged: sums.charged,
+      paid: sums.paid,
+      closing,
+      ...(sums.penalty ? { penalty: sums.penalty } : {}),
+    });
     carried = closing;
   }
   return rows;
@@ -68,12 +81,14 @@ export interface ChargeDetail {
   service: LedgerService;
   volume: string;
   unit: string;
-  method: ChargeMethod;
+  method: ChargeMethod | 'penalty';
   price: string;
   coefficient?: string;
   amount: number;
   /** Recalculations: the period corrected. */
   forPeriod?: string;
+  /** Пени: the debt overdue at the month's end that bears them, and the rate (percent a year). */
+  penalty?: { overdue: number; rate: string; accrued: number; bills: PenaltyBill[] };
 }
 
 export interface PeriodChargesView {
@@ -87,6 +102,12 @@ export function chargesHistory(entries: readonly LedgerEntry[], from: string, to
   const byPeriod = new Map<string, ChargeDetail[]>();
   for (const entry of [...entries].sort(byLedgerOrder)) {
     if (entry.period < from || entry.period > to) continue;
+    if (entry.kind === 'penalty') {
+      const list = byPeriod.get(entry.period) ?? [];
+      for (const line of entry.lines) list.push(penaltyDetail(line));
+      byPeriod.set(entry.period, list);
+      continue;
+    }
     if (entry.kind !== 'charge' && entry.kind !== 'recalc') continue;
     const list = byPeriod.get(entry.period) ?? [];
     for (const line of entry.lines as Array<ChargeLine | RecalcLine>) {
@@ -105,6 +126,28 @@ export function chargesHistory(entries: readonly LedgerEntry[], from: string, to
     byPeriod.set(entry.period, list);
   }
   return [...byPeriod].map(([period, lines]) => ({ period, total: linesTotal(lines), lines }));
+}
+
+/**
+ * Пени as a line of the month's charges (service `penalty`): no volume or tariff of their own; the
+ * debt they run on and the rate say where they come from.
+ */
+export function penaltyDetail(line: PenaltyLine): ChargeDetail {
+  return {
+    kind: 'charge',
+    service: line.service,
+    volume: '',
+    unit: '',
+    method: 'penalty',
+    price: '',
+    amount: line.amount,
+    penalty: {
+      overdue: line.bills.reduce((sum, b) => sum + b.overdue, 0),
+      rate: line.rate,
+      accrued: line.accrued,
+      bills: line.bills,
+    },
+  };
 }
 
 export interface PaymentView {
@@ -127,7 +170,7 @@ export function paymentsHistory(entries: readonly LedgerEntry[], from: string, t
       paidAt: e.paidAt,
       amount: -linesTotal(e.lines),
       source: e.source,
-      services: e.lines.map((l) => ({ service: l.service, amount: -l.amount })),
+      services: byServiceTotals(e.lines).map((l) => ({ service: l.service, amount: -l.amount })),
     }));
 }
 
@@ -136,7 +179,15 @@ export function balanceOfEntries(entries: readonly LedgerEntry[]) {
   return sumLedger(entries.flatMap((e) => e.lines));
 }
 
-export const STATEMENT_CSV_HEADER = ['Период', 'Входящее сальдо', 'Начислено', 'Оплачено', 'Исходящее сальдо'];
+/** The пени column comes last, so files read by column position before it existed still read right. */
+export const STATEMENT_CSV_HEADER = [
+  'Период',
+  'Входящее сальдо',
+  'Начислено',
+  'Оплачено',
+  'Исходящее сальдо',
+  'В т.ч. пени',
+];
 
 /**
  * The statement as the resident downloads it: UTF-8 with a BOM (so Excel reads Cyrillic), `;`
@@ -153,6 +204,7 @@ export function statementCsv(rows: readonly StatementRow[]): string {
         roublesPlain(row.charged),
         roublesPlain(row.paid),
         roublesPlain(row.closing),
+        roublesPlain(row.penalty ?? 0),
       ].join(';'),
     );
   }

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountFacts } from '#shared/billing/charges';
-import type { ChargeEntry, LedgerEntry, RecalcEntry } from '#shared/billing/ledger';
+import type { LedgerEntry } from '#shared/billing/ledger';
 import type { Tariff } from '#shared/billing/tariffs';
 import type { MeterFact, ReadingFact } from '#shared/billing/volumes';
 import { addRunCounters, db, queryAll, tableName } from '#shared/clients/dynamo';
@@ -76,10 +76,17 @@ export async function loadAccountRecords(account: string, ledgerFrom: string): P
         account,
         area: String(item.area),
         residents: Number(item.residents),
+        ...(item.owners ? { owners: Number(item.owners) } : {}),
         ...(Array.isArray(item.services) ? { services: item.services as ServiceId[] } : {}),
+        ...(Array.isArray(item.noMeterPossible) ? { noMeterPossible: item.noMeterPossible as ServiceId[] } : {}),
       };
     } else if (sk.startsWith(keys.meterPrefix)) {
-      meters.push({ serial: String(item.serial), service: item.service as ServiceId });
+      meters.push({
+        serial: String(item.serial),
+        service: item.service as ServiceId,
+        ...(item.installed ? { installed: String(item.installed) } : {}),
+        ...(item.verifiedUntil ? { verifiedUntil: String(item.verifiedUntil) } : {}),
+      });
     } else if (sk.startsWith(keys.readingPrefix)) {
       readings.push({
         serial: String(item.serial),
@@ -116,10 +123,11 @@ const notThere = { ConditionExpression: 'attribute_not_exists(pk)' };
 /**
  * Writes a run's entries for one account. The charge entry's key is the account and period, and it
  * is put only if absent, so a second run (or a redelivered message, or two workers at once) writes
- * nothing; with recalculations both go in one transaction. False: the period was billed already.
+ * nothing; with recalculations, пени or an advance applied, all go in one transaction (each put only
+ * if absent). False: the period was billed already.
  */
-export async function writeBill(charge: ChargeEntry | undefined, recalc: RecalcEntry | undefined): Promise<boolean> {
-  const entries = [charge, recalc].filter((e): e is ChargeEntry | RecalcEntry => e !== undefined);
+export async function writeBill(...written: Array<LedgerEntry | undefined>): Promise<boolean> {
+  const entries = written.filter((e): e is LedgerEntry => e !== undefined);
   try {
     if (entries.length === 1) {
       await db().send(new PutCommand({ TableName: tableName(), Item: entries[0], ...notThere }));
@@ -181,6 +189,14 @@ export interface RunCounters {
   charged: number;
   recalcAmount: number;
   withoutTariff: number;
+  /** Accounts charged пени, and their sum (kopecks; negative when rates fell). */
+  penalized: number;
+  penaltyAmount: number;
+  /** Advances applied to debts (ПП РФ № 354 п. 118): accounts and kopecks. */
+  advanceApplied: number;
+  advanceAmount: number;
+  /** Accounts whose пени could not be computed: a day without an imported key rate. */
+  withoutKeyRate: number;
 }
 
 export interface BillingRun extends RunCounters {
@@ -207,6 +223,11 @@ export const ZERO_COUNTERS: RunCounters = {
   charged: 0,
   recalcAmount: 0,
   withoutTariff: 0,
+  penalized: 0,
+  penaltyAmount: 0,
+  advanceApplied: 0,
+  advanceAmount: 0,
+  withoutKeyRate: 0,
 };
 
 export async function createRun(run: Omit<BillingRun, keyof RunCounters>): Promise<void> {

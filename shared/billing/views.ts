@@ -2,7 +2,7 @@ import { ADVANCE } from '#shared/billing/ledger';
 import { chargesHistory, paymentsHistory, statementCsv, statementRows } from '#shared/billing/statement';
 import { accountLedger, loadTariffs } from '#shared/billing/store';
 import { tariffsInForce } from '#shared/billing/tariffs';
-import { isServiceId, serviceById } from '#shared/registry/services';
+import { isServiceId, PENALTY_SERVICE, serviceById } from '#shared/registry/services';
 import { addMonths, now, periodOf } from '#shared/time';
 
 /**
@@ -42,6 +42,7 @@ async function ledgerAndRange(account: string, query: Query) {
 
 export function serviceTitle(service: string): string {
   if (service === ADVANCE) return 'Аванс (оплата вперёд)';
+  if (service === PENALTY_SERVICE.id) return PENALTY_SERVICE.title;
   return isServiceId(service) ? serviceById(service).title : service;
 }
 

@@ -4,16 +4,19 @@ import type {
   ChargeMethod,
   LedgerEntry,
   PaymentEntry,
+  PenaltyEntry,
   RecalcEntry,
   RecalcLine,
 } from '#shared/billing/ledger';
+import { paymentDueDate } from '#shared/billing/penalties';
 import { statementRows } from '#shared/billing/statement';
 import { type Tariff, tariffFor } from '#shared/billing/tariffs';
 import { CENTRE } from '#shared/centre';
 import { paymentQrPayload } from '#shared/epd/qr';
 import { periodTitle } from '#shared/format';
-import { SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
-import { addMonths, moscowDate } from '#shared/time';
+import type { ProviderBank, ProviderDirectory } from '#shared/registry/providers';
+import { PENALTY_SERVICE, SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
+import { addDays, moscowDate } from '#shared/time';
 
 /**
  * The ЕПД (единый платёжный документ) of one account for one period, as data: a pure function of
@@ -33,6 +36,9 @@ export interface EpdPayer {
   /** m², decimal string. */
   area: string;
   residents: number;
+  /** ГИС ЖКХ identifiers, when the registry has them: the single personal account and the ИЖКУ. */
+  els?: string | undefined;
+  izhku?: string | undefined;
 }
 
 export interface EpdMeterSource {
@@ -65,11 +71,13 @@ export interface EpdSource {
   issuedAt: Date;
   /** The portal's address, printed for residents. */
   publicUrl: string;
+  /** Who renders which service (`import providers`); absent or empty: the centre renders them all. */
+  providers?: ProviderDirectory | undefined;
 }
 
-/** One row of section 3: a service's charge, its recalculations and the total. */
+/** One row of section 3: a service's charge, its recalculations and the total; or the month's пени. */
 export interface EpdChargeRow {
-  service: ServiceId;
+  service: ServiceId | typeof PENALTY_SERVICE.id;
   title: string;
   unit: string;
   /** Individual consumption, decimal string; null when only a recalculation stands for the service. */
@@ -86,6 +94,24 @@ export interface EpdChargeRow {
   /** Benefits and subsidies: the centre does not apply any (social support is paid to residents directly). */
   benefits: number;
   total: number;
+  /** Its provider's number in `Epd.providers`; null for the пени row. */
+  providerNumber: number | null;
+}
+
+/** A provider (исполнитель) of services on the bill, numbered as section 3 refers to it. */
+export interface EpdProvider {
+  number: number;
+  /** The providers file's code; null when it is the centre itself. */
+  code: string | null;
+  name: string;
+  inn: string;
+  kpp: string | null;
+  address: string;
+  phone: string;
+  email: string | null;
+  bank: ProviderBank | null;
+  /** Titles of the bill's services it renders. */
+  services: string[];
 }
 
 export interface EpdRecalculation {
@@ -147,16 +173,25 @@ export interface Epd {
   periodTitle: string;
   /** Moscow date `YYYY-MM-DD`. */
   issuedOn: string;
-  /** Pay by the 10th of the next month (ЖК РФ, ст. 155, ч. 1), `YYYY-MM-DD`. */
+  /**
+   * Pay by: the day the bill falls due (ЖК РФ ст. 155 ч. 1, shared/billing/penalties.ts), or, for a
+   * bill formed after that day, PRINTED_LATE_DAYS after it is formed: a date already past asks the
+   * impossible. (Пени still count from the legal due date, as the law has it.)
+   */
   payBy: string;
+  /** The legal due date, `YYYY-MM-DD`. */
+  dueDate: string;
   publicUrl: string;
   payer: EpdPayer;
-  provider: {
+  /** The centre: the payment agent that collects for the providers, and the residents' contact. */
+  centre: {
     name: string;
     address: string;
     phone: string;
     hours: string;
   };
+  /** Providers of the bill's services, in the order section 3 first names them. */
+  providers: EpdProvider[];
   payee: (typeof CENTRE)['payee'];
   summary: EpdPaymentSummary;
   charges: EpdChargeRow[];
@@ -199,7 +234,12 @@ function summaryOf(ledger: readonly LedgerEntry[], period: string): EpdPaymentSu
   };
 }
 
-function chargeRows(charge: ChargeEntry, recalcs: readonly RecalcLine[]): EpdChargeRow[] {
+function chargeRows(
+  charge: ChargeEntry,
+  recalcs: readonly RecalcLine[],
+  penalties: readonly PenaltyEntry[],
+  providerOf: (service: ServiceId) => number,
+): EpdChargeRow[] {
   const rows = new Map<ServiceId, EpdChargeRow>();
   const empty = (service: ServiceId, unit: string): EpdChargeRow => ({
     service,
@@ -214,6 +254,7 @@ function chargeRows(charge: ChargeEntry, recalcs: readonly RecalcLine[]): EpdCha
     recalculation: 0,
     benefits: 0,
     total: 0,
+    providerNumber: null,
   });
   for (const line of charge.lines as ChargeLine[]) {
     rows.set(line.service, {
@@ -230,8 +271,103 @@ function chargeRows(charge: ChargeEntry, recalcs: readonly RecalcLine[]): EpdCha
     row.recalculation += line.amount;
     rows.set(line.service, row);
   }
-  for (const row of rows.values()) row.total = row.charged + row.recalculation - row.benefits;
-  return [...rows.values()].sort((a, b) => serviceOrder(a.service) - serviceOrder(b.service));
+  for (const row of rows.values()) {
+    row.total = row.charged + row.recalculation - row.benefits;
+    row.providerNumber = providerOf(row.service as ServiceId);
+  }
+  const services = [...rows.values()].sort(
+    (a, b) => serviceOrder(a.service as ServiceId) - serviceOrder(b.service as ServiceId),
+  );
+  // Пени (ЖК РФ ст. 155 ч. 14) are a row of their own, after the services, never part of a service's sum.
+  const penalty = penalties.flatMap((e) => e.lines).reduce((sum, l) => sum + l.amount, 0);
+  if (penalties.length === 0) return services;
+  return [
+    ...services,
+    {
+      service: PENALTY_SERVICE.id,
+      title: PENALTY_SERVICE.title,
+      unit: 'руб.',
+      volume: null,
+      commonVolume: null,
+      method: null,
+      coefficient: null,
+      price: null,
+      charged: penalty,
+      recalculation: 0,
+      benefits: 0,
+      total: penalty,
+      providerNumber: null,
+    },
+  ];
+}
+
+/**
+ * The providers of the bill's services, numbered in the order of section 3. A service no provider
+ * claims is the centre's own (its payee requisites), as when no providers file was imported.
+ */
+function providersOf(
+  services: readonly ServiceId[],
+  directory: ProviderDirectory | undefined,
+): { providers: EpdProvider[]; numberOf: (service: ServiceId) => number } {
+  const providers: EpdProvider[] = [];
+  const numbers = new Map<string, number>();
+  const byCode = new Map((directory?.providers ?? []).map((p) => [p.provider, p]));
+  for (const service of services) {
+    const code = directory?.byService[service];
+    const provider = code ? byCode.get(code) : undefined;
+    const key = provider ? provider.provider : '';
+    let number = numbers.get(key);
+    if (number === undefined) {
+      number = providers.length + 1;
+      numbers.set(key, number);
+      providers.push(
+        provider
+          ? {
+              number,
+              code: provider.provider,
+              name: provider.name,
+              inn: provider.inn,
+              kpp: provider.kpp ?? null,
+              address: provider.address,
+              phone: provider.phone,
+              email: provider.email ?? null,
+              bank: provider.bank ?? null,
+              services: [],
+            }
+          : {
+              number,
+              code: null,
+              name: CENTRE.payee.name,
+              inn: CENTRE.payee.inn,
+              kpp: CENTRE.payee.kpp,
+              address: CENTRE.address,
+              phone: CENTRE.phone.display,
+              email: null,
+              bank: {
+                name: CENTRE.payee.bankName,
+                bic: CENTRE.payee.bic,
+                correspondentAccount: CENTRE.payee.correspondentAccount,
+                settlementAccount: CENTRE.payee.settlementAccount,
+              },
+              services: [],
+            },
+      );
+    }
+    providers[number - 1]?.services.push(serviceById(service).title);
+  }
+  return {
+    providers,
+    numberOf: (service) => numbers.get(byCode.get(directory?.byService[service] ?? '')?.provider ?? '') ?? 0,
+  };
+}
+
+/** Days a bill formed after its due date gives to pay. */
+export const PRINTED_LATE_DAYS = 10;
+
+/** The pay-by date of a bill formed on `issuedOn`: its due date, or a later one if that has passed. */
+export function payByDate(period: string, issuedOn: string): string {
+  const due = paymentDueDate(period);
+  return issuedOn <= due ? due : addDays(issuedOn, PRINTED_LATE_DAYS);
 }
 
 /** The method a period's line was billed by before a recalculation revised it. */
@@ -244,6 +380,7 @@ function billedMethodOf(ledger: readonly LedgerEntry[], forPeriod: string, servi
 function normsOf(tariffs: readonly Tariff[], rows: readonly EpdChargeRow[], period: string): EpdNorm[] {
   const norms: EpdNorm[] = [];
   for (const row of rows) {
+    if (row.service === PENALTY_SERVICE.id) continue;
     const { basis } = serviceById(row.service);
     // Maintenance and waste have a price per m² or per resident, not a norm of consumption.
     if (basis === 'resident' || row.service === 'maintenance') continue;
@@ -288,7 +425,12 @@ export function buildEpd(source: EpdSource): Epd | undefined {
   if (!charge) return undefined;
   const recalcEntry = ledger.find((e): e is RecalcEntry => e.kind === 'recalc' && e.period === period);
   const recalcLines = (recalcEntry?.lines ?? []) as RecalcLine[];
-  const charges = chargeRows(charge, recalcLines);
+  const penalties = ledger.filter((e): e is PenaltyEntry => e.kind === 'penalty' && e.period === period);
+  const billed = [...new Set([...charge.lines, ...recalcLines].map((l) => l.service as ServiceId))].sort(
+    (a, b) => serviceOrder(a) - serviceOrder(b),
+  );
+  const { providers, numberOf } = providersOf(billed, source.providers);
+  const charges = chargeRows(charge, recalcLines, penalties, numberOf);
   const totals = charges.reduce(
     (sum, row) => ({
       charged: sum.charged + row.charged,
@@ -299,21 +441,23 @@ export function buildEpd(source: EpdSource): Epd | undefined {
     { charged: 0, recalculation: 0, benefits: 0, total: 0 },
   );
   const summary = summaryOf(ledger, period);
-  const payBy = `${addMonths(period, 1)}-10`;
+  const issuedOn = moscowDate(source.issuedAt);
   return {
     account: source.account,
     period,
     periodTitle: periodTitle(period),
-    issuedOn: moscowDate(source.issuedAt),
-    payBy,
+    issuedOn,
+    payBy: payByDate(period, issuedOn),
+    dueDate: paymentDueDate(period),
     publicUrl: source.publicUrl,
     payer: source.payer,
-    provider: {
+    centre: {
       name: CENTRE.fullName,
       address: CENTRE.address,
       phone: CENTRE.phone.display,
       hours: CENTRE.hours.map((h) => `${h.days} ${h.time}`).join('; '),
     },
+    providers,
     payee: CENTRE.payee,
     summary,
     charges,
@@ -337,6 +481,7 @@ export function buildEpd(source: EpdSource): Epd | undefined {
       account: source.account,
       period,
       sum: summary.toPay,
+      payer: { owner: source.payer.owner, address: source.payer.address },
     }),
   };
 }

@@ -20,8 +20,30 @@ export function isValidKpp(kpp: string): boolean {
   return /^\d{4}[\dA-Z]{2}\d{3}$/.test(kpp);
 }
 
+/** ИНН of a person or sole proprietor (ИП): 12 digits, the last two control digits. */
+export function isValidPersonInn(inn: string): boolean {
+  if (!/^\d{12}$/.test(inn)) return false;
+  const d = digits(inn);
+  const check = (weights: number[]) => (weights.reduce((acc, w, i) => acc + w * (d[i] as number), 0) % 11) % 10;
+  return check([7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[10] && check([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) === d[11];
+}
+
+/** An organisation's (10 digits) or a sole proprietor's (12 digits) ИНН. */
+export function isValidInn(inn: string): boolean {
+  return isValidOrganisationInn(inn) || isValidPersonInn(inn);
+}
+
+/**
+ * A treasury BIC (БИК ТОФК): since 2021 the Federal Treasury's regional offices hold the accounts
+ * of municipal bodies and their institutions (a municipal centre or water utility may well be one)
+ * under BICs that begin with 01 (or 00 in Moscow and its region), not the banks' 04.
+ */
+export function isTreasuryBic(bic: string): boolean {
+  return /^0[01]\d{7}$/.test(bic);
+}
+
 export function isValidBic(bic: string): boolean {
-  return /^04\d{7}$/.test(bic);
+  return /^04\d{7}$/.test(bic) || isTreasuryBic(bic);
 }
 
 /**
@@ -36,12 +58,49 @@ function keyHolds(prefix: string, account: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A settlement account (расчётный счёт) at the bank with this BIC: keyed by the BIC's last 3 digits. */
+/**
+ * The payee's account at the bank (or treasury office) with this BIC. At a bank: a settlement
+ * account keyed by the BIC's last 3 digits. At a treasury office: a treasury account
+ * (казначейский счёт) `03…` in roubles (digits 6-8 `643`); only its shape is checked here.
+ */
 export function isValidSettlementAccount(bic: string, account: string): boolean {
+  if (isTreasuryBic(bic)) return /^03\d{3}643\d{12}$/.test(account);
   return isValidBic(bic) && keyHolds(bic.slice(-3), account);
 }
 
-/** The bank's correspondent account: `301…`, keyed by "0" and the BIC's 5th and 6th digits. */
+/**
+ * The correspondent account: a bank's `30101…`, or a treasury office's single treasury account
+ * (ЕКС) `40102…`; both keyed by "0" and the BIC's 5th and 6th digits.
+ */
 export function isValidCorrespondentAccount(bic: string, account: string): boolean {
-  return isValidBic(bic) && account.startsWith('30101') && keyHolds(`0${bic.slice(4, 6)}`, account);
+  if (!isValidBic(bic)) return false;
+  const prefix = isTreasuryBic(bic) ? '40102' : '30101';
+  return account.startsWith(prefix) && keyHolds(`0${bic.slice(4, 6)}`, account);
+}
+
+/** A payee's requisites as banking apps check them; the problems in Russian, none when valid. */
+export function requisiteProblems(payee: {
+  inn: string;
+  kpp?: string | undefined;
+  bic: string;
+  correspondentAccount: string;
+  settlementAccount: string;
+}): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!isValidInn(payee.inn)) problems.inn = 'ИНН: 10 цифр (организация) или 12 (ИП), контрольные цифры не сходятся';
+  if (payee.kpp && !isValidKpp(payee.kpp)) problems.kpp = 'КПП: 9 знаков, например 312801001';
+  if (!isValidBic(payee.bic)) problems.bic = 'БИК: 9 цифр, банка — 04…, казначейства — 01… (00… в Москве)';
+  else {
+    if (!isValidSettlementAccount(payee.bic, payee.settlementAccount)) {
+      problems.account = isTreasuryBic(payee.bic)
+        ? 'казначейский счёт: 20 цифр, 03…643…'
+        : 'расчётный счёт: 20 цифр, контрольный ключ не сходится с БИК';
+    }
+    if (!isValidCorrespondentAccount(payee.bic, payee.correspondentAccount)) {
+      problems.correspondent_account = isTreasuryBic(payee.bic)
+        ? 'единый казначейский счёт: 20 цифр, 40102…, ключ не сходится с БИК'
+        : 'корреспондентский счёт: 20 цифр, 30101…, ключ не сходится с БИК';
+    }
+  }
+  return problems;
 }

@@ -4,13 +4,14 @@ import { config } from '#shared/config';
 import type { EpdReadingSource, EpdSource } from '#shared/epd/model';
 import { hasBill } from '#shared/epd/model';
 import { metersOf, readingsOf } from '#shared/readings/store';
+import { cachedProviders } from '#shared/registry/providers';
 import { now } from '#shared/time';
 
 /**
  * Reads what one account's bill is made of, by key only: the account's record, its ledger and
  * meters (in parallel), then, once the period is known to be billed, each meter's last two
- * readings up to the period. Tariffs are the same for every bill of a batch: cached briefly
- * (cachedTariffs).
+ * readings up to the period. Tariffs and providers are the same for every bill of a batch: cached
+ * briefly (cachedTariffs, cachedProviders).
  */
 
 export type EpdSourceResult =
@@ -19,11 +20,12 @@ export type EpdSourceResult =
   | { status: 'no_bill' };
 
 export async function loadEpdSource(account: string, period: string): Promise<EpdSourceResult> {
-  const [profile, ledger, meters, tariffList] = await Promise.all([
+  const [profile, ledger, meters, tariffList, providers] = await Promise.all([
     getAccount(account),
     accountLedger(account),
     metersOf(account),
     cachedTariffs(),
+    cachedProviders(),
   ]);
   if (!profile) return { status: 'no_account' };
   if (!hasBill(ledger, period)) return { status: 'no_bill' };
@@ -48,7 +50,14 @@ export async function loadEpdSource(account: string, period: string): Promise<Ep
     source: {
       account,
       period,
-      payer: { owner: profile.owner, address: profile.address, area: profile.area, residents: profile.residents },
+      payer: {
+        owner: profile.owner,
+        address: profile.address,
+        area: profile.area,
+        residents: profile.residents,
+        ...(profile.els ? { els: profile.els } : {}),
+        ...(profile.izhku ? { izhku: profile.izhku } : {}),
+      },
       ledger,
       tariffs: tariffList,
       meters: meters.map((m) => ({
@@ -60,6 +69,7 @@ export async function loadEpdSource(account: string, period: string): Promise<Ep
       readings,
       issuedAt: now(),
       publicUrl: config().publicUrl,
+      providers,
     },
   };
 }

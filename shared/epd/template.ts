@@ -51,12 +51,14 @@ export function methodText(method: ChargeMethod | null, coefficient: string | nu
 const dash = '—';
 
 function chargeRow(row: EpdChargeRow): string {
-  return `<tr>
-<td class="service">${esc(row.title)}</td>
+  const penalty = row.service === 'penalty';
+  const provider = row.providerNumber === null ? '' : `<sup class="prov">${row.providerNumber}</sup>`;
+  return `<tr${penalty ? ' class="penalty" data-field="penalty"' : ''}>
+<td class="service">${esc(row.title)}${provider}</td>
 <td class="c">${esc(row.unit)}</td>
 <td class="n">${row.volume === null ? dash : esc(formatNumber(row.volume))}</td>
 <td class="c">${dash}</td>
-<td class="method">${esc(methodText(row.method, row.coefficient))}</td>
+<td class="method">${penalty ? 'ЖК РФ, ст. 155, ч. 14' : esc(methodText(row.method, row.coefficient))}</td>
 <td class="n">${row.price === null ? dash : esc(formatTariff(row.price))}</td>
 <td class="n">${money(row.charged)}</td>
 <td class="n">${row.recalculation === 0 ? dash : money(row.recalculation)}</td>
@@ -83,28 +85,59 @@ ${epd.charges.map(chargeRow).join('\n')}
 <tr><td colspan="6">Всего за расчётный период</td><td class="n">${money(epd.totals.charged)}</td><td class="n">${money(epd.totals.recalculation)}</td><td class="n">${money(epd.totals.benefits)}</td><td class="n">${money(epd.totals.total)}</td></tr>
 </tfoot>
 </table>
-<p class="note">ИПУ — индивидуальный прибор учёта. Перерасчёты и их основания — в разделе 5.</p>
+<p class="note">ИПУ — индивидуальный прибор учёта. Цифра после услуги — её исполнитель (раздел 1). Перерасчёты и их основания — в разделе 5.${
+    epd.charges.some((r) => r.service === 'penalty')
+      ? ' Пени — за несвоевременную оплату, на сумму, не оплаченную в срок; на пени пени не начисляются.'
+      : ''
+  }</p>
 </section>`;
 }
 
+function gisRows(epd: Epd): string {
+  const { els, izhku } = epd.payer;
+  return [
+    els ? `<tr><th>ЕЛС (ГИС ЖКХ)</th><td data-field="els">${esc(els)}</td></tr>` : '',
+    izhku ? `<tr><th>Идентификатор ЖКУ</th><td data-field="izhku">${esc(izhku)}</td></tr>` : '',
+  ].join('');
+}
+
+/**
+ * Section 1's providers, one compact row each so the bill stays one A4 sheet. Their bank accounts
+ * are not printed: residents pay the centre as the providers' payment agent (section 2), and an
+ * account printed beside it would invite paying the provider directly, past the agent's ledger.
+ */
+function providersTable(epd: Epd): string {
+  const rows = epd.providers
+    .map(
+      (p) =>
+        `<tr data-field="provider"><td class="c">${p.number}</td><td><b>${esc(p.name)}</b> — ${esc(p.services.join(', '))}</td>` +
+        `<td class="nowrap">ИНН&nbsp;${esc(p.inn)}${p.kpp ? `, КПП&nbsp;${esc(p.kpp)}` : ''}</td>` +
+        `<td>${esc(p.address)}</td><td>тел.&nbsp;${esc(p.phone)}${p.email ? `, ${esc(p.email)}` : ''}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="grid small providers"><colgroup><col style="width:2.5%"><col style="width:33%"><col style="width:18%"><col style="width:24.5%"><col style="width:22%"></colgroup>
+<thead><tr><th>№</th><th>Исполнитель услуг — услуги</th><th>ИНН, КПП</th><th>Адрес</th><th>Телефон, e-mail</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
 function section1(epd: Epd): string {
-  const { payer, provider } = epd;
+  const { payer, centre } = epd;
   return `<section>
-<h2>Раздел 1. Сведения о плательщике и исполнителе услуг</h2>
+<h2>Раздел 1. Сведения о плательщике и исполнителях услуг</h2>
 <div class="cols">
 <table class="kv">
 <tr><th>Плательщик (Ф.&nbsp;И.&nbsp;О.)</th><td class="strong" data-field="owner">${esc(payer.owner)}</td></tr>
 <tr><th>Адрес помещения</th><td data-field="address">${esc(payer.address)}</td></tr>
-<tr><th>Общая площадь</th><td>${esc(formatNumber(payer.area))}&nbsp;м²</td></tr>
-<tr><th>Проживает</th><td>${esc(payer.residents)}&nbsp;чел.</td></tr>
+<tr><th>Площадь, проживает</th><td>${esc(formatNumber(payer.area))}&nbsp;м², ${esc(payer.residents)}&nbsp;чел.</td></tr>
+${gisRows(epd)}
 </table>
 <table class="kv">
-<tr><th>Исполнитель услуг</th><td class="strong">${esc(provider.name)}</td></tr>
-<tr><th>Адрес, телефон</th><td>${esc(provider.address)}; тел. ${esc(provider.phone)}</td></tr>
-<tr><th>Часы приёма</th><td>${esc(provider.hours)}</td></tr>
-<tr><th>Личный кабинет</th><td>${esc(epd.publicUrl.replace(/^https?:\/\//, ''))}</td></tr>
+<tr><th>Платёжный агент</th><td><b>${esc(centre.name)}</b> — принимает плату за исполнителей</td></tr>
+<tr><th>Адрес, телефон</th><td>${esc(centre.address)}; тел. ${esc(centre.phone)}; ${esc(centre.hours)}</td></tr>
 </table>
 </div>
+${providersTable(epd)}
 </section>`;
 }
 
@@ -136,7 +169,11 @@ function section2(epd: Epd): string {
 </table>
 <p class="note">${
     s.toPay > 0
-      ? `Оплатить до ${dateText(epd.payBy)}. Оплата картой — в личном кабинете; по QR-коду — в приложении банка (отрезная часть ниже).`
+      ? `Оплатить до ${dateText(epd.payBy)}${
+          epd.payBy === epd.dueDate
+            ? ''
+            : ` (квитанция сформирована после срока оплаты ${dateText(epd.dueDate)}; пени считаются от него)`
+        }. Оплата картой — в личном кабинете; по QR-коду — в приложении банка (отрезная часть ниже).`
       : 'К оплате за этот период ничего: начисления покрыты переплатой.'
   }</p>
 </section>`;
@@ -237,14 +274,14 @@ function slip(epd: Epd, qrDataUrl: string): string {
 }
 
 const CSS = `
-@page { size: A4; margin: 8mm 9mm 8mm 9mm; }
+@page { size: A4; margin: 6mm 8mm 6mm 8mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; font-family: '${FONT_FAMILY}', sans-serif; font-size: 7.4pt; line-height: 1.18; color: #000; }
+body { margin: 0; font-family: '${FONT_FAMILY}', sans-serif; font-size: 7.1pt; line-height: 1.14; color: #000; }
 h1 { font-size: 12.5pt; margin: 0; text-transform: uppercase; letter-spacing: 0.02em; }
 h2 { font-size: 8.2pt; margin: 0 0 1mm; padding: 0.4mm 1.5mm; background: #e3e3e3; border-left: 1.2mm solid #555; }
 h3 { font-size: 7.6pt; margin: 0 0 0.8mm; }
-section { margin-bottom: 2.2mm; break-inside: avoid; }
+section { margin-bottom: 1.6mm; break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; }
 .doc-head { display: flex; justify-content: space-between; align-items: flex-end; border-bottom: 0.5mm solid #000; padding-bottom: 1.5mm; margin-bottom: 2.5mm; }
 .doc-head p { margin: 0.6mm 0 0; font-size: 8pt; }
@@ -261,8 +298,12 @@ table { border-collapse: collapse; width: 100%; }
 .grid .colnums th { font-weight: normal; font-size: 6pt; padding: 0.1mm; background: #f7f7f7; }
 .grid tfoot td { font-weight: bold; background: #f0f0f0; }
 .grid.small td, .grid.small th { font-size: 7pt; }
+.providers { margin-top: 1.2mm; }
+.providers td { font-size: 6.1pt; line-height: 1.08; padding-top: 0.1mm; padding-bottom: 0.1mm; }
+sup.prov { font-size: 5.5pt; margin-left: 0.6mm; color: #333; }
+tr.penalty td { font-style: italic; }
 .charges { table-layout: fixed; }
-.charges td { font-size: 7.4pt; }
+.charges td { font-size: 7.1pt; }
 .w-service { width: 20%; } .w-unit { width: 4.5%; } .w-vol { width: 7.5%; } .w-method { width: 16.5%; }
 .w-tariff { width: 7.8%; } .w-sum { width: 9.05%; }
 .summary { margin-top: 1.2mm; }
@@ -277,9 +318,10 @@ table { border-collapse: collapse; width: 100%; }
 .cut { position: relative; border-top: 0.3mm dashed #000; margin: 3mm 0 2.2mm; text-align: center; }
 .cut span { position: relative; top: -2.1mm; background: #fff; padding: 0 2mm; font-size: 6.5pt; color: #444; }
 .slip { display: flex; gap: 4mm; border: 0.3mm solid #000; padding: 2mm; }
-.slip-qr { flex: 0 0 36mm; text-align: center; border-right: 0.2mm solid #999; padding-right: 3mm; }
+.slip-qr { flex: 0 0 41mm; text-align: center; border-right: 0.2mm solid #999; padding-right: 3mm; }
 .slip-kind { font-weight: bold; text-transform: uppercase; font-size: 9pt; margin-bottom: 1mm; }
-.qr { width: 31mm; height: 31mm; display: block; margin: 0 auto; image-rendering: pixelated; }
+/* ГОСТ Р 56042-2014 recommends printing the symbol at least 35 mm across: with a long UTF-8 payload the modules get small. */
+.qr { width: 36mm; height: 36mm; display: block; margin: 0 auto; image-rendering: pixelated; }
 .qr-note { font-size: 6.4pt; color: #333; margin-top: 1mm; }
 .slip-body { flex: 1 1 auto; display: flex; gap: 3mm; align-items: flex-start; }
 .slip-body > table:first-child { flex: 1 1 58%; }
@@ -308,7 +350,9 @@ ${CSS}
 <h1>Единый платёжный документ</h1>
 <p>для внесения платы за содержание и ремонт жилого помещения и предоставление коммунальных услуг</p>
 </div>
-<div class="doc-period">за <b>${esc(periodPhrase(epd.period))}</b><br>Лицевой счёт № <b data-field="account">${esc(epd.account)}</b></div>
+<div class="doc-period">за <b>${esc(periodPhrase(epd.period))}</b><br>Лицевой счёт № <b data-field="account">${esc(epd.account)}</b>${
+    epd.payer.els ? `<br>ЕЛС ${esc(epd.payer.els)}` : ''
+  }</div>
 </header>
 ${section1(epd)}
 ${section2(epd)}
@@ -316,7 +360,7 @@ ${section3(epd)}
 ${section4(epd)}
 ${section5(epd)}
 ${slip(epd, qrDataUrl)}
-<footer><span>Сформирован ${dateText(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.provider.phone)}, обращения — в личном кабинете.</span><span>${esc(epd.provider.name)}</span></footer>
+<footer><span>Сформирован ${dateText(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.centre.phone)}, обращения — в личном кабинете ${esc(epd.publicUrl.replace(/^https?:\/\//, ''))}.</span><span>${esc(epd.centre.name)}</span></footer>
 </body>
 </html>`;
 }

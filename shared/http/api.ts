@@ -9,6 +9,8 @@ import { DomainError } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
 import { requireRequestedWith } from '#shared/http/csrf';
 import { contractErrorHandler } from '#shared/http/errorHandler';
+import { requireCloudFront } from '#shared/http/origin';
+import { limitSourceAddress } from '#shared/limits/sourceAddress';
 import { logger } from '#shared/logger';
 import { pathExists, ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
 
@@ -31,6 +33,11 @@ export interface ApiRequest<
 export interface HttpApiOptions {
   /** Resolves the session of a request; required when the group serves `auth: true` routes. */
   authenticate?: (event: APIGatewayProxyEventV2) => Promise<{ account: string; sessionId: string }>;
+  /**
+   * Counts a request against its source address before anything else runs (throws 429 past the
+   * limit). `httpApi` sets the per-address limits of shared/limits; bare `httpRoutes` has none.
+   */
+  limitSource?: (route: RouteDefinition, event: APIGatewayProxyEventV2) => Promise<void>;
 }
 
 export interface ApiResult {
@@ -110,7 +117,10 @@ export function httpApi<G extends FunctionGroupName>(
   options: HttpApiOptions = {},
 ) {
   const routes = (ROUTES as readonly RouteDefinition[]).filter((route) => route.group === group);
-  return httpRoutes(routes as unknown as readonly GroupRoute<G>[], handlers, options);
+  return httpRoutes(routes as unknown as readonly GroupRoute<G>[], handlers, {
+    limitSource: limitSourceAddress,
+    ...options,
+  });
 }
 
 /**
@@ -126,7 +136,7 @@ export function httpRoutes<const R extends RouteDefinition>(
   options: HttpApiOptions = {},
 ) {
   const byName = handlers as unknown as Record<string, RouteHandler | undefined>;
-  const { authenticate } = options;
+  const { authenticate, limitSource } = options;
   for (const route of routes) {
     if (!byName[routeKey(route)]) throw new Error(`${routeKey(route)} has no handler`);
     if (route.auth && !authenticate) {
@@ -139,6 +149,7 @@ export function httpRoutes<const R extends RouteDefinition>(
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
+    .use(requireCloudFront())
     .use(requireRequestedWith((event) => routeOf(event)?.csrfExempt === true))
     .use({
       before: async (request) => {
@@ -155,6 +166,7 @@ export function httpRoutes<const R extends RouteDefinition>(
       // another method is a 405, anything else a 404, both in the contract's shape.
       if (!route) throw DomainError.of(pathExists(event.rawPath) ? 'method_not_allowed' : 'not_found');
       const handle = byName[routeKey(route)] as RouteHandler;
+      if (limitSource) await limitSource(route, event);
       // The session is checked before input validation: a stranger learns nothing about the input.
       const session = route.auth && authenticate ? await authenticate(event) : undefined;
       const query = route.query

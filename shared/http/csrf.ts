@@ -5,7 +5,7 @@ import { DomainError } from '#shared/errors';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * OWASP's custom-request-header defence (the README's «Every write under /api needs the header»):
+ * OWASP's custom-request-header defence (docs/accounts.md, «Every write under /api needs the header»):
  * a browser cannot send X-Requested-With cross-origin without a CORS preflight we never grant, so a
  * state-changing request without it is refused before anything runs. Runs after header
  * normalisation (lower-case names).

@@ -22,7 +22,11 @@ export function toDomainError(error: unknown): DomainError {
 export function errorResponse(error: DomainError): APIGatewayProxyResultV2 {
   return {
     statusCode: error.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(error.retryAfter === undefined ? {} : { 'retry-after': String(error.retryAfter) }),
+    },
     body: JSON.stringify(error.toBody()),
   };
 }

@@ -1,3 +1,4 @@
+import { paidPeriod } from '#shared/billing/allocation';
 import { parseRoubles } from '#shared/billing/money';
 import { DomainError } from '#shared/errors';
 import { isAccountNumber } from '#shared/format';
@@ -18,7 +19,8 @@ import { moscowInstant } from '#shared/time';
  *
  * `transaction` is the bank's unique operation number, the same id its online notification carries;
  * `counters` holds the readings the payer typed in the bank's app: `<meter serial>=<value>` pairs
- * separated by `|`; `amount` (roubles) is what the account is credited.
+ * separated by `|`; `amount` (roubles) is what the account is credited; `period` (MMYYYY, the QR's
+ * PaymPeriod) names the bill paid, which the payment then pays first (shared/billing/allocation.ts).
  */
 export const REGISTRY_COLUMNS = [
   'date',
@@ -44,6 +46,8 @@ export interface RegistryPayment {
   account: string;
   amount: number;
   paidAt: string;
+  /** The bill paid (`YYYY-MM`), from the `period` column (MMYYYY), when it names a month. */
+  period?: string;
   readings: BankReading[];
 }
 
@@ -103,7 +107,10 @@ function parseRow(values: Record<string, string>): Omit<RegistryPayment, 'line'>
   }
   const readings = parseCounters(values.counters ?? '');
   if (typeof readings === 'string') return readings;
-  return { transactionId, account, amount, paidAt, readings };
+  // The money has arrived whatever the period says: a period that is no month just pays the oldest
+  // debts first, as a payment without one does.
+  const period = paidPeriod(values.period);
+  return { transactionId, account, amount, paidAt, ...(period ? { period } : {}), readings };
 }
 
 /** Reads the file; rows with problems are reported by line and the rest parsed. */
@@ -206,6 +213,7 @@ async function importRow(bank: string, row: RegistryPayment, report: BankRegistr
       amount: row.amount,
       paidAt: row.paidAt,
       via: 'registry',
+      period: row.period,
     });
     if (!outcome.duplicate) report.loaded++;
     else if (outcome.via === 'notification') report.skippedOnline++;

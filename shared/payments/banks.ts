@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getAccount } from '#shared/accounts/store';
+import { allocatePaymentToLedger, paidPeriod } from '#shared/billing/allocation';
 import { balanceOf } from '#shared/billing/balance';
-import { allocatePayment } from '#shared/billing/ledger';
+import { accountLedger } from '#shared/billing/store';
 import { serviceTitle } from '#shared/billing/views';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
@@ -29,9 +30,11 @@ import { now, periodOf } from '#shared/time';
 /**
  * Payments made in banks' own apps and branches by account number (Сбербанк Онлайн and the like).
  * Each bank signs its requests with its own key: `X-Rac-Timestamp` (Unix seconds) and
- * `X-Rac-Signature` = hex HMAC-SHA256(key, `<timestamp>.<raw body>`). A payment is idempotent on
- * the bank's transaction id: the guard item, the payment and its ledger entry are one transaction,
- * and the bank's daily registry skips what its notifications already brought.
+ * `X-Rac-Signature` = hex HMAC-SHA256(key, `<timestamp>\n<METHOD>\n<path>\n<raw body>`). The
+ * method and path are signed so that a request signed for one route cannot be replayed at another
+ * (a notification's signature at `/check`). A payment is idempotent on the bank's transaction id:
+ * the guard item, the payment and its ledger entry are one transaction, and the bank's daily
+ * registry skips what its notifications already brought.
  */
 
 export const BANK_TIMESTAMP_HEADER = 'x-rac-timestamp';
@@ -41,54 +44,77 @@ export const BANK_SIGNATURE_TOLERANCE_S = 300;
 
 export const BANK_ID = /^[a-z0-9_-]{2,32}$/;
 
-export function bankSignature(key: string, timestamp: string, rawBody: string): string {
-  return createHmac('sha256', key).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
+/** What a bank signs: the request as it sent it. */
+export interface BankRequestLine {
+  timestamp: string;
+  /** Upper case, as on the wire: `POST`. */
+  method: string;
+  /** The path as sent, without the query: `/api/banks/sberbank/payments`. */
+  path: string;
+  rawBody: string;
+}
+
+export function bankSigningString(request: BankRequestLine): string {
+  return `${request.timestamp}\n${request.method}\n${request.path}\n${request.rawBody}`;
+}
+
+export function bankSignature(key: string, request: BankRequestLine): string {
+  return createHmac('sha256', key).update(bankSigningString(request), 'utf8').digest('hex');
 }
 
 /** Whether the request is signed with the bank's key within the tolerance; constant-time compare. */
-export function verifyBankSignature(input: {
-  key: string;
-  timestamp: string | undefined;
-  signature: string | undefined;
-  rawBody: string;
-  nowSeconds: number;
-}): boolean {
-  const { key, timestamp, signature, rawBody, nowSeconds } = input;
+export function verifyBankSignature(
+  input: Omit<BankRequestLine, 'timestamp'> & {
+    key: string;
+    timestamp: string | undefined;
+    signature: string | undefined;
+    nowSeconds: number;
+  },
+): boolean {
+  const { key, timestamp, signature, nowSeconds } = input;
   if (!timestamp || !/^\d{1,12}$/.test(timestamp) || !signature || !/^[0-9a-fA-F]{64}$/.test(signature)) return false;
   if (Math.abs(nowSeconds - Number(timestamp)) > BANK_SIGNATURE_TOLERANCE_S) return false;
-  const expected = Buffer.from(bankSignature(key, timestamp, rawBody), 'hex');
+  const expected = Buffer.from(bankSignature(key, { ...input, timestamp }), 'hex');
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
 }
 
-async function bankKeys(): Promise<Record<string, string>> {
+/**
+ * The configured banks and their keys. A Map, looked up by the id as given: an id such as
+ * `__proto__` or `constructor` is just another unknown bank, never a property of Object.prototype.
+ */
+async function bankKeys(): Promise<ReadonlyMap<string, string>> {
   const raw = await secretOrLocalDefault(ENV.bankSecrets);
-  if (!raw) return {};
+  if (!raw) return new Map();
   try {
     const parsed = JSON.parse(raw) as unknown;
-    if (!parsed || typeof parsed !== 'object') return {};
-    return Object.fromEntries(
-      Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length >= 16),
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return new Map();
+    return new Map(
+      Object.entries(parsed).filter(
+        (e): e is [string, string] => BANK_ID.test(e[0]) && typeof e[1] === 'string' && e[1].length >= 16,
+      ),
     );
   } catch {
     logger.error(`${ENV.bankSecrets} is not JSON`);
-    return {};
+    return new Map();
   }
 }
 
-/** Refuses anything but a request signed by a known bank's key, before the body is read. */
+/** Refuses anything but a request signed by a known bank's key for this very method and path. */
 export async function authenticateBank(
   bank: string,
-  headers: Record<string, string | undefined>,
+  request: { method: string; path: string; headers: Record<string, string | undefined> },
   rawBody: string,
 ): Promise<void> {
-  const key = BANK_ID.test(bank) ? (await bankKeys())[bank] : undefined;
+  const key = (await bankKeys()).get(bank);
   // Wall-clock time: RAC_NOW pins the domain's clock, not the freshness of a signature.
   const ok =
     key !== undefined &&
     verifyBankSignature({
       key,
-      timestamp: headers[BANK_TIMESTAMP_HEADER],
-      signature: headers[BANK_SIGNATURE_HEADER],
+      timestamp: request.headers[BANK_TIMESTAMP_HEADER],
+      signature: request.headers[BANK_SIGNATURE_HEADER],
+      method: request.method,
+      path: request.path,
       rawBody,
       nowSeconds: Math.floor(Date.now() / 1000),
     });
@@ -142,6 +168,8 @@ export interface BankPayment {
   /** ISO instant. */
   paidAt: string;
   via: BankVia;
+  /** The bill the payer paid (`YYYY-MM`), when the bank passes it on (the QR's PaymPeriod). */
+  period?: string | undefined;
 }
 
 export type BankPaymentOutcome =
@@ -168,7 +196,8 @@ export async function recordBankPayment(payment: BankPayment): Promise<BankPayme
   const earlier = await getBankTransaction(payment.bank, payment.transactionId);
   if (earlier) return sameTransaction(earlier, payment);
   if (!(await getAccount(payment.account))) throw DomainError.of('account_not_found');
-  const allocation = allocatePayment(payment.amount, (await balanceOf(payment.account)).services);
+  // The named bill first, then the oldest debts, then an advance (shared/billing/allocation.ts).
+  const allocation = allocatePaymentToLedger(payment.amount, await accountLedger(payment.account), payment.period);
   const createdAt = now().toISOString();
   const id = newPaymentId(payment.account, new Date(payment.paidAt));
   const guard: BankTransactionItem = {
@@ -198,6 +227,7 @@ export async function recordBankPayment(payment: BankPayment): Promise<BankPayme
     createdAt,
     updatedAt: createdAt,
     paidAt: payment.paidAt,
+    ...(payment.period ? { period: payment.period } : {}),
     allocation,
     history: [{ status: 'succeeded', at: createdAt }],
   };
@@ -270,6 +300,7 @@ export async function receiveBankNotification(
     account: string;
     amount: number;
     paidAt: string;
+    period?: string | undefined;
     readings?: BankReading[] | undefined;
   },
 ) {
@@ -280,6 +311,7 @@ export async function receiveBankNotification(
     amount: notification.amount,
     paidAt: new Date(notification.paidAt).toISOString(),
     via: 'notification',
+    period: paidPeriod(notification.period),
   });
   const readings = await takeBankReadings(
     bank,

@@ -1,4 +1,5 @@
 import { getAccount } from '#shared/accounts/store';
+import { byServiceTotals } from '#shared/billing/allocation';
 import { serviceTitle } from '#shared/billing/views';
 import { CENTRE } from '#shared/centre';
 import { config } from '#shared/config';
@@ -17,7 +18,7 @@ import {
 } from '#shared/payments/model';
 import {
   AcquirerError,
-  callbackKey,
+  callbackKeys,
   callbackParams,
   registerOrder,
   verifyCallbackChecksum,
@@ -50,7 +51,8 @@ export function paymentView(item: PaymentItem) {
       : CHANNEL_TEXT[item.channel],
     createdAt: item.createdAt,
     paidAt: item.paidAt ?? null,
-    services: (item.allocation ?? item.services ?? []).map((s) => ({
+    // By service: a payment may pay one service on several bills (shared/billing/allocation.ts).
+    services: byServiceTotals(item.allocation ?? item.services ?? []).map((s) => ({
       service: s.service,
       title: serviceTitle(s.service),
       amount: s.amount,
@@ -65,7 +67,7 @@ export type PaymentView = ReturnType<typeof paymentView>;
 /** POST /api/payments: registers the order with the acquirer; the resident pays on its page. */
 export async function startCardPayment(account: string, body: unknown) {
   const request = validatePaymentRequest(body);
-  if (!request.ok) throw DomainError.of('invalid_amount', { fields: request.fields });
+  if (!request.ok) throw DomainError.of(request.code ?? 'invalid_amount', { fields: request.fields });
   const at = now();
   const createdAt = at.toISOString();
   const id = newPaymentId(account, at);
@@ -78,6 +80,7 @@ export async function startCardPayment(account: string, body: unknown) {
     status: 'created',
     channel: 'card',
     ...(request.services ? { services: request.services } : {}),
+    ...(request.period ? { period: request.period } : {}),
     createdAt,
     updatedAt: createdAt,
     history: [{ status: 'created', at: createdAt }],
@@ -155,7 +158,7 @@ export async function receiptOf(account: string, id: string) {
  */
 export async function handleSberCallback(rawBody: string, rawQuery: string) {
   const params = callbackParams(rawBody, rawQuery);
-  if (!params || !verifyCallbackChecksum(params, await callbackKey())) {
+  if (!params || !verifyCallbackChecksum(params, await callbackKeys())) {
     countMetric(METRIC.forgedCallback);
     logger.warn('Acquirer callback refused: bad checksum', { signed: Boolean(params?.checksum) });
     throw DomainError.of('invalid_signature');

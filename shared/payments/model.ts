@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isAccountNumber } from '#shared/format';
 import { MAX_PAYMENT_KOPECKS } from '#shared/payments/limits';
 import { isServiceId, type ServiceId } from '#shared/registry/services';
+import { now, PERIOD_RE, periodOf } from '#shared/time';
 
 /**
  * The payment model as pure functions: statuses and the transitions between them, what the
@@ -121,10 +122,26 @@ function validKopecks(value: unknown): value is number {
  */
 export function validatePaymentRequest(
   body: unknown,
-): { ok: true; amount: number; services?: ServiceShare[] } | { ok: false; fields: Record<string, string> } {
-  const input = (body ?? {}) as { amount?: unknown; services?: unknown };
+  currentPeriod: string = periodOf(now()),
+):
+  | { ok: true; amount: number; services?: ServiceShare[]; period?: string }
+  | { ok: false; fields: Record<string, string>; code?: 'invalid_period' } {
+  const input = (body ?? {}) as { amount?: unknown; services?: unknown; period?: unknown };
   if (!validKopecks(input.amount)) return { ok: false, fields: { amount: amountMessage } };
-  if (input.services === undefined || input.services === null) return { ok: true, amount: input.amount };
+  // "Pay this bill": the bill's month, which the payment pays first (shared/billing/allocation.ts).
+  let period: string | undefined;
+  if (input.period !== undefined && input.period !== null) {
+    if (typeof input.period !== 'string' || !PERIOD_RE.test(input.period) || input.period > currentPeriod) {
+      return {
+        ok: false,
+        code: 'invalid_period',
+        fields: { period: 'Месяц квитанции — ГГГГ-ММ, не позже текущего, например 2026-10.' },
+      };
+    }
+    period = input.period;
+  }
+  const named = period ? { period } : {};
+  if (input.services === undefined || input.services === null) return { ok: true, amount: input.amount, ...named };
   if (!Array.isArray(input.services) || input.services.length === 0 || input.services.length > 20) {
     return { ok: false, fields: { services: 'Разбивка по услугам — список из 1–20 услуг с суммами.' } };
   }
@@ -149,7 +166,12 @@ export function validatePaymentRequest(
   if (total !== input.amount) {
     return { ok: false, fields: { services: 'Сумма по услугам должна совпадать с суммой платежа.' } };
   }
-  return { ok: true, amount: input.amount, services: shares.sort((a, b) => a.service.localeCompare(b.service)) };
+  return {
+    ok: true,
+    amount: input.amount,
+    services: shares.sort((a, b) => a.service.localeCompare(b.service)),
+    ...named,
+  };
 }
 
 /** The acquirer's order as far as a payment's status depends on it (getOrderStatusExtended.do). */

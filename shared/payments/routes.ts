@@ -38,7 +38,7 @@ export const PAYMENT_ROUTES = [
     auth: true,
     body: PaymentRequest,
     success: { status: 201, body: PaymentCreated },
-    errors: ['invalid_amount', 'acquirer_refused', 'acquirer_unavailable'],
+    errors: ['invalid_amount', 'invalid_period', 'acquirer_refused', 'acquirer_unavailable'],
   },
   {
     method: 'GET',

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, type KeyObject, sign, timingSafeEqual, verify } from 'node:crypto';
 import { config } from '#shared/config';
 import { ENV } from '#shared/env';
 import type { GatewayOrder } from '#shared/payments/model';
@@ -7,7 +7,9 @@ import { secretOrLocalDefault, secretValue } from '#shared/secrets';
 /**
  * The acquirer adapter: the Sberbank payment gateway's REST protocol (register.do,
  * getOrderStatusExtended.do, refund.do: form-encoded POSTs answered with JSON) and its callback
- * notifications with an HMAC-SHA256 checksum. The local sandbox acquirer (local/sandboxAcquirer.ts)
+ * notifications with a checksum: symmetric (HMAC-SHA256 with a shared secret) or asymmetric (an
+ * RSA signature with SHA-512 by the gateway's private key, which the bank advises merchants to
+ * prefer: a leaked public key forges nothing). The local sandbox acquirer (local/sandboxAcquirer.ts)
  * speaks the same protocol with the same functions, so what the tests exercise is this code.
  */
 
@@ -42,12 +44,50 @@ export function callbackChecksum(params: Readonly<Record<string, string>>, key: 
   return createHmac('sha256', key).update(callbackSignatureBase(params), 'utf8').digest('hex').toUpperCase();
 }
 
-/** Whether the callback carries the right checksum; compared in constant time. */
-export function verifyCallbackChecksum(params: Readonly<Record<string, string>>, key: string): boolean {
+/**
+ * The gateway's asymmetric checksum: upper-case hex of an RSA (PKCS#1 v1.5) signature with SHA-512
+ * over the same signature base. The sandbox signs this way when given a private key.
+ */
+export function callbackRsaChecksum(params: Readonly<Record<string, string>>, privateKey: KeyObject | string): string {
+  return sign('sha512', Buffer.from(callbackSignatureBase(params), 'utf8'), privateKey)
+    .toString('hex')
+    .toUpperCase();
+}
+
+/** The keys a callback may be signed with: at least one of them is configured. */
+export interface CallbackKeys {
+  /** `SBER_CALLBACK_SECRET`: HMAC-SHA256 checksums (64 hex digits). */
+  secret?: string | undefined;
+  /** `SBER_CALLBACK_PUBLIC_KEY`: RSA SHA-512 checksums (as many hex digits as the key has bits / 4). */
+  publicKey?: KeyObject | undefined;
+}
+
+const HMAC_CHECKSUM = /^[0-9A-Fa-f]{64}$/;
+/** RSA keys of 1024 to 8192 bits: 256 to 2048 hex digits. */
+const RSA_CHECKSUM = /^(?:[0-9A-Fa-f]{2}){128,1024}$/;
+
+/**
+ * Whether the callback carries a checksum made with one of the keys: an HMAC compared in constant
+ * time, or an RSA signature verified with the gateway's public key. The kind is told by its length
+ * (an HMAC-SHA256 is 64 hex digits, an RSA signature at least 256), not by `sign_alias`, which the
+ * sender chooses and the checksum does not cover.
+ */
+export function verifyCallbackChecksum(params: Readonly<Record<string, string>>, keys: string | CallbackKeys): boolean {
+  const { secret, publicKey } = typeof keys === 'string' ? { secret: keys, publicKey: undefined } : keys;
   const given = params.checksum;
-  if (!given || !/^[0-9A-Fa-f]{64}$/.test(given)) return false;
-  const expected = Buffer.from(callbackChecksum(params, key), 'hex');
-  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+  if (!given) return false;
+  if (HMAC_CHECKSUM.test(given)) {
+    if (!secret) return false;
+    const expected = Buffer.from(callbackChecksum(params, secret), 'hex');
+    return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+  }
+  if (!publicKey || !RSA_CHECKSUM.test(given)) return false;
+  try {
+    return verify('sha512', Buffer.from(callbackSignatureBase(params), 'utf8'), publicKey, Buffer.from(given, 'hex'));
+  } catch {
+    // A signature that does not fit the key (another length) is simply not the gateway's.
+    return false;
+  }
 }
 
 /**
@@ -77,11 +117,36 @@ export class AcquirerError extends Error {
   }
 }
 
-/** The key callbacks are signed with; deployed, a missing key is a configuration error. */
-export async function callbackKey(): Promise<string> {
-  const key = await secretOrLocalDefault(ENV.sberCallbackSecret);
-  if (!key) throw new Error(`${ENV.sberCallbackSecret} is not set`);
+const publicKeys = new Map<string, KeyObject>();
+
+/**
+ * The gateway's public key from PEM: a `PUBLIC KEY` or the `CERTIFICATE` the bank's console hands
+ * out. A value kept on one line with `\n` escapes (as env files and consoles often store it) is
+ * accepted too. A value that is not a key is a configuration error.
+ */
+export function callbackPublicKey(pem: string): KeyObject {
+  const text = pem.includes('\\n') && !pem.includes('\n') ? pem.replaceAll('\\n', '\n') : pem;
+  let key = publicKeys.get(text);
+  if (!key) {
+    try {
+      key = createPublicKey(text);
+    } catch {
+      throw new Error(`${ENV.sberCallbackPublicKey} is not a PEM public key or certificate`);
+    }
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`${ENV.sberCallbackPublicKey} is not an RSA key`);
+    publicKeys.set(text, key);
+  }
   return key;
+}
+
+/** The keys callbacks may be signed with; deployed, neither of them set is a configuration error. */
+export async function callbackKeys(): Promise<CallbackKeys> {
+  const [secret, pem] = await Promise.all([
+    secretOrLocalDefault(ENV.sberCallbackSecret),
+    secretValue(ENV.sberCallbackPublicKey),
+  ]);
+  if (!secret && !pem) throw new Error(`${ENV.sberCallbackSecret} or ${ENV.sberCallbackPublicKey} is not set`);
+  return { secret, publicKey: pem ? callbackPublicKey(pem) : undefined };
 }
 
 async function credentials(): Promise<Record<string, string>> {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
+import { PAID_PERIOD } from '#shared/billing/allocation';
 import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
 
 /** Requests and responses of the payment routes (shared/payments/routes.ts). */
@@ -28,6 +29,17 @@ export const PaymentRequest = z
           required: ['service', 'amount'],
           properties: { service: { type: 'string' }, amount: { type: 'integer', minimum: 1 } },
         },
+      }),
+    period: z
+      .unknown()
+      .optional()
+      .meta({
+        type: 'string',
+        pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+        description:
+          '«Оплатить эту квитанцию»: месяц квитанции ГГГГ-ММ. Оплата идёт сначала на услуги этой квитанции ' +
+          'пропорционально их суммам, остаток — на более ранние долги, затем в аванс',
+        example: '2026-10',
       }),
   })
   .meta({ id: 'PaymentRequest', required: ['amount'] });
@@ -116,6 +128,16 @@ export const BankPaymentRequest = z
       .min(1, 'Сумма больше нуля')
       .max(MAX_PAYMENT_KOPECKS, 'Сумма не больше 500 000 ₽'),
     paidAt: z.iso.datetime({ offset: true, message: 'Время платежа ISO 8601 с часовым поясом' }),
+    period: z
+      .string()
+      .regex(PAID_PERIOD, 'Период — ГГГГ-ММ или ММГГГГ (как PaymPeriod в QR-коде), например 2026-10 или 102026')
+      .optional()
+      .meta({
+        description:
+          'Оплачиваемый месяц квитанции, если плательщик его указал (PaymPeriod из QR-кода): оплата идёт ' +
+          'сначала на эту квитанцию, остаток — на более ранние долги, затем в аванс',
+        example: '102026',
+      }),
     readings: z
       .array(
         z.object({

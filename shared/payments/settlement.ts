@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { balanceOf } from '#shared/billing/balance';
-import { allocatePayment } from '#shared/billing/ledger';
+import { allocatePaymentToLedger, refundParts } from '#shared/billing/allocation';
+import { accountLedger } from '#shared/billing/store';
 import { DomainError } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { countMetric, METRIC } from '#shared/metrics';
@@ -53,16 +53,17 @@ async function changeFor(
   };
   if (decision.ledger === 'credit') {
     const paidAt = decision.paidAt ?? at;
-    // Split as the resident asked, or over what the account owes right now (the billing rule).
+    // Split as the resident asked, or over what the account owes right now: the bill the resident
+    // paid ("pay this bill"), then the oldest debts, then an advance (shared/billing/allocation.ts).
     const allocation = payment.services?.length
       ? payment.services.map((s) => ({ service: s.service, amount: s.amount }))
-      : allocatePayment(payment.amount, (await balanceOf(payment.account)).services);
+      : allocatePaymentToLedger(payment.amount, await accountLedger(payment.account), payment.period);
     change.paidAt = paidAt;
     change.credit = { allocation, period: periodOf(new Date(paidAt)) };
   } else if (decision.ledger === 'refund') {
-    const credited = (payment.allocation ?? []).map((l) => ({ service: l.service, balance: l.amount }));
+    // The money returned is taken back from the bills it had paid, so they are owed again.
     const refunded = decision.refundedAmount ?? payment.amount;
-    change.refund = { lines: allocatePayment(refunded, credited), period: periodOf(new Date(at)) };
+    change.refund = { lines: refundParts(refunded, payment.allocation ?? []), period: periodOf(new Date(at)) };
   }
   return change;
 }

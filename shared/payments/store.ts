@@ -42,6 +42,8 @@ export interface PaymentItem {
   channel: PaymentChannel;
   /** The split by service the resident asked for (card payments). */
   services?: ServiceShare[];
+  /** The bill (period) the payer named: "pay this bill", the QR's PaymPeriod, the bank's period. */
+  period?: string;
   createdAt: string;
   updatedAt: string;
   /** The acquirer's order id (mdOrder) and payment page. */
@@ -52,7 +54,7 @@ export interface PaymentItem {
   bankTransactionId?: string;
   via?: BankVia;
   paidAt?: string;
-  /** The lines credited to the ledger (positive kopecks per service). */
+  /** The lines credited to the ledger (positive kopecks per service and bill, `forPeriod`). */
   allocation?: LedgerLine[];
   /** Review: what the gateway says was paid. */
   paidAmount?: number;
@@ -245,7 +247,7 @@ export async function writeTransition(payment: PaymentItem, change: TransitionWr
           account: payment.account,
           paymentId: `${payment.id}.refund`,
           period: change.refund.period,
-          allocation: change.refund.lines.map((l) => ({ service: l.service, amount: -l.amount })),
+          allocation: change.refund.lines.map((l) => ({ ...l, amount: -l.amount })),
           paidAt: change.at,
           source,
         }),

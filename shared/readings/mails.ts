@@ -1,11 +1,11 @@
 import { CENTRE } from '#shared/centre';
 import type { Mail } from '#shared/clients/mail';
 import { config } from '#shared/config';
-import { dateText, escapeHtml, periodText } from '#shared/format';
+import { dateText, decimalComma, escapeHtml, periodText } from '#shared/format';
 import { type ServiceId, serviceById } from '#shared/registry/services';
-import { moscowDate } from '#shared/time';
+import { moscowDate, moscowDateTimeText } from '#shared/time';
 
-/** The readings mails: the window reminder and the verification warning, in Russian. */
+/** The readings mails: the window reminder, the verification warning and the no-login notice, in Russian. */
 
 function mail(to: string, subject: string, paragraphs: string[], link: { text: string; path: string }): Mail {
   const url = `${config().publicUrl}${link.path}`;
@@ -56,5 +56,38 @@ export function verificationMail(to: string, account: string, meters: readonly E
         'нормативу. Закажите поверку или замену счётчика и передайте в РАЦ документ о поверке (установке).',
     ],
     { text: 'Счётчики в личном кабинете', path: '/readings' },
+  );
+}
+
+export interface QuickSubmittedReading {
+  serial: string;
+  service: ServiceId;
+  value: string;
+}
+
+/**
+ * Sent to a registered resident when readings of their account were submitted without logging in
+ * (by account number and the code from the picture): anyone who knows the number can do that, so
+ * the resident learns what was sent and can correct it from the cabinet, where their own
+ * submission always replaces these.
+ */
+export function quickSubmissionMail(
+  to: string,
+  account: string,
+  submission: { period: string; submittedAt: string; readings: readonly QuickSubmittedReading[] },
+): Mail {
+  const list = submission.readings
+    .map((r) => `• ${serviceById(r.service).title}, счётчик № ${r.serial}: ${decimalComma(r.value)}`)
+    .join('\n');
+  return mail(
+    to,
+    'Переданы показания счётчиков без входа в личный кабинет',
+    [
+      `${moscowDateTimeText(submission.submittedAt)} по лицевому счёту № ${account} переданы показания за ` +
+        `${periodText(submission.period)} без входа в личный кабинет (по номеру лицевого счёта):\n${list}`,
+      'Если показания передавали не вы или в них ошибка, войдите в личный кабинет и передайте верные — они ' +
+        'заменят эти. Ваши исправления в личном кабинете не ограничиваются передачами без входа.',
+    ],
+    { text: 'Проверить показания', path: '/readings' },
   );
 }

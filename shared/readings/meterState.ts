@@ -74,6 +74,7 @@ export async function meterStates(
           service: meter.service,
           digits: meter.digits,
           verifiedUntil: meter.verifiedUntil,
+          installed: meter.installed,
           basis: recent[0]?.value ?? meter.initialReading,
           current: current?.value,
           expected: usual?.times(months).toFixed(),

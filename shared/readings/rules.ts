@@ -45,6 +45,11 @@ export interface MeterFacts {
   digits: number;
   /** Last day of the verification interval, `YYYY-MM-DD`. */
   verifiedUntil: string;
+  /**
+   * When the meter was put in service, `YYYY-MM-DD` (absent on meters imported before the column
+   * existed): a reading taken before it belongs to no meter of ours.
+   */
+  installed?: string | undefined;
   /** The value this period's consumption is counted from: the last accepted value before it. */
   basis: string;
   /** The value already accepted for this period (a resubmission replaces it). */
@@ -142,9 +147,15 @@ export function verificationExpired(verifiedUntil: string, today: string): boole
   return today > verifiedUntil;
 }
 
+/** Whether a reading taken on `date` (`YYYY-MM-DD`, Moscow) predates the meter's installation. */
+export function beforeInstallation(installed: string | undefined, date: string): boolean {
+  return installed !== undefined && date < installed;
+}
+
 /**
- * Checks one submitted value against its meter. `confirm` is the resident's "yes, the value is
- * right" after a roll-over or typo-guard question; it never overrides a hard refusal.
+ * Checks one submitted value against its meter. `today` is the day the reading was taken: the
+ * portal's today, or the date an imported reading carries. `confirm` is the resident's "yes, the
+ * value is right" after a roll-over or typo-guard question; it never overrides a hard refusal.
  */
 export function checkReading(input: {
   raw: string;
@@ -164,6 +175,12 @@ export function checkReading(input: {
           'Поверьте или замените счётчик и обратитесь в РАЦ с документом о поверке (установке).',
       },
     };
+  }
+  if (beforeInstallation(meter.installed, today)) {
+    return invalid(
+      `Счётчик введён в эксплуатацию ${dateText(meter.installed as string)}: ` +
+        'показания, снятые до этой даты, не принимаются.',
+    );
   }
   const parsed = parseReadingValue(input.raw, meter.service, meter.digits);
   if (!parsed.ok) return invalid(parsed.message);

@@ -1,8 +1,14 @@
 import * as z from 'zod';
+import { CaptchaAnswer, CaptchaId } from '#shared/accounts/schemas';
 import { AccountNumber, Period } from '#shared/api/schemas';
+import { QueryPeriod, rangeWithinLimits } from '#shared/billing/schemas';
 import { SERVICE_IDS } from '#shared/registry/services';
+import { addMonths, now, periodOf } from '#shared/time';
 
 /** Request and response shapes of meters and readings; they also generate the OpenAPI document. */
+
+/** Where a reading came from (ReadingSource in shared/readings/store.ts). */
+export const READING_SOURCES = ['web', 'quick', 'seed', 'bank', 'legacy', 'paper', 'phone', 'controller'] as const;
 
 const MeterId = z
   .string()
@@ -15,17 +21,32 @@ const DecimalString = z
   .meta({ description: 'Десятичное число строкой, точка — разделитель', example: '412.375' });
 const Service = z.enum(SERVICE_IDS).meta({ description: 'Услуга (см. справочник услуг)' });
 
+/**
+ * A reading as typed (a string: "105,2", "105.2") or as a program sends it (a JSON number: 105.2).
+ * A number becomes its shortest decimal text (JavaScript's own), so 105.2 is "105.2" and the same
+ * rules judge it: a negative number or one that prints with an exponent (1e21) is refused there
+ * with the same reason a typed "-3" or "1e9" gets; a float artefact such as 0.30000000000000004
+ * fails the decimal places check instead of being rounded silently.
+ */
+const ReadingValue = z
+  .union(
+    [
+      z.string().max(32, 'Слишком длинное значение'),
+      z.number('Введите показание числом или строкой, например 123.45 или "123,45"'),
+    ],
+    { error: 'Введите показание числом или строкой, например 123.45 или "123,45"' },
+  )
+  .transform((value) => (typeof value === 'number' ? String(value) : value))
+  .meta({
+    description:
+      'Показание как на счётчике: строка (цифры, запятая или точка перед дробной частью, «12,5» = «12.5») ' +
+      'или число JSON (12.5); без знака и экспоненты',
+    examples: ['412,5', 412.5],
+  });
+
 export const ReadingInput = z.object({
   meterId: MeterId,
-  value: z
-    .string('Введите показание строкой, например "123,45"')
-    .max(32, 'Слишком длинное значение')
-    .meta({
-      description:
-        'Показание как на счётчике: цифры, запятая или точка перед дробной частью («12,5» = «12.5»); ' +
-        'без знака и экспоненты',
-      example: '412,5',
-    }),
+  value: ReadingValue,
   confirm: z
     .boolean()
     .optional()
@@ -47,8 +68,8 @@ export const SubmitReadingsRequest = z.object({ readings: Readings }).meta({ id:
 
 export const QuickStartRequest = z.object({
   account: AccountNumber,
-  captchaId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Обновите картинку с кодом'),
-  captchaAnswer: z.string().trim().min(1, 'Введите код с картинки').max(16, 'Введите код с картинки'),
+  captchaId: CaptchaId,
+  captchaAnswer: CaptchaAnswer,
 });
 
 // `ticket` (here, in QuickStartResponse and the error `invalid_ticket`) is the contract's name for
@@ -125,10 +146,14 @@ export const SubmissionResponse = z
   })
   .meta({ id: 'ReadingsAccepted' });
 
-export const HistoryQuery = z.object({
-  from: Period.optional().meta({ description: 'С периода ГГГГ-ММ (по умолчанию — 11 месяцев до конца)' }),
-  to: Period.optional().meta({ description: 'По период ГГГГ-ММ (по умолчанию — текущий)' }),
-});
+/** History defaults (shared/readings/history.ts): `to` this month, `from` 11 months before `to`. */
+export const HistoryQuery = rangeWithinLimits(
+  z.object({
+    from: QueryPeriod.optional().meta({ description: 'С периода ГГГГ-ММ (по умолчанию — 11 месяцев до конца)' }),
+    to: QueryPeriod.optional().meta({ description: 'По период ГГГГ-ММ (по умолчанию — текущий)' }),
+  }),
+  ({ from, to = periodOf(now()) }) => ({ from: from ?? addMonths(to, -11), to }),
+);
 
 export const HistoryResponse = z
   .object({
@@ -153,8 +178,10 @@ export const HistoryResponse = z
         value: DecimalString,
         consumption: DecimalString.meta({ description: 'Расход за период (с учётом перехода через ноль)' }),
         submittedAt: z.string(),
-        source: z.enum(['web', 'quick', 'seed', 'bank']).meta({
-          description: 'web — личный кабинет; quick — без входа; seed — демо-данные; bank — через банк',
+        source: z.enum(READING_SOURCES).meta({
+          description:
+            'web — личный кабинет; quick — без входа; seed — демо-данные; bank — через банк; ' +
+            'legacy — из прежней системы; paper — бумажный бланк; phone — по телефону; controller — обход контролёра',
         }),
         rollover: z.boolean().meta({ description: 'Счётчик перешёл через ноль' }),
         replaced: z

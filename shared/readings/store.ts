@@ -1,8 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { getAccount } from '#shared/accounts/store';
 import { db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
+import type { READING_SOURCES } from '#shared/readings/schemas';
 import type { MeterItem } from '#shared/registry/repository';
 import type { ServiceId } from '#shared/registry/services';
 
@@ -29,7 +30,12 @@ export interface MeterRecord extends MeterItem {
   verificationWarnedFor?: string;
 }
 
-export type ReadingSource = 'web' | 'quick' | 'seed' | 'bank';
+/**
+ * Where a reading came from: the portal (`web`, `quick`), a bank, the demo seed, or the operator's
+ * `import readings` — the previous system's history (`legacy`), a paper form (`paper`), a phone
+ * call (`phone`), a controller's round (`controller`).
+ */
+export type ReadingSource = (typeof READING_SOURCES)[number];
 
 export interface ReplacedReading {
   value: string;
@@ -56,7 +62,11 @@ export interface ReadingRecord {
   replaced?: ReplacedReading[];
 }
 
-/** A period's value may be replaced this many times; then the centre corrects it. */
+/**
+ * A period's value may be corrected this many times by each kind of submitter; then the centre
+ * corrects it. Counted per kind (shared/readings/submitReadings.ts `correctionsCounted`): values
+ * sent without logging in never use up the resident's own corrections.
+ */
 export const MAX_REPLACEMENTS = 20;
 
 /** The meters of an account, by key (one query). */
@@ -112,12 +122,31 @@ const revCondition = (meter: MeterRecord) =>
     ? { expression: 'attribute_exists(pk) AND attribute_not_exists(readingRev)', values: {} }
     : { expression: 'attribute_exists(pk) AND readingRev = :rev', values: { ':rev': meter.readingRev } };
 
+/** A no-login pass being used: its id (`jti`) and expiry (Unix seconds, the item's TTL). */
+export interface PassUse {
+  id: string;
+  expiresAt: number;
+}
+
+/** How a submission's transaction ended: written, lost a race on a meter, or its pass was used. */
+export type WriteOutcome = 'written' | 'raced' | 'pass_used';
+
+/** Whether a no-login pass has already carried its submission. */
+export async function passUsed(passId: string): Promise<boolean> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.quickPassUse(passId), ConsistentRead: true }),
+  );
+  return out.Item !== undefined;
+}
+
 /**
  * Writes a submission in one transaction: per changed meter the reading item and the meter's last
- * reading, and for unchanged meters a check that nobody changed them meanwhile. Returns false when
- * a condition failed (another request won the race): the caller reloads and judges again.
+ * reading, and for unchanged meters a check that nobody changed them meanwhile. `'raced'` when a
+ * meter's condition failed (another request won the race): the caller reloads and judges again.
+ * A pass, when given, is used up in the same transaction (`attribute_not_exists`), so it carries
+ * one submission even when two arrive at once, and a refused submission leaves it usable.
  */
-export async function writeSubmission(writes: readonly MeterWrite[]): Promise<boolean> {
+export async function writeSubmission(writes: readonly MeterWrite[], pass?: PassUse): Promise<WriteOutcome> {
   const items = writes.flatMap(({ meter, current, reading }): TransactItem[] => {
     const rev = revCondition(meter);
     if (!reading) {
@@ -167,19 +196,28 @@ export async function writeSubmission(writes: readonly MeterWrite[]): Promise<bo
       },
     ];
   });
-  if (!items.some((i) => i.Put)) return true;
+  if (pass) {
+    items.push({
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.quickPassUse(pass.id), entity: 'quickPassUse', expiresAt: pass.expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  if (!items.some((i) => i.Put)) return 'written';
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
+    return 'written';
   } catch (error) {
     if (error instanceof TransactionCanceledException) {
-      const raced = (error.CancellationReasons ?? []).some(
-        (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
-      );
-      if (raced) return false;
+      const reasons = error.CancellationReasons ?? [];
+      if (pass && reasons[items.length - 1]?.Code === 'ConditionalCheckFailed') return 'pass_used';
+      const raced = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+      if (raced) return 'raced';
     }
     // DynamoDB itself reports a conflicting transaction on the same items this way.
-    if ((error as { name?: string }).name === 'TransactionConflictException') return false;
+    if ((error as { name?: string }).name === 'TransactionConflictException') return 'raced';
     throw error;
   }
 }

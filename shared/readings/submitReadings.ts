@@ -1,4 +1,8 @@
+import { getCabinet } from '#shared/accounts/store';
+import { sendMail } from '#shared/clients/mail';
 import { DomainError } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { quickSubmissionMail } from '#shared/readings/mails';
 import { meterIdOf } from '#shared/readings/meterId';
 import { type MeterState, meterStates } from '#shared/readings/meterState';
 import { submissionPeriod } from '#shared/readings/period';
@@ -6,6 +10,8 @@ import {
   MAX_REPLACEMENTS,
   type MeterWrite,
   metersOf,
+  type PassUse,
+  type ReadingRecord,
   type ReadingSource,
   writeSubmission,
 } from '#shared/readings/store';
@@ -24,6 +30,33 @@ export interface SubmissionResult {
 const MAX_ATTEMPTS = 4;
 
 /**
+ * Who stands behind a source, for the corrections limit: the resident (the cabinet, or the bank
+ * app they paid in), anyone who knows the account number (no login), or the centre (the operator's
+ * imports and the demo seed, never limited). Each kind has its own MAX_REPLACEMENTS, so values
+ * sent without logging in cannot use up the resident's own corrections: the resident can always
+ * put the right value back.
+ */
+type Submitter = 'resident' | 'anyone' | 'centre';
+
+function submitterOf(source: ReadingSource): Submitter {
+  if (source === 'web' || source === 'bank') return 'resident';
+  if (source === 'quick') return 'anyone';
+  return 'centre';
+}
+
+/** How many values of this period the submitter of `source` has already sent (kept and replaced). */
+export function correctionsCounted(current: ReadingRecord | undefined, source: ReadingSource): number {
+  if (!current) return 0;
+  const by = submitterOf(source);
+  return [...(current.replaced ?? []), current].filter((r) => submitterOf(r.source) === by).length;
+}
+
+export interface SubmitOptions {
+  /** A no-login pass: used up by this submission, in its own transaction. */
+  pass?: PassUse;
+}
+
+/**
  * Accepts a page of readings all or nothing. Conditional writes make it safe to repeat: the same
  * values again are a no-op with the same answer; a race with another tab is re-judged on fresh
  * data, and the later value replaces the earlier one (which is kept in `replaced`).
@@ -32,6 +65,7 @@ export async function submitReadings(
   account: string,
   readings: readonly SubmittedReading[],
   source: ReadingSource,
+  options: SubmitOptions = {},
 ): Promise<SubmissionResult> {
   const window = await cachedWindow();
   if (!window.open) {
@@ -48,9 +82,14 @@ export async function submitReadings(
     const states = new Map((await meterStates(account, period, meters)).map((s) => [s.id, s]));
     const accepted = evaluateSubmission(readings, new Map([...states].map(([id, s]) => [id, s.facts])), today);
     const submittedAt = now().toISOString();
+    // The first value of the period is not a correction: MAX_REPLACEMENTS corrections follow it.
     const full = accepted.filter((a) => {
       const current = states.get(a.meterId)?.current;
-      return !a.reading.unchanged && (current?.replaced?.length ?? 0) >= MAX_REPLACEMENTS;
+      return (
+        !a.reading.unchanged &&
+        submitterOf(source) !== 'centre' &&
+        correctionsCounted(current, source) > MAX_REPLACEMENTS
+      );
     });
     if (full.length > 0) {
       throw DomainError.of('too_many_changes', {
@@ -89,7 +128,10 @@ export async function submitReadings(
         },
       };
     });
-    if (await writeSubmission(writes)) {
+    const outcome = await writeSubmission(writes, options.pass);
+    if (outcome === 'pass_used') throw DomainError.of('invalid_ticket');
+    if (outcome === 'written') {
+      if (source === 'quick') await tellResident(account, period, submittedAt, writes);
       return {
         message: SUCCESS_MESSAGE,
         period,
@@ -103,4 +145,32 @@ export async function submitReadings(
     }
   }
   throw DomainError.of('concurrent_change');
+}
+
+/**
+ * A registered resident is told of readings sent for their account without logging in. The
+ * readings are stored by now: a mail that fails is logged (without the address), not answered
+ * as a failed submission, which the sender would only repeat.
+ */
+async function tellResident(
+  account: string,
+  period: string,
+  submittedAt: string,
+  writes: readonly MeterWrite[],
+): Promise<void> {
+  const written = writes.flatMap((w) => (w.reading ? [w.reading] : []));
+  if (written.length === 0) return;
+  try {
+    const cabinet = await getCabinet(account);
+    if (!cabinet?.email) return;
+    await sendMail(
+      quickSubmissionMail(cabinet.email, account, {
+        period,
+        submittedAt,
+        readings: written.map((r) => ({ serial: r.serial, service: r.service, value: r.value })),
+      }),
+    );
+  } catch (error) {
+    logger.warn('No-login readings notice not sent', { error: (error as Error).name });
+  }
 }

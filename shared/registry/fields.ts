@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import * as z from 'zod';
 import { isAccountNumber } from '#shared/format';
 import { normalisePassport } from '#shared/passport';
-import { isServiceId, SERVICE_IDS, type ServiceId } from '#shared/registry/services';
+import { isServiceId, SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
 import { PERIOD_RE } from '#shared/time';
 
 /**
@@ -105,6 +105,17 @@ export function serviceList(value: string): Parsed<ServiceId[] | undefined> {
   }
   if (ids.includes('electricity') && (ids.includes('electricity_day') || ids.includes('electricity_night'))) {
     return new Problem('electricity (однотарифный учёт) нельзя сочетать с electricity_day и electricity_night');
+  }
+  return ids;
+}
+
+/** Services separated by spaces, each one a meter can exist for; empty: none (`undefined`). */
+export function meterableServiceList(value: string): Parsed<ServiceId[] | undefined> {
+  const ids = serviceList(value);
+  if (ids instanceof Problem || ids === undefined) return ids;
+  const notMeterable = ids.filter((id) => !serviceById(id).meterable);
+  if (notMeterable.length > 0) {
+    return new Problem(`у услуг ${notMeterable.join(', ')} не бывает индивидуального прибора учёта`);
   }
   return ids;
 }

@@ -1,5 +1,6 @@
 import { hashNormalisedPassport, passportKey } from '#shared/passport';
 import { type Decoded, type Delimiter, decode, parseCsv } from '#shared/registry/csv';
+import { putProviders, servicesClaimedTwice } from '#shared/registry/providers';
 import { byLine, type ImportReport, type RegistryKind, type RowError } from '#shared/registry/report';
 import { findAccounts, putTariffs, upsertAccounts, upsertMeters } from '#shared/registry/repository';
 import { type RowOf, type Validation, validateRows } from '#shared/registry/schemas';
@@ -45,7 +46,12 @@ export async function importRegistry(kind: RegistryKind, bytes: Uint8Array): Pro
       const { rows, errors } = parsed as ParsedRegistry<'accounts'>;
       const key = await passportKey();
       await upsertAccounts(
-        rows.map(({ row: { passport, ...row } }) => ({ ...row, passportHash: hashNormalisedPassport(passport, key) })),
+        rows.map(({ row: { passport, owners, no_meter_possible, ...row } }) => ({
+          ...row,
+          owners: owners ?? 1,
+          ...(no_meter_possible ? { noMeterPossible: no_meter_possible } : {}),
+          passportHash: hashNormalisedPassport(passport, key),
+        })),
         at,
       );
       return report(rows.length, errors);
@@ -68,6 +74,7 @@ export async function importRegistry(kind: RegistryKind, bytes: Uint8Array): Pro
           initialReading: row.reading,
           verifiedUntil: row.verifiedUntil,
           digits: row.digits,
+          ...(row.installed ? { installed: row.installed } : {}),
         })),
         at,
       );
@@ -80,6 +87,17 @@ export async function importRegistry(kind: RegistryKind, bytes: Uint8Array): Pro
         at,
       );
       return report(rows.length, errors);
+    }
+    case 'providers': {
+      const { rows, errors } = parsed as ParsedRegistry<'providers'>;
+      const twice = servicesClaimedTwice(rows);
+      const refused = new Set(twice.map((e) => e.line));
+      const accepted = rows.filter(({ line }) => !refused.has(line));
+      await putProviders(
+        accepted.map(({ row }) => row),
+        at,
+      );
+      return report(accepted.length, [...errors, ...twice]);
     }
   }
 }

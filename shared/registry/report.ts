@@ -1,7 +1,7 @@
 import type { Delimiter, Encoding } from '#shared/registry/csv';
 
-/** The three registry files an operator imports. */
-export const REGISTRY_KINDS = ['accounts', 'meters', 'tariffs'] as const;
+/** The registry files an operator imports. */
+export const REGISTRY_KINDS = ['accounts', 'meters', 'tariffs', 'providers'] as const;
 export type RegistryKind = (typeof REGISTRY_KINDS)[number];
 
 export function isRegistryKind(value: string): value is RegistryKind {

@@ -14,6 +14,7 @@ import { db, tableName } from '#shared/clients/dynamo';
 import { forEachConcurrently } from '#shared/concurrency';
 import { keys } from '#shared/keys';
 import type { ServiceId } from '#shared/registry/services';
+import { moscowDate } from '#shared/time';
 
 /**
  * The registry's items in the single table. Accounts and meters are updated attribute by
@@ -39,8 +40,15 @@ export interface AccountRecord {
   /** m², decimal string ("54.3"). */
   area: string;
   residents: number;
+  /** Owners of the flat (≥ 1): the norm basis when nobody lives there (ПП РФ № 354, п. 56(2)). */
+  owners: number;
   /** Services billed to the account; absent: every service that has a tariff. */
   services?: ServiceId[];
+  /** Services an inspection (акт обследования) found no meter can be installed for: no increasing coefficient. */
+  noMeterPossible?: ServiceId[];
+  /** ГИС ЖКХ identifiers from the accounts import (optional): ЕЛС and ИЖКУ, printed on the ЕПД. */
+  els?: string;
+  izhku?: string;
   createdAt: string;
   updatedAt: string;
   /**
@@ -67,6 +75,13 @@ export interface MeterItem {
   verifiedUntil: string;
   /** Digit capacity of the counter: readings roll over at 10^digits. */
   digits: number;
+  /**
+   * When the meter was put in service, `YYYY-MM-DD` (the `initialReading` is its value then): by
+   * default the date of the first import, never moved by a re-import without the column. Readings
+   * dated before it are refused; its first reading's consumption is spread over the months since.
+   * Absent on meters imported before the column existed.
+   */
+  installed?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -92,17 +107,19 @@ const MAX_BATCH_ATTEMPTS = 8;
 export async function upsertAccounts(accounts: readonly AccountFields[], at: Date): Promise<void> {
   const now = at.toISOString();
   await forEachConcurrently(accounts, WRITE_CONCURRENCY, async (account) => {
-    const { services, ...fields } = account;
+    const { services, noMeterPossible, ...fields } = account;
     const billed = services && services.length > 0 ? services : undefined;
+    const impossible = noMeterPossible && noMeterPossible.length > 0 ? noMeterPossible : undefined;
     const set = {
       entity: 'account',
       ...fields,
       ...(billed ? { services: billed } : {}),
+      ...(impossible ? { noMeterPossible: impossible } : {}),
       // The accounts index (keys.accountIndex): the billing run pages accounts by shard, never a scan.
       ...keys.accountIndex(account.account),
       updatedAt: now,
     };
-    const remove = billed ? [] : ['services'];
+    const remove = [...(billed ? [] : ['services']), ...(impossible ? [] : ['noMeterPossible'])];
     const key = keys.account(account.account);
     try {
       await db().send(
@@ -128,20 +145,25 @@ export async function upsertAccounts(accounts: readonly AccountFields[], at: Dat
 
 export async function upsertMeters(meters: readonly MeterFields[], at: Date): Promise<void> {
   const now = at.toISOString();
+  const importDate = moscowDate(at);
   await forEachConcurrently(meters, WRITE_CONCURRENCY, async (meter) => {
+    const { installed, ...fields } = meter;
     await db().send(
       new UpdateCommand(
         updateInput(
           keys.meter(meter.account, meter.serial),
           {
             entity: 'meter',
-            ...meter,
+            ...fields,
+            ...(installed ? { installed } : {}),
             // The verification-warning job finds meters by this index (shared/readings/verificationWarnings.ts).
             ...keys.meterVerification(meter.verifiedUntil, meter.account, meter.serial),
             updatedAt: now,
           },
           [],
           now,
+          // Without the column, the first import's date stands: a re-import must not move it.
+          installed ? {} : { installed: importDate },
         ),
       ),
     );
@@ -217,12 +239,16 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
-/** An UpdateItem that sets `set` (and `createdAt` once) and removes `remove`; names are aliased. */
+/**
+ * An UpdateItem that sets `set` (and `createdAt` and `setIfAbsent` only where absent) and removes
+ * `remove`; names are aliased.
+ */
 export function updateInput(
   key: Record<string, string>,
   set: Record<string, unknown>,
   remove: readonly string[],
   createdAt: string,
+  setIfAbsent: Record<string, unknown> = {},
 ): UpdateCommandInput {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -232,6 +258,11 @@ export function updateInput(
     names[`#s${i}`] = name;
     values[`:s${i}`] = value;
     assignments.push(`#s${i} = :s${i}`);
+  });
+  Object.entries(setIfAbsent).forEach(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    assignments.push(`#a${i} = if_not_exists(#a${i}, :a${i})`);
   });
   names['#createdAt'] = 'createdAt';
   values[':createdAt'] = createdAt;

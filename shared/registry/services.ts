@@ -58,6 +58,13 @@ export const SERVICES = [
   },
 ] as const satisfies readonly ServiceDefinition[];
 
+/**
+ * Пени (ЖК РФ ст. 155 ч. 14): a line of the ledger and of the ЕПД like a service's, but never a
+ * service of the registry (no tariff, no meter, not in an account's `services`), so it is kept out
+ * of SERVICES and of `ServiceId`.
+ */
+export const PENALTY_SERVICE = { id: 'penalty', title: 'Пени' } as const;
+
 export interface ServiceDefinition {
   id: string;
   /** As printed on the ЕПД and in the web client. */
@@ -81,4 +88,28 @@ export function isServiceId(value: string): value is ServiceId {
 
 export function serviceById(id: ServiceId): ServiceDefinition {
   return SERVICES.find((s) => s.id === id) as ServiceDefinition;
+}
+
+/**
+ * The services whose norm may carry the increasing coefficient of ПП РФ № 354 (п. 42, formula
+ * 4(1)): cold water, hot water and electricity — the resources an individual meter is obligatory
+ * for (261-ФЗ, ст. 13). The tariffs import refuses a coefficient on any other service.
+ */
+export const COEFFICIENT_SERVICES: readonly ServiceId[] = [
+  'cold_water',
+  'hot_water',
+  'electricity',
+  'electricity_day',
+  'electricity_night',
+];
+
+/**
+ * Whether an inspection's act (акт обследования) found that a meter of the service cannot be
+ * installed in the flat: then the norm is billed without the increasing coefficient. A single-rate
+ * `electricity` act covers the day and night registers too.
+ */
+export function meterImpossible(noMeterPossible: readonly ServiceId[] | undefined, service: ServiceId): boolean {
+  if (!noMeterPossible) return false;
+  if (noMeterPossible.includes(service)) return true;
+  return service.startsWith('electricity_') && noMeterPossible.includes('electricity');
 }

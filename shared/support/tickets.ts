@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { requireCabinet } from '#shared/accounts/profile';
+import { cabinetIdOf } from '#shared/accounts/store';
 import { sendMail } from '#shared/clients/mail';
 import { ticketMail } from '#shared/support/mails';
 import type { SupportTicket, SupportTopic } from '#shared/support/schemas';
@@ -20,10 +22,12 @@ export interface SupportInput {
 }
 
 /**
- * A support request: stored as a ticket (under the account when the resident is logged in) and
- * mailed to the centre's support address. A request to close the cabinet goes the same way.
+ * A support request: stored as a ticket (under the account and its cabinet when the resident is
+ * logged in) and mailed to the centre's support address. A request to close the cabinet goes the
+ * same way.
  */
 export async function createTicket(input: SupportInput, sessionAccount: string | undefined) {
+  const cabinet = sessionAccount ? await requireCabinet(sessionAccount) : undefined;
   const createdAt = now().toISOString();
   const id = `${createdAt.slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
   const account = sessionAccount ?? (input.account || undefined);
@@ -33,6 +37,7 @@ export async function createTicket(input: SupportInput, sessionAccount: string |
       id,
       account: account ?? null,
       verifiedAccount: Boolean(sessionAccount),
+      ...(cabinet ? { cabinet: cabinetIdOf(cabinet) } : {}),
       name: input.name,
       address: input.address ?? null,
       email: input.email,
@@ -42,14 +47,19 @@ export async function createTicket(input: SupportInput, sessionAccount: string |
       status: 'new',
       createdAt,
     },
-    sessionAccount,
+    sessionAccount && cabinet ? { account: sessionAccount, cabinet: cabinetIdOf(cabinet) } : undefined,
   );
   await sendMail(ticketMail({ ...input, id, account, verifiedAccount: Boolean(sessionAccount) }));
   return { id, message: `Обращение № ${id} принято. Ответ придёт на ${input.email}.` };
 }
 
+/**
+ * The resident's tickets: those written from their own cabinet. A previous owner's (before an
+ * ownership transfer or a closed cabinet) stay with the centre.
+ */
 export async function ticketsOf(account: string) {
-  const tickets = await latestTicketsOf(account);
+  const cabinet = await requireCabinet(account);
+  const tickets = await latestTicketsOf(account, cabinetIdOf(cabinet));
   return {
     items: tickets.map((t) => ({
       id: String(t.id),

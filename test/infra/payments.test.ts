@@ -45,18 +45,20 @@ describe('the payments feature in AWS', () => {
     const props = template.toJSON().Resources[stack.getLogicalId(fn)].Properties;
     expect(props.Environment.Variables[ENV.sberGatewayUrl]).toBe('https://3dsec.sberbank.ru/payment/rest');
     expect(SBER_PRODUCTION_GATEWAY).toMatch(/^https:\/\/securepayments\.sberbank\.ru\//);
-    const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0] as {
-      Properties: { GenerateSecretString: { SecretStringTemplate: string } };
-    };
-    expect(Object.keys(JSON.parse(secret.Properties.GenerateSecretString.SecretStringTemplate))).toEqual(
-      expect.arrayContaining([
-        ENV.sberCallbackSecret,
-        ENV.sberUserName,
-        ENV.sberPassword,
-        ENV.sberToken,
-        ENV.bankSecrets,
-      ]),
+    // The acquirer's and the banks' keys: their own secrets, seeded with empty fields for the operator.
+    const seeded = (purpose: 'acquirer' | 'banks') =>
+      template.toJSON().Resources[stack.getLogicalId(stack.secrets.seeds[purpose].node.defaultChild as CfnElement)]
+        .Properties.Empty;
+    expect(seeded('acquirer')).toEqual(
+      expect.arrayContaining([ENV.sberCallbackSecret, ENV.sberUserName, ENV.sberPassword, ENV.sberToken]),
     );
+    expect(seeded('banks')).toEqual([ENV.bankSecrets]);
+    expect(props.Environment.Variables[ENV.acquirerSecretArn]).toEqual({
+      Ref: stack.getLogicalId(stack.secrets.resources.acquirer),
+    });
+    expect(props.Environment.Variables[ENV.bankSecretsArn]).toEqual({
+      Ref: stack.getLogicalId(stack.secrets.resources.banks),
+    });
   });
 
   it('reconciles every ten minutes, Moscow time', () => {

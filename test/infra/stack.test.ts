@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
@@ -8,15 +9,21 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EDGE_RATE_LIMITS, EDGE_RATE_WINDOW_SECONDS, MANAGED_RULE_GROUPS } from '#infra/constructs/edgeFirewall';
 import { PortalFunction } from '#infra/constructs/portalFunction';
+import { SEED_HANDLER } from '#infra/constructs/portalSecrets';
+import type { EdgeStack } from '#infra/edgeStack';
 import { PROJECT_ROOT } from '#infra/paths';
 import { createPortalApp } from '#infra/portalApp';
-import type { PortalStack } from '#infra/stack';
+import { type PortalStack, ROUTE_THROTTLES } from '#infra/stack';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup } from '#shared/functions';
+import { ORIGIN_HEADER } from '#shared/http/origin';
 import { QUEUE_NAMES, QUEUES, type QueueDefinition, type QueueName, visibilityTimeoutSeconds } from '#shared/queues';
 import { ROUTES, routeKey } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
+import { SECRET_PURPOSES, SECRETS, type SecretPurpose } from '#shared/secrets';
+import { SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
 import { MAIN_TABLE } from '#shared/tables';
 
 type Json = Record<string, any>;
@@ -32,7 +39,9 @@ const cdkContext: Json = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'),
 const outdirs: string[] = [];
 let app: App;
 let stack: PortalStack;
+let edge: EdgeStack;
 let template: Template;
+let edgeTemplate: Template;
 
 function synthDir(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'rac-infra-'));
@@ -40,15 +49,16 @@ function synthDir(): string {
   return outdir;
 }
 
-function synth(context: Json = {}): { app: App; stack: PortalStack } {
+function synth(context: Json = {}): ReturnType<typeof createPortalApp> {
   return createPortalApp({ outdir: synthDir(), context: { ...cdkContext, ...context } });
 }
 
 beforeAll(() => {
-  ({ app, stack } = synth());
+  ({ app, stack, edge } = synth());
   // With the cdk-nag plugin registered, any unacknowledged finding (warning or error) throws here.
   app.synth();
   template = Template.fromStack(stack);
+  edgeTemplate = Template.fromStack(edge);
 });
 
 afterAll(() => {
@@ -77,6 +87,7 @@ function statementsOfRole(roleId: string): Statement[] {
 }
 
 const actionsOf = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+const servesHttp = (group: string) => group === 'system' || ROUTES.some((r) => r.group === group);
 
 describe('HTTP API', () => {
   it('has exactly the routes of shared/routes.ts, plus $default to the system function', () => {
@@ -143,7 +154,6 @@ describe('functions', () => {
     expect(env).toMatchObject({
       [ENV.runtime]: 'aws',
       [ENV.table]: { Ref: logicalId(stack.table) },
-      [ENV.secretsArn]: { Ref: logicalId(stack.keys) },
       [ENV.serviceName]: `rac-${group}`,
       [ENV.windowOpenDay]: '25',
       [ENV.windowCloseDay]: '1',
@@ -161,7 +171,7 @@ describe('functions', () => {
     const actions = actionsOf(statementsOfRole(roleId));
     expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(def.tableAccess !== 'none');
     expect(actions.includes('dynamodb:PutItem')).toBe(def.tableAccess === 'readwrite');
-    expect(actions.includes('secretsmanager:GetSecretValue')).toBe(def.readsSecrets);
+    expect(actions.includes('secretsmanager:GetSecretValue')).toBe(def.readsSecrets.length > 0 || servesHttp(group));
     expect(actions.includes('ses:SendEmail')).toBe(def.sendsMail);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
@@ -184,15 +194,18 @@ describe('functions', () => {
     ]);
   });
 
-  it('lets a group that sends mail and reads keys do so only from its sender identity and on the keys secret', () => {
-    // No group of shared/functions.ts does both yet: a test stack gives one the flags.
+  it('lets a group that sends mail and reads keys do so only from its sender identity and on its own secret', () => {
+    // A test stack gives one group both flags.
     const scope = new Stack(new App({ outdir: synthDir() }), 'MailTest');
-    const keys = new Secret(scope, 'Keys');
+    const secrets = Object.fromEntries(SECRET_PURPOSES.map((p) => [p, new Secret(scope, `${p}Secret`)])) as Record<
+      SecretPurpose,
+      Secret
+    >;
     const fn = new PortalFunction(scope, 'Mailer', {
       group: 'system',
-      definition: { ...FUNCTION_GROUPS.system, sendsMail: true, readsSecrets: true },
+      definition: { ...FUNCTION_GROUPS.system, sendsMail: true, readsSecrets: ['session'] },
     });
-    fn.bindSecret({ secret: keys });
+    fn.bindSecrets({ secrets, servesHttp: false });
     fn.bindMail({ from: 'noreply@rac.example' });
     const t = Template.fromStack(scope).toJSON();
     const roleId = scope.getLogicalId(fn.executionRole.node.defaultChild as CfnElement);
@@ -204,7 +217,7 @@ describe('functions', () => {
     expect(JSON.stringify(ses?.Resource)).toContain(':identity/noreply@rac.example"');
     expect(JSON.stringify(ses?.Resource)).not.toContain('*');
     const secret = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
-    expect(secret?.Resource).toEqual({ Ref: scope.getLogicalId(keys.node.defaultChild as CfnElement) });
+    expect(secret?.Resource).toEqual({ Ref: scope.getLogicalId(secrets.session.node.defaultChild as CfnElement) });
     const fnProps = Object.values(t.Resources as Json).find((r) => r.Type === 'AWS::Lambda::Function')?.Properties;
     expect(fnProps.Environment.Variables[ENV.mailFrom]).toBe('noreply@rac.example');
   });
@@ -463,6 +476,179 @@ describe('site', () => {
     });
     expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
     expect(outputs.TableName.Value).toEqual({ Ref: logicalId(stack.table) });
+  });
+});
+
+describe('trust: the edge, the origin, throttles and secrets', () => {
+  it('puts a us-east-1 web ACL with the managed rule groups and per-address limits in front of CloudFront', () => {
+    expect(edge.region).toBe('us-east-1');
+    const acls = Object.values(edgeTemplate.findResources('AWS::WAFv2::WebACL'));
+    expect(acls).toHaveLength(1);
+    const acl = acls[0]?.Properties;
+    expect(acl.Scope).toBe('CLOUDFRONT');
+    expect(acl.DefaultAction).toEqual({ Allow: {} });
+    const rules = acl.Rules as Json[];
+    for (const name of MANAGED_RULE_GROUPS) {
+      expect(rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === name)).toMatchObject({
+        OverrideAction: { None: {} },
+        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } },
+      });
+    }
+    expect(EDGE_RATE_LIMITS.map((l) => l.pathPrefix)).toEqual(
+      expect.arrayContaining(['/api/auth/', '/api/captcha', '/api/readings/quick', '/api/epd/']),
+    );
+    for (const limit of EDGE_RATE_LIMITS) {
+      const rule = rules.find(
+        (r) =>
+          r.Statement.RateBasedStatement?.ScopeDownStatement?.ByteMatchStatement?.SearchString === limit.pathPrefix,
+      );
+      expect(rule, limit.pathPrefix).toMatchObject({
+        Action: {
+          Block: {
+            CustomResponse: {
+              ResponseCode: 429,
+              ResponseHeaders: [{ Name: 'retry-after', Value: String(EDGE_RATE_WINDOW_SECONDS) }],
+            },
+          },
+        },
+        Statement: {
+          RateBasedStatement: {
+            Limit: limit.limit,
+            AggregateKeyType: 'IP',
+            ScopeDownStatement: {
+              ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH' },
+            },
+          },
+        },
+      });
+    }
+    const body = JSON.parse(Object.values(acl.CustomResponseBodies as Json)[0].Content);
+    expect(body.error.code).toBe('too_many_attempts');
+    // Associated: the distribution names the ACL, read across regions from the edge stack.
+    const config = resource(logicalId(stack.site.distribution)).Properties.DistributionConfig;
+    expect(config.WebACLId).toBeDefined();
+    expect(config.WebACLId).toEqual({
+      'Fn::GetStackOutput': expect.objectContaining({ StackName: edge.stackName, Region: 'us-east-1' }),
+    });
+  });
+
+  it('sends the origin secret from CloudFront to the API, and gives it to every function serving HTTP', () => {
+    const config = resource(logicalId(stack.site.distribution)).Properties.DistributionConfig;
+    const api = config.CacheBehaviors.find((b: Json) => b.PathPattern === '/api/*');
+    const origin = config.Origins.find((o: Json) => o.Id === api.TargetOriginId);
+    expect(origin.OriginCustomHeaders).toEqual([
+      { HeaderName: ORIGIN_HEADER, HeaderValue: { 'Fn::GetAtt': [logicalId(stack.secrets.seeds.origin), 'Value'] } },
+    ]);
+    // The value comes back from the seeding NoEcho, never written into the template.
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/X-Rac-Origin-Verify"\s*:\s*"[A-Za-z0-9_-]{20,}"/i);
+    for (const group of FUNCTION_GROUP_NAMES) {
+      const env = resource(logicalId(stack.functions[group])).Properties.Environment.Variables;
+      expect(env[ENV.originSecretArn] !== undefined, group).toBe(servesHttp(group));
+    }
+  });
+
+  it('serves the site with the CSP of shared/sitePolicy.ts', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, Override: true },
+        }),
+      },
+    });
+  });
+
+  it('throttles the bank and webhook routes apart from the stage-wide default', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties;
+    const throttled = ROUTES.filter((r) => ROUTE_THROTTLES.some((t) => r.path.startsWith(t.pathPrefix)));
+    expect(throttled.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/api/webhooks/sber', '/api/banks/{bank}/check', '/api/banks/{bank}/payments']),
+    );
+    expect(Object.keys(stage.RouteSettings).sort()).toEqual(throttled.map(routeKey).sort());
+    for (const route of throttled) {
+      const limits = ROUTE_THROTTLES.find((t) => route.path.startsWith(t.pathPrefix));
+      expect(stage.RouteSettings[routeKey(route)]).toEqual({
+        ThrottlingRateLimit: limits?.rateLimit,
+        ThrottlingBurstLimit: limits?.burstLimit,
+      });
+    }
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(ROUTE_THROTTLES[0].rateLimit);
+  });
+
+  it('keeps one secret per purpose, retained, with no value in the template to regenerate', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets).sort()).toEqual(
+      SECRET_PURPOSES.map((p) => stack.getLogicalId(stack.secrets.resources[p])).sort(),
+    );
+    for (const secret of Object.values(secrets)) {
+      expect(secret.Properties.GenerateSecretString).toBeUndefined();
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.DeletionPolicy).toBe('Retain');
+    }
+    const seed = resource(logicalId(stack.secrets.seeds.passport)).Properties;
+    expect(seed).toMatchObject({
+      SecretId: { Ref: stack.getLogicalId(stack.secrets.resources.passport) },
+      Generate: [ENV.passportKey],
+    });
+    // The seeder may describe and put a first value; it can neither create, update, rotate nor delete.
+    const seederRole = logicalId(stack.secrets.seeder.role as unknown as IConstruct);
+    const actions = actionsOf(statementsOfRole(seederRole));
+    expect(new Set(actions.filter((a) => a.startsWith('secretsmanager:')))).toEqual(
+      new Set(['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue']),
+    );
+  });
+
+  it.each(FUNCTION_GROUP_NAMES)('%s reads exactly its own secrets', (group) => {
+    const wanted = new Set<SecretPurpose>(FUNCTION_GROUPS[group].readsSecrets);
+    if (servesHttp(group)) wanted.add('origin');
+    const env = resource(logicalId(stack.functions[group])).Properties.Environment.Variables;
+    for (const purpose of SECRET_PURPOSES) {
+      expect(env[SECRETS[purpose].arnVariable] !== undefined, `${group} ${purpose}`).toBe(wanted.has(purpose));
+    }
+    const roleId = logicalId(stack.functions[group].executionRole);
+    const readable = statementsOfRole(roleId)
+      .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => [s.Resource].flat());
+    expect(readable).toEqual(
+      expect.arrayContaining([...wanted].map((p) => ({ Ref: stack.getLogicalId(stack.secrets.resources[p]) }))),
+    );
+    expect(readable).toHaveLength(wanted.size);
+  });
+
+  it('seeds a secret only while it has no value, and never on delete', async () => {
+    const exports: Json = {};
+    const sent: Json[] = [];
+    const command = (name: string) =>
+      class {
+        constructor(readonly input: Json) {
+          sent.push({ name, input });
+        }
+      };
+    const sdk = {
+      SecretsManagerClient: class {},
+      DescribeSecretCommand: command('Describe'),
+      PutSecretValueCommand: command('Put'),
+      GetSecretValueCommand: command('Get'),
+    };
+    const load = new Function('require', 'exports', SEED_HANDLER);
+    const nodeRequire = createRequire(import.meta.url);
+    load((id: string) => (id === '@aws-sdk/client-secrets-manager' ? sdk : nodeRequire(id)), exports);
+    const client = (versions: Json) => ({ send: async () => versions });
+    // A secret with a current value: nothing is written.
+    await exports.seed(
+      { SecretId: 'passport', Generate: [ENV.passportKey] },
+      client({ VersionIdsToStages: { v1: ['AWSCURRENT'] } }),
+    );
+    expect(sent.map((c) => c.name)).toEqual(['Describe']);
+    // An empty secret: one random value of its own, never a constant.
+    sent.length = 0;
+    await exports.seed(
+      { SecretId: 'passport', Generate: [ENV.passportKey], Empty: [] },
+      client({ VersionIdsToStages: {} }),
+    );
+    const put = sent.find((c) => c.name === 'Put');
+    const value = JSON.parse(put?.input.SecretString)[ENV.passportKey];
+    expect(value).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(JSON.stringify(template.toJSON())).not.toContain(value);
   });
 });
 

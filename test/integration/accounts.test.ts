@@ -4,6 +4,13 @@ import { db, tableName } from '#shared/clients/dynamo';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { type Client, startTestGateway } from '#test/support/http';
 import { mailedToken, mailsTo } from '#test/support/mail';
+import {
+  captcha as captchaFor,
+  PASSWORD,
+  registeredResident as registeredWith,
+  register as registerWith,
+  tokenMailedBy,
+} from '#test/support/residents';
 
 const ACCOUNTS = [
   'account;owner;passport;address;area;residents',
@@ -13,32 +20,13 @@ const ACCOUNTS = [
   '200004;Кузнецов Алексей Дмитриевич;1403 112233;г. Старый Оскол, ул. Ленина, д. 41, кв. 3;45,0;2',
 ].join('\n');
 
-const PASSWORD = 'зелёный трамвай на Жукова';
-
 let client: Client;
 
-async function captcha(c: Client = client) {
-  const res = await c.request('GET', '/api/captcha');
-  expect(res.status).toBe(200);
-  expect(res.json.svg).toMatch(/^<svg/);
-  return { captchaId: res.json.id as string, captchaAnswer: res.json.answer as string };
-}
-
-async function register(account: string, passport: string, email: string, c: Client = client) {
-  return c.request('POST', '/api/auth/register', {
-    body: { account, passport, email, consent: true, ...(await captcha(c)) },
-  });
-}
-
-/** Registers, follows the mailed link and sets the password: a resident with a cabinet. */
-async function registeredResident(account: string, passport: string, email: string): Promise<Client> {
-  const browser = client.fork();
-  expect((await register(account, passport, email, browser)).status).toBe(202);
-  const token = await mailedToken(email, '/confirm');
-  const confirmed = await browser.request('POST', '/api/auth/confirm', { body: { token, password: PASSWORD } });
-  expect(confirmed.status).toBe(200);
-  return browser;
-}
+const captcha = (c: Client = client) => captchaFor(c);
+const register = (account: string, passport: string, email: string, c: Client = client) =>
+  registerWith(c, account, passport, email);
+const registeredResident = (account: string, passport: string, email: string) =>
+  registeredWith(client, account, passport, email);
 
 beforeAll(async () => {
   ({ client } = await startTestGateway());
@@ -327,10 +315,13 @@ describe('password recovery and change', () => {
     });
     expect(wrong.status).toBe(403);
     expect(wrong.json.error.code).toBe('wrong_password');
+    const before = tab.cookies.get('__Host-rac_session');
     const ok = await tab.request('POST', '/api/profile/password', {
       body: { oldPassword: PASSWORD, newPassword: 'совсем другой пароль', ...(await captcha()) },
     });
     expect(ok.status).toBe(200);
+    // The tab continues in a new session; its old session id is gone with the others.
+    expect(tab.cookies.get('__Host-rac_session')).not.toBe(before);
     expect((await tab.request('GET', '/api/me')).status).toBe(200);
     expect((await phone.request('GET', '/api/me')).status).toBe(401);
     expect((await mailsTo(email)).map((m) => m.subject)).toContain('Пароль личного кабинета изменён');
@@ -338,11 +329,28 @@ describe('password recovery and change', () => {
 });
 
 describe('profile and support', () => {
-  it('changes the e-mail only after the new address confirms it', async () => {
+  it('changes the e-mail with the current password, tells the old address, and only after the new one confirms', async () => {
     const browser = client.fork();
     await browser.request('POST', '/api/auth/login', { body: { account: '200001', password: PASSWORD } });
-    const req = await browser.request('POST', '/api/profile/email', { body: { email: 'Maria.Ivanova@Example.ru' } });
-    expect(req.status).toBe(202);
+    const noPassword = await browser.request('POST', '/api/profile/email', {
+      body: { email: 'Maria.Ivanova@Example.ru' },
+    });
+    expect(noPassword.status).toBe(401);
+    expect(noPassword.json.error).toMatchObject({
+      code: 'invalid_credentials',
+      fields: { currentPassword: 'Текущий пароль введён неверно' },
+    });
+    const undo = await tokenMailedBy('ivanova@example.ru', '/email-undo', async () => {
+      const req = await browser.request('POST', '/api/profile/email', {
+        body: { email: 'Maria.Ivanova@Example.ru', currentPassword: PASSWORD },
+      });
+      expect(req.status).toBe(202);
+    });
+    expect(undo).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const notice = (await mailsTo('ivanova@example.ru')).at(-1);
+    expect(notice?.subject).toBe('Смена адреса электронной почты личного кабинета');
+    expect(notice?.body.text).toContain('на maria.ivanova@example.ru');
+    expect(notice?.body.text).toMatch(/Ссылка действует 7 дней/);
     expect((await browser.request('GET', '/api/profile')).json).toMatchObject({
       email: 'ivanova@example.ru',
       pendingEmail: 'maria.ivanova@example.ru',

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
@@ -11,6 +14,8 @@ import { closeBrowser, htmlToPdf, sharedBrowser } from '#shared/epd/render';
 import type { IssueRun } from '#shared/epd/store';
 import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
+import { resetProviderCacheForTests } from '#shared/registry/providers';
+import { runCli } from '#test/support/cli';
 import { type Client, startTestGateway } from '#test/support/http';
 import { decodeQrPng } from '#test/support/qr';
 
@@ -239,15 +244,18 @@ describe('the rendered bill', () => {
       closing: row.closing,
     });
     expect(epd.totals.total).toBe(row.charged);
-    expect(epd.qrPayload).toMatch(/^ST00012\|Name=.+\|PersAcc=400001\|PaymPeriod=102026\|Sum=\d+$/);
-    expect(epd.qrPayload.endsWith(`|Sum=${row.closing}`)).toBe(true);
+    expect(epd.qrPayload).toMatch(
+      /^ST00012\|Name=.+\|PersAcc=400001\|PaymPeriod=102026\|Sum=\d+\|Purpose=Оплата ЖКУ за 10\.2026, лицевой счёт 400001\|(?:.*\|)?PayerAddress=[^|]+\|TechCode=02$/,
+    );
+    expect(epd.qrPayload).toContain(`|Sum=${row.closing}|`);
 
     // The page exactly as it is printed, photographed: the QR code a phone would see.
     const html = await epdPage(epd);
     const browser = await sharedBrowser();
     const page = await browser.newPage();
     try {
-      await page.setViewport({ width: 794, height: 1123, deviceScaleFactor: 3 });
+      // A dense code (the payer's name and address ride along): a phone camera's worth of pixels.
+      await page.setViewport({ width: 794, height: 1123, deviceScaleFactor: 6 });
       await page.setContent(html, { waitUntil: 'load' });
       const qr = await page.$('img.qr');
       const shot = await qr?.screenshot({ type: 'png' });
@@ -260,6 +268,53 @@ describe('the rendered bill', () => {
       await page.close();
     }
     expect(Buffer.from((await htmlToPdf(html)).slice(0, 4)).toString('latin1')).toBe('%PDF');
+  });
+});
+
+describe('providers and ГИС ЖКХ identifiers from the registry', () => {
+  it('names each service’s provider and prints the ЕЛС and ИЖКУ once the operator imports them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rac-providers-'));
+    const providers = path.join(dir, 'providers.csv');
+    writeFileSync(
+      providers,
+      [
+        'provider;name;inn;kpp;address;phone;email;services;bank;bic;correspondent_account;account',
+        'vodokanal;МУП «Водоканал»;3128002222;312801001;ул. Коммунистическая, д. 25;+7 (4725) 40-22-00;v@example.ru;cold_water wastewater;АО «Пример Банк»;041403999;30101810200000000999;40702810707010002002',
+        'kazna;МКУ «Благоустройство»;3128004445;312801001;ул. Ленина, д. 1;+7 (4725) 40-44-00;;waste;УФК по Белгородской области;011403999;40102810845370000099;03100643000000012600',
+        'broken;ООО «Без ключа»;3128005551;;ул. Мира, д. 1;40-55-00;;gas;Банк;041403999;30101810200000000999;40702810607010002004',
+      ].join('\n'),
+    );
+    const run = await runCli(['import', 'providers', providers]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Записей в файле: 3; загружено: 2; отклонено: 1');
+    expect(run.stdout).toContain('строка 4: account — расчётный счёт: 20 цифр, контрольный ключ не сходится с БИК');
+
+    const accounts = await importRegistry(
+      'accounts',
+      Buffer.from(
+        'account;owner;passport;address;area;residents;els;izhku\n' +
+          '400003;Лебедева Нина Ивановна;1403 400003;г. Старый Оскол, мкр. Жукова, д. 3, кв. 3;30,0;1;80ав123456;80АВ123456-01',
+      ),
+    );
+    expect(accounts.errors).toEqual([]);
+
+    resetProviderCacheForTests();
+    const epd = await epdOf('400003', '2026-10');
+    if (!epd) throw new Error('October was not billed');
+    expect(epd.payer).toMatchObject({ els: '80АВ123456', izhku: '80АВ123456-01' });
+    const vodokanal = epd.providers.find((p) => p.code === 'vodokanal');
+    const kazna = epd.providers.find((p) => p.code === 'kazna');
+    expect(kazna?.bank).toMatchObject({ bic: '011403999', settlementAccount: '03100643000000012600' });
+    const row = (service: string) => epd.charges.find((r) => r.service === service);
+    expect(row('cold_water')?.providerNumber).toBe(vodokanal?.number);
+    expect(row('waste')?.providerNumber).toBe(kazna?.number);
+    // Heating has no provider in the file: the centre renders it, as before providers existed.
+    expect(epd.providers.find((p) => p.number === row('heating')?.providerNumber)?.code).toBeNull();
+    // The payee stays the centre: it collects for the providers as their payment agent.
+    expect(epd.qrPayload).toContain('|PayeeINN=3128012340|');
+    const html = await epdPage(epd);
+    expect(html).toContain('<td data-field="els">80АВ123456</td>');
+    expect(html).toContain('МКУ «Благоустройство»');
   });
 });
 

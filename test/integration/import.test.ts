@@ -10,6 +10,7 @@ import { config } from '#shared/config';
 import { keys } from '#shared/keys';
 import { normalisePassport, passportHash } from '#shared/passport';
 import { importRegistry } from '#shared/registry/importRegistry';
+import { moscowDate, now } from '#shared/time';
 import { runCli } from '#test/support/cli';
 
 /**
@@ -69,6 +70,7 @@ describe('importing the demo registry (UTF-8, «;»)', () => {
       address: 'г. Старый Оскол, мкр. Жукова, д. 12, кв. 45',
       area: '54.3',
       residents: 3,
+      owners: 2,
       services: ['cold_water', 'hot_water', 'wastewater', 'electricity', 'gas', 'heating', 'maintenance', 'waste'],
       // The accounts index (keys.accountIndex) the billing run pages through.
       gsi1pk: expect.stringMatching(/^ACCOUNTS#\d+$/),
@@ -89,6 +91,8 @@ describe('importing the demo registry (UTF-8, «;»)', () => {
       initialReading: '4120.9',
       verifiedUntil: '2033-02-28',
       digits: 6,
+      // No `installed` in the file: the date of the import.
+      installed: moscowDate(now()),
       // The verification-warning index (keys.meterVerification).
       gsi1pk: 'VERIFY#2033-02',
       gsi1sk: '2033-02-28#100002#45012388-T2',
@@ -262,10 +266,10 @@ describe('a re-import', () => {
   });
 
   it('replaces a tariff whole, so a removed coefficient disappears', async () => {
-    await importRegistry('tariffs', utf8('service;unit;price;norm;from;coefficient\nwaste;чел.;150;1;2027-01;1,5\n'));
-    await importRegistry('tariffs', utf8('service;unit;price;norm;from\nwaste;чел.;151,5;1;2027-01\n'));
-    const tariff = await item(keys.tariff('waste', '2027-01'));
-    expect(tariff).toMatchObject({ price: '151.5' });
+    await importRegistry('tariffs', utf8('service;unit;price;norm;from;coefficient\nhot_water;м3;250;3;2027-01;1,5\n'));
+    await importRegistry('tariffs', utf8('service;unit;price;norm;from\nhot_water;м3;251,5;3;2027-01\n'));
+    const tariff = await item(keys.tariff('hot_water', '2027-01'));
+    expect(tariff).toMatchObject({ price: '251.5' });
     expect(tariff).not.toHaveProperty('coefficient');
   });
 
@@ -278,6 +282,64 @@ describe('a re-import', () => {
       initialReading: '2400',
       verifiedUntil: '2036-10-31',
     });
+  });
+});
+
+describe('the columns billing by ПП РФ № 354 needs', () => {
+  const accounts = 'account;owner;passport;address;area;residents;services;owners;no_meter_possible';
+
+  it('stores `owners` (default 1) and `no_meter_possible`, and an emptied act disappears on re-import', async () => {
+    const first =
+      `${accounts}\n` +
+      '600001;Лебедева Ирина Олеговна;1405 600001;г. Старый Оскол, мкр. Лесной, д. 2, кв. 1;40;0;;2;hot_water\n' +
+      '600002;Носов Павел Андреевич;1405 600002;г. Старый Оскол, мкр. Лесной, д. 2, кв. 2;41;1;;;\n';
+    expect((await importRegistry('accounts', utf8(first))).errors).toEqual([]);
+    expect(await item(keys.account('600001'))).toMatchObject({
+      residents: 0,
+      owners: 2,
+      noMeterPossible: ['hot_water'],
+    });
+    expect(await item(keys.account('600002'))).toMatchObject({ owners: 1 });
+    expect(await item(keys.account('600002'))).not.toHaveProperty('noMeterPossible');
+    const second = `${accounts}\n600001;Лебедева Ирина Олеговна;1405 600001;г. Старый Оскол, мкр. Лесной, д. 2, кв. 1;40;0;;2;\n`;
+    await importRegistry('accounts', utf8(second));
+    expect(await item(keys.account('600001'))).not.toHaveProperty('noMeterPossible');
+  });
+
+  it('keeps a meter’s installation date: given, or the first import’s, never moved by a re-import without it', async () => {
+    const meters = 'account;meter;service;reading;verified_until;installed';
+    await importRegistry(
+      'meters',
+      utf8(`${meters}\n600001;N-1;cold_water;0;2032-08-31;2026-08-20\n600001;N-2;gas;5;2032-08-31;\n`),
+    );
+    expect(await item(keys.meter('600001', 'N-1'))).toMatchObject({ installed: '2026-08-20' });
+    const importedOn = (await item(keys.meter('600001', 'N-2')))?.installed;
+    expect(importedOn).toBe(moscowDate(now()));
+    // A later file without the column (a corrected verification date) keeps both dates.
+    await importRegistry(
+      'meters',
+      utf8(
+        'account;meter;service;reading;verified_until\n600001;N-1;cold_water;0;2033-08-31\n600001;N-2;gas;5;2033-08-31\n',
+      ),
+    );
+    expect(await item(keys.meter('600001', 'N-1'))).toMatchObject({
+      installed: '2026-08-20',
+      verifiedUntil: '2033-08-31',
+    });
+    expect((await item(keys.meter('600001', 'N-2')))?.installed).toBe(importedOn);
+  });
+
+  it('stores an empty norm of maintenance and waste as 1, and refuses a coefficient outside water and electricity', async () => {
+    const report = await importRegistry(
+      'tariffs',
+      utf8(
+        'service;unit;price;norm;from;coefficient\nmaintenance;м2;30;;2028-01;\nwaste;чел;160;;2028-01;\ngas;м3;9;9,8;2028-01;1,5\n',
+      ),
+    );
+    expect(report.loaded).toBe(2);
+    expect(report.errors.map((e) => e.line)).toEqual([4]);
+    expect(await item(keys.tariff('waste', '2028-01'))).toMatchObject({ norm: '1', price: '160' });
+    expect(await item(keys.tariff('gas', '2028-01'))).toBeUndefined();
   });
 });
 

@@ -50,7 +50,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 async function bank(path: string, body: unknown, key?: string, at?: number) {
-  const signed = signedBankRequest(body, key, at);
+  const signed = signedBankRequest(path, body, key, at);
   return stack.client.request('POST', path, { raw: signed.raw, headers: signed.headers });
 }
 
@@ -75,11 +75,13 @@ describe("a bank's check of an account", () => {
     expect(JSON.stringify(res.json)).not.toMatch(/passport|Анна Сергеевна/);
   });
 
-  it('refuses an unknown bank, a wrong or stale signature, an unsigned request: 401, and counts them', async () => {
+  it('refuses an unknown bank, a wrong or stale signature, one for another path, an unsigned request: 401, and counts them', async () => {
     const before = metricCount(METRIC.forgedBankRequest);
     const stale = Math.floor(Date.now() / 1000) - 3600;
+    const forPayments = signedBankRequest('/api/banks/sberbank/payments', { account: '400001' });
     for (const res of [
       await bank('/api/banks/vtb/check', { account: '400001' }),
+      await stack.client.request('POST', '/api/banks/sberbank/check', forPayments),
       await bank('/api/banks/sberbank/check', { account: '400001' }, 'x'.repeat(32)),
       await bank('/api/banks/sberbank/check', { account: '400001' }, undefined, stale),
       await stack.client.request('POST', '/api/banks/sberbank/check', { body: { account: '400001' } }),
@@ -87,7 +89,7 @@ describe("a bank's check of an account", () => {
       expect(res.status).toBe(401);
       expect(res.json.error.code).toBe('bank_unauthorized');
     }
-    expect(metricCount(METRIC.forgedBankRequest) - before).toBe(4);
+    expect(metricCount(METRIC.forgedBankRequest) - before).toBe(5);
   });
 
   it('answers 404 for an unknown account and 400 for a malformed one', async () => {

@@ -103,9 +103,10 @@ describe('paying the debt by card through the sandbox', () => {
     expect(await paymentEntries('300001')).toEqual([{ id: paid.id, total: -TOTAL_DEBT }]);
     // Split over what was owed, per service.
     const stored = await storedPayment('300001', paid.id);
+    // Opening balances of January are December's debts (shared/billing/allocation.ts).
     expect(stored?.allocation).toEqual([
-      { service: 'cold_water', amount: 100_000 },
-      { service: 'maintenance', amount: 154_300 },
+      { service: 'cold_water', amount: 100_000, forPeriod: '2025-12' },
+      { service: 'maintenance', amount: 154_300, forPeriod: '2025-12' },
     ]);
     expect(stored?.gsi1pk).toBeUndefined();
     expect(stored?.history.map((h) => h.status)).toEqual(['created', 'pending', 'succeeded']);

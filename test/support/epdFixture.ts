@@ -28,7 +28,8 @@ export const FIXTURE_TARIFFS: Tariff[] = [
 ];
 
 export const FIXTURE_METERS: Array<MeterFact & { initialReading: string; verifiedUntil: string }> = [
-  { serial: '21034567', service: 'cold_water', initialReading: '412.375', verifiedUntil: '2029-03-31' },
+  // Read since June (402.375 + 10): September's average (ПП РФ № 354, п. 59) needs 3 months of readings.
+  { serial: '21034567', service: 'cold_water', initialReading: '402.375', verifiedUntil: '2029-03-31' },
   { serial: '21034568', service: 'hot_water', initialReading: '287.104', verifiedUntil: '2029-03-31' },
   { serial: '43567812', service: 'electricity', initialReading: '15234.6', verifiedUntil: '2032-06-30' },
   { serial: '1012345', service: 'gas', initialReading: '2345.678', verifiedUntil: '2030-10-31' },
@@ -36,13 +37,15 @@ export const FIXTURE_METERS: Array<MeterFact & { initialReading: string; verifie
 
 /** Monthly consumption per meter; a missing entry is a month without a reading. */
 const CONSUMPTION: Record<string, Record<string, string>> = {
-  '21034567': { '2026-07': '10.2', '2026-08': '9.8', '2026-10': '21.4' },
+  '21034567': { '2026-06': '10', '2026-07': '10.2', '2026-08': '9.8', '2026-10': '21.4' },
   '21034568': { '2026-07': '6.9', '2026-08': '7.1', '2026-09': '6.5', '2026-10': '7.3' },
   '43567812': { '2026-07': '231.4', '2026-08': '240.2', '2026-09': '255.9', '2026-10': '268.3' },
   '1012345': { '2026-07': '24.7', '2026-08': '25.3', '2026-09': '27.8', '2026-10': '29.1' },
 };
 
 const FIRST_PERIOD = '2026-07';
+/** Readings start a month before the first bill: the month before the centre billed the account. */
+const READINGS_FROM = '2026-06';
 
 export interface FixtureReading extends ReadingFact, EpdReadingSource {}
 
@@ -52,7 +55,7 @@ export function fixtureReadings(): FixtureReading[] {
   for (const meter of FIXTURE_METERS) {
     let value = Number(meter.initialReading);
     const places = meter.initialReading.split('.')[1]?.length ?? 0;
-    for (let p = FIRST_PERIOD; p <= FIXTURE_PERIOD; p = addMonths(p, 1)) {
+    for (let p = READINGS_FROM; p <= FIXTURE_PERIOD; p = addMonths(p, 1)) {
       const consumption = CONSUMPTION[meter.serial]?.[p];
       if (!consumption) continue;
       const previous = value.toFixed(places);

@@ -143,8 +143,14 @@ export function signedCallback(params: Record<string, string>, key: string = CAL
   return new URLSearchParams({ ...params, checksum: callbackChecksum(params, key) });
 }
 
-/** A bank's request body with its signature headers. */
-export function signedBankRequest(body: unknown, key: string = BANK_KEY, at = Math.floor(Date.now() / 1000)) {
+/** A bank's request body with its signature headers, signed for `POST <path>` (another path or method: a replay). */
+export function signedBankRequest(
+  path: string,
+  body: unknown,
+  key: string = BANK_KEY,
+  at = Math.floor(Date.now() / 1000),
+  method = 'POST',
+) {
   const raw = JSON.stringify(body);
   const timestamp = String(at);
   return {
@@ -152,7 +158,7 @@ export function signedBankRequest(body: unknown, key: string = BANK_KEY, at = Ma
     headers: {
       'content-type': 'application/json',
       'x-rac-timestamp': timestamp,
-      'x-rac-signature': bankSignature(key, timestamp, raw),
+      'x-rac-signature': bankSignature(key, { timestamp, method, path, rawBody: raw }),
     },
   };
 }

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderCaptchaSvg } from '#shared/accounts/captcha';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '#shared/accounts/passwords';
 import { ProfileUpdateRequest, RegisterRequest } from '#shared/accounts/schemas';
 import { sumLedger } from '#shared/billing/balance';
-
-describe('captcha pictures', () => {
-  it('are SVG with one stroke path per character and never contain the answer as text', () => {
-    const svg = renderCaptchaSvg('28465');
-    expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).not.toContain('28465');
-    expect(svg).not.toMatch(/<text|<script|on\w+=/);
-    expect(svg.match(/stroke-linecap="round"/g)).toHaveLength(5);
-    expect(renderCaptchaSvg('28465')).not.toBe(svg);
-  });
-});
 
 describe('passwords', () => {
   it('hash with argon2id (PHC string) and verify only the same password', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type AccountFacts,
@@ -9,10 +10,10 @@ import {
   RECALC_LOOKBACK_PERIODS,
   recalculations,
 } from '#shared/billing/charges';
-import { chargeEntry, type LedgerEntry, recalcEntry } from '#shared/billing/ledger';
-import { dec, lineAmount, parseRoubles } from '#shared/billing/money';
+import { chargeEntry, type LedgerEntry, type RecalcLine, recalcEntry } from '#shared/billing/ledger';
+import { Dec, dec, lineAmount, parseRoubles } from '#shared/billing/money';
 import { type Tariff, tariffFor, tariffsInForce } from '#shared/billing/tariffs';
-import { averageBefore, meterVolumes, type ReadingFact } from '#shared/billing/volumes';
+import { estimateFor, type MeterFact, meterVolumes, type ReadingFact } from '#shared/billing/volumes';
 import type { ServiceId } from '#shared/registry/services';
 import { addMonths } from '#shared/time';
 
@@ -41,12 +42,12 @@ const anAccount = (overrides: Partial<AccountFacts> = {}): AccountFacts => ({
 function given(
   input: {
     account?: Partial<AccountFacts>;
-    meters?: Array<[serial: string, service: ServiceId]>;
+    meters?: Array<[serial: string, service: ServiceId, more?: Partial<MeterFact>]>;
     readings?: Array<[serial: string, period: string, consumption: string]>;
     tariffs?: Tariff[];
   } = {},
 ): BillingFacts {
-  const meters = (input.meters ?? []).map(([serial, service]) => ({ serial, service }));
+  const meters = (input.meters ?? []).map(([serial, service, more]): MeterFact => ({ serial, service, ...more }));
   const serviceOf = new Map(meters.map((m) => [m.serial, m.service]));
   return {
     account: anAccount(input.account),
@@ -104,7 +105,7 @@ describe('tariff for a period', () => {
   });
 });
 
-describe('volumes of a metered service', () => {
+describe('volumes of a metered service (ПП РФ № 354, пп. 42, 59, 60)', () => {
   it('by meter: the accepted consumption of the period, summed over the service’s meters', () => {
     const facts = given({
       meters: [
@@ -127,34 +128,121 @@ describe('volumes of a metered service', () => {
     expect(line(facts, 'cold_water')?.coefficient).toBeUndefined();
   });
 
-  it('without a reading: the average of the last up to 3 periods, rounded to 3 places', () => {
+  /*
+   * п. 59: «…исходя из рассчитанного среднемесячного объема потребления коммунального ресурса
+   * потребителем, определенного по показаниям индивидуального или общего (квартирного), комнатного
+   * прибора учета за период не менее 6 месяцев, а если период работы прибора учета составил меньше
+   * 6 месяцев, - то за фактический период работы прибора учета, но не менее 3 месяцев…»;
+   * п. 59 б: «…начиная с расчетного периода, за который потребителем не представлены показания
+   * прибора учета до расчетного периода (включительно), за который потребитель представил
+   * исполнителю показания прибора учета, но не более 3 расчетных периодов подряд…»;
+   * п. 60: «По истечении предельного количества расчетных периодов, указанных в пункте 59 …
+   * плата … рассчитывается в соответствии с пунктом 42 настоящих Правил исходя из нормативов
+   * потребления коммунальных услуг…».
+   */
+  it('п. 59: without readings, the average of 6 months, the same figure for at most 3 periods, then the norm (п. 60)', () => {
     const facts = given({
       meters: [['K1', 'cold_water']],
       readings: [
-        ['K1', '2026-06', '9'],
-        ['K1', '2026-07', '3'],
-        ['K1', '2026-08', '4'],
-        ['K1', '2026-09', '4'],
+        ['K1', '2026-04', '10'],
+        ['K1', '2026-05', '10'],
+        ['K1', '2026-06', '10'],
+        ['K1', '2026-07', '4'],
+        ['K1', '2026-08', '6'],
+        ['K1', '2026-09', '8'],
       ],
     });
-    // July, August, September: (3 + 4 + 4) / 3 = 3.6666… → 3.667; June is older than 3 periods.
-    expect(line(facts, 'cold_water')).toMatchObject({ volume: '3.667', method: 'average' });
-    // With only one recent period, that one.
-    const sparse = given({ meters: [['K1', 'cold_water']], readings: [['K1', '2026-08', '5.5']] });
-    expect(line(sparse, 'cold_water')).toMatchObject({ volume: '5.5', method: 'average' });
+    // 48 / 6 = 8 for October, November and December — not 6, 7, 8 from a sliding 3 months.
+    expect(['2026-10', '2026-11', '2026-12'].map((p) => line(facts, 'cold_water', p)?.volume)).toEqual(['8', '8', '8']);
+    expect(line(facts, 'cold_water', '2026-10')?.method).toBe('average');
+    // The fourth period without a reading: the norm × residents, without the coefficient (a meter exists).
+    const january = line(facts, 'cold_water', '2027-01');
+    expect(january).toMatchObject({ volume: '11.4', method: 'norm', amount: lineAmount(dec('11.4'), '35.72') });
+    expect(january?.coefficient).toBeUndefined();
   });
 
-  it('without a reading for more than 3 periods: the norm × residents, without the coefficient (a meter exists)', () => {
-    const facts = given({ meters: [['K1', 'cold_water']], readings: [['K1', '2026-06', '3']] });
-    expect(line(facts, 'cold_water')).toMatchObject({
-      volume: '11.4',
-      method: 'norm',
-      amount: lineAmount(dec('11.4'), '35.72'),
+  it('п. 59: over the meter’s working period when it is shorter than 6 months, but never under 3', () => {
+    const fourMonths = given({
+      meters: [['K1', 'cold_water', { installed: '2026-05-20' }]],
+      readings: [
+        ['K1', '2026-05', '1'],
+        ['K1', '2026-06', '3'],
+        ['K1', '2026-07', '4'],
+        ['K1', '2026-08', '5'],
+      ],
     });
-    expect(line(facts, 'cold_water')?.coefficient).toBeUndefined();
+    // May–August: (1 + 3 + 4 + 5) / 4 = 3.25.
+    expect(line(fourMonths, 'cold_water', '2026-09')).toMatchObject({ volume: '3.25', method: 'average' });
+    const twoMonths = given({
+      meters: [['K1', 'cold_water', { installed: '2026-07-02' }]],
+      readings: [
+        ['K1', '2026-07', '4'],
+        ['K1', '2026-08', '5'],
+      ],
+    });
+    expect(line(twoMonths, 'cold_water', '2026-09')).toMatchObject({ volume: '11.4', method: 'norm' });
+    expect(line(twoMonths, 'cold_water', '2026-09')?.coefficient).toBeUndefined();
   });
 
-  it('without any meter of the service: the norm × residents × the tariff’s increasing coefficient', () => {
+  /*
+   * п. 59 а: «в случае выхода из строя или утраты ранее введенного в эксплуатацию … прибора учета
+   * либо истечения срока его эксплуатации, определяемого периодом времени до очередной поверки, -
+   * начиная с даты, когда наступили указанные события, … но не более 3 расчетных периодов подряд»;
+   * п. 81(12) д: прибор учета считается вышедшим из строя, если истек интервал между поверками;
+   * п. 60 and п. 42: then the norm with the increasing coefficient (the resident must have a
+   * working meter and has none).
+   */
+  it('п. 59 а, п. 60: an expired verification bills the average from the month it lapsed, then the norm × coefficient', () => {
+    const months = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'];
+    const facts = given({
+      meters: [['K1', 'cold_water', { verifiedUntil: '2026-06-30' }]],
+      readings: months.map((p): [string, string, string] => ['K1', p, '5']),
+    });
+    for (const p of ['2026-07', '2026-08', '2026-09']) {
+      expect(line(facts, 'cold_water', p)).toMatchObject({ volume: '5', method: 'average' });
+    }
+    expect(line(facts, 'cold_water', '2026-10')).toMatchObject({
+      volume: '17.1', // 3.8 × 3 × 1.5
+      method: 'norm',
+      coefficient: '1.5',
+    });
+    // Lapsing in the middle of August: the event's month is the first of the three.
+    const midMonth = given({
+      meters: [['K1', 'cold_water', { verifiedUntil: '2026-08-14' }]],
+      readings: [...months, '2026-07'].map((p): [string, string, string] => ['K1', p, '5']),
+    });
+    expect(line(midMonth, 'cold_water', '2026-10')).toMatchObject({ volume: '5', method: 'average' });
+    expect(line(midMonth, 'cold_water', '2026-11')).toMatchObject({ volume: '17.1', coefficient: '1.5' });
+    expect(
+      estimateFor({ serial: 'K1', service: 'cold_water', verifiedUntil: '2026-08-14' }, meterVolumes([]), '2026-09'),
+    ).toEqual({ kind: 'norm', expired: true });
+  });
+
+  it('a meter replaced after its verification lapsed stops counting from the new meter’s month', () => {
+    const facts = given({
+      meters: [
+        ['OLD', 'cold_water', { verifiedUntil: '2026-03-31', installed: '2020-04-01' }],
+        ['NEW', 'cold_water', { verifiedUntil: '2032-08-31', installed: '2026-08-20' }],
+      ],
+      readings: [
+        ['OLD', '2026-03', '4'],
+        ['NEW', '2026-09', '6'],
+      ],
+    });
+    // July: the old meter, lapsed since April, past its 3 average months: the norm × coefficient.
+    expect(line(facts, 'cold_water', '2026-07')).toMatchObject({ volume: '17.1', coefficient: '1.5' });
+    // September: the new meter alone (its first reading covers August and September).
+    expect(line(facts, 'cold_water', '2026-09')).toMatchObject({
+      volume: '3',
+      method: 'meter',
+      parts: [{ meters: ['NEW'] }],
+    });
+  });
+
+  /* п. 42: «…при отсутствии индивидуального … прибора учета холодной воды, горячей воды, электрической
+   * энергии и в случае наличия обязанности установки такого прибора учета … исходя из норматива
+   * потребления … с применением повышающего коэффициента». */
+  it('п. 42: without any meter of the service: the norm × residents × the tariff’s increasing coefficient', () => {
     const facts = given();
     expect(line(facts, 'cold_water')).toMatchObject({
       volume: '17.1', // 3.8 × 3 × 1.5
@@ -165,6 +253,24 @@ describe('volumes of a metered service', () => {
     // No coefficient in the tariff: the plain norm.
     expect(line(facts, 'electricity')).toMatchObject({ volume: '264', method: 'norm' });
     expect(line(facts, 'electricity')?.coefficient).toBeUndefined();
+  });
+
+  it('the coefficient is for cold water, hot water and electricity only, and never where an act says no meter can be installed', () => {
+    const tariffs: Tariff[] = [
+      ...TARIFFS.filter((t) => t.service !== 'electricity'),
+      { service: 'electricity', unit: 'кВт·ч', price: '6.72', norm: '88', from: '2026-01', coefficient: '1.5' },
+      { service: 'gas', unit: 'м³', price: '8.61', norm: '9.8', from: '2026-01', coefficient: '1.5' },
+    ];
+    const facts = given({ tariffs });
+    expect(line(facts, 'electricity')).toMatchObject({ volume: '396', coefficient: '1.5' });
+    // A coefficient on gas (the import refuses it; an old item may carry it) is not applied.
+    expect(line(facts, 'gas')).toMatchObject({ volume: '29.4', method: 'norm' });
+    expect(line(facts, 'gas')?.coefficient).toBeUndefined();
+    const inspected = given({ tariffs, account: { noMeterPossible: ['cold_water', 'electricity'] } });
+    expect(line(inspected, 'cold_water')).toMatchObject({ volume: '11.4', method: 'norm' });
+    expect(line(inspected, 'cold_water')?.coefficient).toBeUndefined();
+    expect(line(inspected, 'electricity')?.coefficient).toBeUndefined();
+    expect(line(inspected, 'hot_water')).toMatchObject({ volume: '13.545', coefficient: '1.5' });
   });
 
   it('with one of two meters unread and without history: the whole service by the norm', () => {
@@ -178,6 +284,17 @@ describe('volumes of a metered service', () => {
     expect(line(facts, 'cold_water')).toMatchObject({ volume: '11.4', method: 'norm' });
   });
 
+  /* п. 56(2): «При отсутствии постоянно и временно проживающих в жилом помещении граждан объем
+   * коммунальных услуг рассчитывается с учетом количества собственников такого помещения». */
+  it('п. 56(2): nobody living in the flat: norm services and waste by the number of owners', () => {
+    const facts = given({ account: { residents: 0, owners: 2 } });
+    expect(line(facts, 'cold_water')).toMatchObject({ volume: '11.4', coefficient: '1.5' }); // 3.8 × 2 × 1.5
+    expect(line(facts, 'waste')).toMatchObject({ volume: '2', method: 'residents', amount: 29010 });
+    expect(line(given({ account: { residents: 0 } }), 'waste')).toMatchObject({ volume: '1', amount: 14505 });
+    // Residents, when there are any, stand whatever the owners.
+    expect(line(given({ account: { residents: 1, owners: 3 } }), 'waste')).toMatchObject({ volume: '1' });
+  });
+
   it('a reading after skipped months spreads its consumption over them, the remainder on its own month', () => {
     const volumes = meterVolumes([
       { serial: 'K1', service: 'cold_water', period: '2026-06', consumption: '3' },
@@ -188,7 +305,9 @@ describe('volumes of a metered service', () => {
     expect(k1?.get('2026-07')?.toFixed()).toBe('3.333');
     expect(k1?.get('2026-08')?.toFixed()).toBe('3.333');
     expect(k1?.get('2026-09')?.toFixed()).toBe('3.334');
-    expect(averageBefore(volumes, 'K1', '2026-10')?.toFixed()).toBe('3.333');
+    // June to September, 4 months of a meter read since June: 13 / 4.
+    const estimate = estimateFor({ serial: 'K1', service: 'cold_water' }, volumes, '2026-10');
+    expect(estimate.kind === 'average' && estimate.volume.toFixed()).toBe('3.25');
     // Tiny consumption never leaves a negative remainder.
     const tiny = meterVolumes([
       { serial: 'K', service: 'gas', period: '2026-01', consumption: '1' },
@@ -196,6 +315,18 @@ describe('volumes of a metered service', () => {
     ]).get('K');
     expect([...(tiny?.values() ?? [])].every((v) => v.gte(0))).toBe(true);
     expect(tiny?.get('2026-05')?.toFixed()).toBe('0.002');
+  });
+
+  it('a new meter’s first reading covers the months since its installation', () => {
+    const volumes = meterVolumes(
+      [{ serial: 'K1', service: 'cold_water', period: '2026-09', consumption: '9' }],
+      [{ serial: 'K1', service: 'cold_water', installed: '2026-07-20' }],
+    );
+    expect([...(volumes.get('K1')?.entries() ?? [])].map(([p, v]) => [p, v.toFixed()])).toEqual([
+      ['2026-07', '3'],
+      ['2026-08', '3'],
+      ['2026-09', '3'],
+    ]);
   });
 });
 
@@ -216,8 +347,25 @@ describe('wastewater, area and resident services', () => {
     expect(line(facts, 'hot_water')).toMatchObject({ volume: '13.545', coefficient: '1.5' });
   });
 
-  it('wastewater falls back on its own norm when a water tariff is missing', () => {
-    const facts = given({ tariffs: TARIFFS.filter((t) => t.service !== 'hot_water') });
+  it('a flat without hot water drains its cold water only', () => {
+    // The issue's case: 7 m³ of cold water on the meter, 2 residents, no hot water: 7, not 13.02.
+    const facts = given({
+      account: { residents: 2, services: ['cold_water', 'wastewater', 'electricity'] },
+      meters: [['K1', 'cold_water']],
+      readings: [['K1', '2026-10', '7']],
+    });
+    expect(line(facts, 'wastewater')).toMatchObject({
+      volume: '7',
+      method: 'meter',
+      parts: [{ service: 'cold_water', volume: '7', method: 'meter', meters: ['K1'] }],
+    });
+    // No hot water tariff at all: the same.
+    const noHotTariff = given({ tariffs: TARIFFS.filter((t) => t.service !== 'hot_water') });
+    expect(line(noHotTariff, 'wastewater')).toMatchObject({ volume: '11.4', method: 'norm' }); // cold's norm 3.8 × 3
+  });
+
+  it('wastewater falls back on its own norm when the flat is billed for no water', () => {
+    const facts = given({ account: { services: ['wastewater'] } });
     expect(line(facts, 'wastewater')).toMatchObject({ volume: '20.43', method: 'norm' });
   });
 
@@ -226,8 +374,141 @@ describe('wastewater, area and resident services', () => {
     expect(line(facts, 'heating')).toMatchObject({ volume: '1.00998', method: 'area', amount: 266325 });
     expect(line(facts, 'maintenance')).toMatchObject({ volume: '54.3', method: 'area', amount: 151280 });
     expect(line(facts, 'waste')).toMatchObject({ volume: '3', method: 'residents', amount: 43515 });
-    const empty = given({ account: { residents: 0 } });
-    expect(line(empty, 'waste')).toMatchObject({ volume: '0', amount: 0 });
+  });
+});
+
+describe('a new meter (`installed`)', () => {
+  const tariffs = TARIFFS;
+  const account = anAccount({ services: ['cold_water'] });
+  const meter: MeterFact = { serial: 'K1', service: 'cold_water', installed: '2026-08-10' };
+
+  it('recalculates the months billed by the norm since its installation, and never the months before', () => {
+    // The operator registers the meter only in October, with its installation date in August.
+    const before: BillingFacts = { account, meters: [], readings: [], tariffs };
+    const ledger = runMonths(before, ['2026-07', '2026-08', '2026-09']);
+    const byNorm = lineAmount(dec('17.1'), '35.72');
+    expect(ledger.map((e) => e.lines[0]?.amount)).toEqual([byNorm, byNorm, byNorm]);
+    const after: BillingFacts = {
+      account,
+      meters: [meter],
+      readings: [{ serial: 'K1', service: 'cold_water', period: '2026-10', consumption: '9.3' }],
+      tariffs,
+    };
+    runMonths(after, ['2026-10'], ledger);
+    const [, , , october, recalc] = ledger;
+    expect(october?.lines[0]).toMatchObject({ method: 'meter', volume: '3.1' });
+    expect(((recalc?.lines ?? []) as RecalcLine[]).map((l) => [l.forPeriod, l.volume, l.amount])).toEqual([
+      ['2026-08', '3.1', lineAmount(dec('3.1'), '35.72') - byNorm],
+      ['2026-09', '3.1', lineAmount(dec('3.1'), '35.72') - byNorm],
+    ]);
+    // July, before the installation, stays as billed; a second run changes nothing.
+    runMonths(after, ['2026-11'], ledger);
+    expect(ledger.filter((e) => e.kind === 'recalc')).toHaveLength(1);
+  });
+
+  it('a meter known since its installation bills its first months by the plain norm until it is read', () => {
+    const facts: BillingFacts = { account, meters: [meter], readings: [], tariffs };
+    expect(line(facts, 'cold_water', '2026-07')).toMatchObject({ volume: '17.1', coefficient: '1.5' });
+    const august = line(facts, 'cold_water', '2026-08');
+    expect(august).toMatchObject({ volume: '11.4', method: 'norm', parts: [{ meters: ['K1'] }] });
+    expect(august?.coefficient).toBeUndefined();
+  });
+});
+
+describe('invariants (fast-check)', () => {
+  const PERIODS = Array.from({ length: 15 }, (_, i) => addMonths('2026-01', i)); // 2026-01 … 2027-03
+  const price = '35.72';
+  const scenario = fc.record({
+    installedAt: fc.integer({ min: 0, max: 4 }),
+    registeredAfter: fc.integer({ min: 0, max: 2 }),
+    residents: fc.integer({ min: 0, max: 4 }),
+    readings: fc.array(
+      fc.record({ present: fc.boolean(), thousandths: fc.integer({ min: 0, max: 20_000 }), lag: fc.nat(3) }),
+      { minLength: 12, maxLength: 12 },
+    ),
+  });
+
+  it('a month is never paid by the norm and by the meter, and its recalculations sum to the difference', () => {
+    fc.assert(
+      fc.property(scenario, ({ installedAt, registeredAfter, residents, readings }) => {
+        const installed = PERIODS[installedAt] as string;
+        const registered = PERIODS[installedAt + registeredAfter] as string;
+        const meter: MeterFact = { serial: 'K1', service: 'cold_water', installed: `${installed}-15` };
+        // Readings of 2026, in order, each arriving on time or up to 3 months late (never before an earlier one).
+        const arriving: Array<ReadingFact & { arrives: string }> = [];
+        let last = registered;
+        readings.forEach((r, i) => {
+          const period = PERIODS[i] as string;
+          if (period < installed || !r.present) return;
+          const late = addMonths(period, r.lag);
+          if (late > last) last = late;
+          const consumption = dec(r.thousandths).dividedBy(1000).toFixed();
+          arriving.push({ serial: 'K1', service: 'cold_water', period, consumption, arrives: last });
+        });
+        const account = anAccount({ services: ['cold_water'], residents });
+        const ledger: LedgerEntry[] = [];
+        for (const period of PERIODS) {
+          const facts: BillingFacts = {
+            account,
+            meters: period >= registered ? [meter] : [],
+            readings: arriving.filter((r) => r.arrives <= period),
+            tariffs: TARIFFS,
+          };
+          runMonths(facts, [period], ledger);
+        }
+        const final = meterVolumes(arriving, [meter]).get('K1') ?? new Map();
+        for (const period of PERIODS) {
+          const charged = ledger.find((e) => e.kind === 'charge' && e.period === period)?.lines[0]?.amount ?? 0;
+          const recalcs = ledger
+            .filter((e) => e.kind === 'recalc')
+            .flatMap((e) => e.lines as RecalcLine[])
+            .filter((l) => l.forPeriod === period);
+          const net = charged + recalcs.reduce((s, l) => s + l.amount, 0);
+          // Recalculations sum to the difference between what the month came to and what it was charged.
+          const latest = recalcs.at(-1);
+          if (latest) expect(latest.revisedAmount - charged).toBe(recalcs.reduce((s, l) => s + l.amount, 0));
+          // Known in time for the look-back: the month comes to its metered volume, nothing more.
+          const knownBy = addMonths(period, RECALC_LOOKBACK_PERIODS);
+          const knownInTime = meterVolumes(
+            arriving.filter((r) => r.arrives <= knownBy),
+            [meter],
+          )
+            .get('K1')
+            ?.get(period);
+          if (knownInTime) expect(net).toBe(lineAmount(knownInTime, price));
+          else expect(recalcs).toEqual([]);
+          if (period < installed) expect(final.has(period)).toBe(false);
+        }
+        // The volumes the months are billed on add up to what the meter counted: nothing twice, nothing lost.
+        const counted = arriving.reduce((s, r) => s.plus(r.consumption), dec(0));
+        const billed = [...final.values()].reduce((s, v) => s.plus(v), dec(0));
+        expect(billed.toFixed()).toBe(counted.toFixed());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('п. 59: the average is the same figure for each of the 3 periods after the last reading, then the norm', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50_000 }), { minLength: 6, maxLength: 6 }), (thousandths) => {
+        const months = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'];
+        const facts = given({
+          meters: [['K1', 'cold_water']],
+          readings: months.map((p, i): [string, string, string] => [
+            'K1',
+            p,
+            dec(thousandths[i] as number)
+              .dividedBy(1000)
+              .toFixed(),
+          ]),
+        });
+        const sum = thousandths.reduce((a, b) => a + b, 0);
+        const average = dec(sum).dividedBy(6000).toDecimalPlaces(3, Dec.ROUND_HALF_UP).toFixed();
+        const volumes = ['2026-07', '2026-08', '2026-09'].map((p) => line(facts, 'cold_water', p)?.volume);
+        expect(volumes).toEqual([average, average, average]);
+        expect(line(facts, 'cold_water', '2026-10')).toMatchObject({ method: 'norm', volume: '11.4' });
+      }),
+    );
   });
 });
 
@@ -351,10 +632,15 @@ describe('recalculations', () => {
       ['K2', 'cold_water'],
       ['H1', 'hot_water'],
     ];
+    // Three months of history (п. 59: not under 3), then September without the cold water readings.
     const base: Array<[string, string, string]> = [
-      ['K1', '2026-08', '2'],
-      ['K2', '2026-08', '1'],
-      ['H1', '2026-08', '2'],
+      ...['2026-06', '2026-07', '2026-08'].flatMap(
+        (p): Array<[string, string, string]> => [
+          ['K1', p, '2'],
+          ['K2', p, '1'],
+          ['H1', p, '2'],
+        ],
+      ),
       ['H1', '2026-09', '2'],
     ];
     const services = ['cold_water', 'hot_water', 'wastewater'] as ServiceId[];
@@ -379,16 +665,18 @@ describe('recalculations', () => {
   });
 
   it('keeps the tariff the period was billed at, and looks back at most 12 periods', () => {
-    const facts = given({ account: coldOnly, meters: [['K1', 'cold_water']], readings: [['K1', '2025-11', '3']] });
+    const autumn: Array<[string, string, string]> = [
+      ['K1', '2025-09', '3'],
+      ['K1', '2025-10', '3'],
+      ['K1', '2025-11', '3'],
+    ];
+    const facts = given({ account: coldOnly, meters: [['K1', 'cold_water']], readings: autumn });
     const ledger = runMonths(facts, ['2025-12']); // by average at the 2025 price
     expect(ledger[0]?.lines[0]).toMatchObject({ price: '35.12', method: 'average' });
     const late = given({
       account: coldOnly,
       meters: [['K1', 'cold_water']],
-      readings: [
-        ['K1', '2025-11', '3'],
-        ['K1', '2025-12', '4'],
-      ],
+      readings: [...autumn, ['K1', '2025-12', '4']],
     });
     expect(recalculations(late, ledger, '2026-01')[0]).toMatchObject({ price: '35.12', amount: 3512 });
     expect(recalculations(late, ledger, addMonths('2025-12', RECALC_LOOKBACK_PERIODS))).toHaveLength(1);

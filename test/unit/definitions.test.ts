@@ -19,6 +19,9 @@ describe('the route table', () => {
     expect(matchPath('/api/payments/{id}', '/api/payments/abc')).toEqual({ id: 'abc' });
     expect(matchPath('/api/payments/{id}', '/api/payments/')).toBeUndefined();
     expect(matchPath('/api/payments/{id}', '/api/payments/a/b')).toBeUndefined();
+    // A malformed %-escape names no resource: no match (a 404), never a URIError (a 500).
+    expect(matchPath('/api/banks/{bank}/check', '/api/banks/%E0/check')).toBeUndefined();
+    expect(matchPath('/api/banks/{bank}/check', '/api/banks/%C3%A9/check')).toEqual({ bank: 'é' });
     expect(findRoute('GET', '/api/health')?.route.group).toBe('system');
     expect(findRoute('POST', '/api/health')).toBeUndefined();
   });
@@ -38,14 +41,19 @@ describe('schedules', () => {
 
 describe('configuration', () => {
   it('refuses test mode outside the local runtime', () => {
-    expect(() => loadConfig({ RAC_RUNTIME: 'aws', RAC_TEST_MODE: '1', RAC_SECRETS_ARN: 'arn:x' })).toThrow(
-      /RAC_TEST_MODE/,
-    );
+    expect(() => loadConfig({ RAC_RUNTIME: 'aws', RAC_TEST_MODE: '1' })).toThrow(/RAC_TEST_MODE/);
     expect(loadConfig({ RAC_RUNTIME: 'local', RAC_TEST_MODE: '1' }).testMode).toBe(true);
   });
 
-  it('requires the secrets ARN when deployed and validates window days', () => {
-    expect(() => loadConfig({ RAC_RUNTIME: 'aws' })).toThrow(/RAC_SECRETS_ARN/);
+  it('refuses a pinned clock (RAC_NOW) outside the local runtime', () => {
+    expect(() => loadConfig({ RAC_RUNTIME: 'aws', RAC_NOW: '2026-11-26T10:00:00+03:00' })).toThrow(/RAC_NOW/);
+    expect(loadConfig({ RAC_RUNTIME: 'aws' }).now).toBeUndefined();
+    expect(loadConfig({ RAC_RUNTIME: 'local', RAC_NOW: '2026-11-26T10:00:00+03:00' }).now).toBe(
+      '2026-11-26T10:00:00+03:00',
+    );
+  });
+
+  it('validates window days', () => {
     expect(() => loadConfig({ RAC_WINDOW_OPEN_DAY: '31' })).toThrow(/windowOpenDay/);
     expect(loadConfig({ RAC_WINDOW_OPEN_DAY: '20' }).windowOpenDay).toBe(20);
   });

@@ -1,18 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { penaltyEntry } from '#shared/billing/ledger';
 import { statementRows } from '#shared/billing/statement';
 import { CENTRE } from '#shared/centre';
 import { mimeMessage } from '#shared/clients/mail';
 import { epdMail } from '#shared/epd/mails';
-import { buildEpd, type Epd } from '#shared/epd/model';
-import { paymentQrPayload, qrPng } from '#shared/epd/qr';
+import { buildEpd, type Epd, PRINTED_LATE_DAYS, payByDate } from '#shared/epd/model';
+import { payerNameFields, paymentQrPayload, qrPng } from '#shared/epd/qr';
 import {
   isValidCorrespondentAccount,
+  isValidInn,
   isValidKpp,
   isValidOrganisationInn,
   isValidSettlementAccount,
+  requisiteProblems,
 } from '#shared/epd/requisites';
 import { epdHtml, money } from '#shared/epd/template';
 import { escapeHtml as esc } from '#shared/format';
+import { parseCsv } from '#shared/registry/csv';
+import { type Provider, type ProviderDirectory, servicesClaimedTwice } from '#shared/registry/providers';
+import { validateRows } from '#shared/registry/schemas';
 import { scheduleDefinitions } from '#shared/schedules';
 import { FIXTURE_ACCOUNT, FIXTURE_PERIOD, fixtureSource } from '#test/support/epdFixture';
 import { decodeQrPng, qrModes } from '#test/support/qr';
@@ -35,8 +41,36 @@ describe('payment QR code (ГОСТ Р 56042-2014)', () => {
     expect(payload).toBe(
       'ST00012|Name=МБУ «Расчётно-аналитический центр»|PersonalAcc=40702810107010001234' +
         '|BankName=АО «Пример Банк», г. Белгород|BIC=041403999|CorrespAcc=30101810200000000999' +
-        '|PayeeINN=3128012340|KPP=312801001|PersAcc=100001|PaymPeriod=102026|Sum=1076796',
+        '|PayeeINN=3128012340|KPP=312801001|PersAcc=100001|PaymPeriod=102026|Sum=1076796' +
+        '|Purpose=Оплата ЖКУ за 10.2026, лицевой счёт 100001|TechCode=02',
     );
+  });
+
+  it("carries the recommended fields: purpose, the payer's name and address, TechCode 02 (housing and utilities)", () => {
+    const full = paymentQrPayload({
+      payee: CENTRE.payee,
+      account: '100001',
+      period: '2026-10',
+      sum: 100,
+      payer: { owner: 'Иванова  Мария Петровна', address: 'г. Старый Оскол, мкр. Жукова, д. 12, кв. 45' },
+    });
+    expect(full).toContain(
+      '|Purpose=Оплата ЖКУ за 10.2026, лицевой счёт 100001|LastName=Иванова|FirstName=Мария|MiddleName=Петровна' +
+        '|PayerAddress=г. Старый Оскол, мкр. Жукова, д. 12, кв. 45|TechCode=02',
+    );
+    // An organisation or a one-word name is no person's name: the address alone identifies the payer.
+    expect(payerNameFields('ООО «Ромашка»')).toEqual([]);
+    expect(payerNameFields('Петров')).toEqual([]);
+    expect(payerNameFields('Ким Анна')).toEqual([
+      ['LastName', 'Ким'],
+      ['FirstName', 'Анна'],
+    ]);
+  });
+
+  it("the bill's full code still reads back from its PNG", async () => {
+    const epd = bill();
+    expect(epd.qrPayload).toContain('|LastName=Иванова|FirstName=Мария|MiddleName=Петровна|PayerAddress=');
+    expect(decodeQrPng(await qrPng(epd.qrPayload))).toBe(epd.qrPayload);
   });
 
   it('reads back from the PNG to the same string, as one byte-mode segment without ECI', async () => {
@@ -53,9 +87,10 @@ describe('payment QR code (ГОСТ Р 56042-2014)', () => {
         account: FIXTURE_ACCOUNT,
         period: FIXTURE_PERIOD,
         sum: epd.summary.toPay,
+        payer: { owner: 'Иванова Мария Петровна', address: 'г. Старый Оскол, мкр. Жукова, д. 12, кв. 45' },
       }),
     );
-    expect(epd.qrPayload.endsWith(`|Sum=${epd.summary.toPay}`)).toBe(true);
+    expect(epd.qrPayload).toContain(`|Sum=${epd.summary.toPay}|`);
   });
 
   it('leaves the sum out when nothing is owed, so the app asks the resident how much', () => {
@@ -74,7 +109,7 @@ describe('payment QR code (ГОСТ Р 56042-2014)', () => {
       sum: 1,
     });
     expect(hostile).toContain('|Name=ООО «Вода Сток» филиал|');
-    expect(hostile.split('|')).toHaveLength(11);
+    expect(hostile.split('|')).toHaveLength(13);
     expect(hostile).toContain('|PaymPeriod=012026|');
   });
 });
@@ -202,7 +237,8 @@ describe('the mail that carries the bill', () => {
   it('says what to pay and where to unsubscribe, with the PDF attached', () => {
     const mail = epdMail(epd, 'ivanova@example.ru', pdf);
     expect(mail.subject).toBe('ЕПД за октябрь 2026 г. — лицевой счёт 100001');
-    expect(mail.text).toContain(`К оплате: ${money(epd.summary.toPay)} руб. Оплатить до 10.11.2026.`);
+    // October 2026's bill falls due on the 15th of November (ЖК РФ ст. 155 ч. 1 as in force from 1 March 2026).
+    expect(mail.text).toContain(`К оплате: ${money(epd.summary.toPay)} руб. Оплатить до 15.11.2026.`);
     expect(mail.text).toContain('/profile');
     expect(mail.attachments).toEqual([
       { filename: 'EPD-100001-2026-10.pdf', contentType: 'application/pdf', content: pdf },
@@ -231,5 +267,194 @@ describe('issuance schedule', () => {
     expect(billing?.cron.dayOfMonth).toBe(1);
     expect(issue).toMatchObject({ group: 'epdIssue', cron: { dayOfMonth: 2, hour: 3, minute: 0 } });
     expect(missed).toMatchObject({ group: 'epdIssue', cron: { dayOfMonth: 4 } });
+  });
+});
+
+describe('treasury requisites (municipal providers keep their accounts with the Federal Treasury)', () => {
+  // A fictitious treasury office: BIC 01…, the single treasury account 40102… keyed like a
+  // correspondent account, a treasury account 03…643….
+  const treasury = {
+    inn: '3128002222',
+    bic: '011403999',
+    correspondentAccount: '40102810845370000099',
+    settlementAccount: '03100643000000012600',
+  };
+
+  it('accept BIC 01…, ЕКС 40102… and treasury accounts 03…', () => {
+    expect(requisiteProblems(treasury)).toEqual({});
+    expect(isValidCorrespondentAccount('011403999', '40102810845370000099')).toBe(true);
+    expect(isValidSettlementAccount('011403999', '03100643000000012600')).toBe(true);
+  });
+
+  it('refuse what does not fit: a wrong ЕКС key, a bank correspondent account at a treasury, a non-rouble account', () => {
+    expect(isValidCorrespondentAccount('011403999', '40102810945370000099')).toBe(false);
+    expect(isValidCorrespondentAccount('011403999', '30101810200000000999')).toBe(false);
+    expect(isValidCorrespondentAccount('041403999', '40102810845370000099')).toBe(false);
+    expect(isValidSettlementAccount('011403999', '03100840000000012600')).toBe(false);
+    expect(requisiteProblems({ ...treasury, bic: '051403999' })).toHaveProperty('bic');
+  });
+
+  it('take a sole proprietor’s 12-digit ИНН too', () => {
+    expect(isValidInn('500100732259')).toBe(true);
+    expect(isValidInn('500100732258')).toBe(false);
+    expect(isValidInn(CENTRE.payee.inn)).toBe(true);
+  });
+});
+
+const PROVIDERS: Provider[] = [
+  {
+    provider: 'vodokanal',
+    name: 'МУП «Водоканал»',
+    inn: '3128002222',
+    kpp: '312801001',
+    address: 'г. Старый Оскол, ул. Коммунистическая, д. 25',
+    phone: '+7 (4725) 40-22-00',
+    email: 'vodokanal@example.ru',
+    services: ['cold_water', 'wastewater'],
+    bank: {
+      name: 'АО «Пример Банк», г. Белгород',
+      bic: '041403999',
+      correspondentAccount: '30101810200000000999',
+      settlementAccount: '40702810707010002002',
+    },
+  },
+  {
+    provider: 'uk',
+    name: 'ООО «УК „Жилой квартал“»',
+    inn: '3128001116',
+    address: 'г. Старый Оскол, мкр. Жукова, д. 29',
+    phone: '+7 (4725) 40-11-00',
+    services: ['maintenance'],
+  },
+];
+const DIRECTORY: ProviderDirectory = {
+  providers: PROVIDERS,
+  byService: { cold_water: 'vodokanal', wastewater: 'vodokanal', maintenance: 'uk' },
+};
+
+describe('providers of the services (Приказ № 43/пр, section 1)', () => {
+  it('names the provider of each row; services nobody claims stay with the centre', () => {
+    const epd = buildEpd({ ...fixtureSource(), providers: DIRECTORY });
+    if (!epd) throw new Error('not billed');
+    const byService = Object.fromEntries(epd.charges.map((r) => [r.service, r.providerNumber]));
+    const numberOf = (code: string | null) => epd.providers.find((p) => p.code === code)?.number;
+    expect(byService.cold_water).toBe(numberOf('vodokanal'));
+    expect(byService.wastewater).toBe(numberOf('vodokanal'));
+    expect(byService.maintenance).toBe(numberOf('uk'));
+    expect(byService.gas).toBe(numberOf(null));
+    expect(epd.providers.map((p) => p.number)).toEqual([1, 2, 3]);
+    expect(epd.providers.find((p) => p.code === null)).toMatchObject({
+      name: CENTRE.payee.name,
+      inn: CENTRE.payee.inn,
+    });
+    expect(epd.providers.find((p) => p.code === 'vodokanal')?.services).toEqual([
+      'Холодное водоснабжение',
+      'Водоотведение',
+    ]);
+    const html = epdHtml(epd, 'data:image/svg+xml;base64,');
+    expect(html).toContain('Платёжный агент');
+    expect(html).toContain('МУП «Водоканал»');
+    expect(html).toContain('ИНН&nbsp;3128002222, КПП&nbsp;312801001');
+    // Residents pay the centre (the agent); a provider's own account on the bill would invite paying past it.
+    expect(epd.providers.find((p) => p.code === 'vodokanal')?.bank?.settlementAccount).toBe('40702810707010002002');
+    expect(html).not.toContain('40702810707010002002');
+    expect(html.match(/data-field="provider"/g)).toHaveLength(3);
+  });
+
+  it('without a providers file the centre is the provider of everything, as before', () => {
+    const epd = bill();
+    expect(epd.providers).toHaveLength(1);
+    expect(epd.charges.every((r) => r.providerNumber === 1)).toBe(true);
+  });
+
+  it('a providers file: requisites all or none and valid; a service has one provider', () => {
+    const table = parseCsv(
+      [
+        'provider;name;inn;kpp;address;phone;email;services;bank;bic;correspondent_account;account',
+        'vodokanal;МУП «Водоканал»;3128002222;312801001;ул. Коммунистическая, 25;40-22-00;v@example.ru;cold_water wastewater;Банк;041403999;30101810200000000999;40702810707010002002',
+        'teplo;ООО «Тепло»;3128003339;;ул. Ленина, 60;40-33-00;;heating;Банк;041403999;;40702810007010002003',
+        'uk;ООО «УК»;3128001117;;мкр. Жукова, 29;40-11-00;;maintenance;;;;',
+        'kazna;МКУ «Благоустройство»;3128004445;312801001;ул. Ленина, 1;40-44-00;;waste;УФК по Белгородской области;011403999;40102810845370000099;03100643000000012600',
+        'dup;ООО «Другая вода»;3128005551;;ул. Мира, 1;40-55-00;;cold_water;;;;',
+      ].join('\n'),
+    );
+    const { rows, errors } = validateRows('providers', table);
+    expect(rows.map((r) => r.row.provider)).toEqual(['vodokanal', 'kazna', 'dup']);
+    expect(errors).toEqual([
+      {
+        line: 3,
+        reason: 'bank — реквизиты — все четыре столбца: bank, bic, correspondent_account, account (или ни одного)',
+      },
+      { line: 4, reason: 'inn — контрольные цифры ИНН не сходятся' },
+    ]);
+    expect(rows[1]?.row.bank).toEqual({
+      name: 'УФК по Белгородской области',
+      bic: '011403999',
+      correspondentAccount: '40102810845370000099',
+      settlementAccount: '03100643000000012600',
+    });
+    expect(servicesClaimedTwice(rows)).toEqual([
+      { line: 6, reason: 'services — cold_water уже у исполнителя vodokanal (строка 2): у услуги один исполнитель' },
+    ]);
+  });
+});
+
+describe('the пени row, the identifiers of ГИС ЖКХ and the pay-by date', () => {
+  it('prints пени as a row of their own after the services; section 3 still adds up to the statement', () => {
+    const source = fixtureSource();
+    const penalty = penaltyEntry(
+      FIXTURE_ACCOUNT,
+      FIXTURE_PERIOD,
+      { service: 'penalty', amount: 1_234, accrued: 1_234, charged: 0, rate: '9.5', bills: [] },
+      '2026-11-01T00:10:00+03:00',
+    );
+    const epd = buildEpd({ ...source, ledger: [...source.ledger, penalty] });
+    if (!epd) throw new Error('not billed');
+    const last = epd.charges.at(-1);
+    expect(last).toMatchObject({
+      service: 'penalty',
+      title: 'Пени',
+      charged: 1_234,
+      total: 1_234,
+      providerNumber: null,
+    });
+    expect(epd.charges.filter((r) => r.service === 'penalty')).toHaveLength(1);
+    expect(epd.totals.total).toBe(epd.summary.charged);
+    expect(epd.norms.some((n) => (n.service as string) === 'penalty')).toBe(false);
+    const html = epdHtml(epd, 'data:image/svg+xml;base64,');
+    expect(html).toContain('data-field="penalty"');
+    expect(html).toContain('ЖК РФ, ст. 155, ч. 14');
+  });
+
+  it('prints the ЕЛС and the ИЖКУ when the registry has them, and nothing when it does not', () => {
+    const source = fixtureSource();
+    const epd = buildEpd({ ...source, payer: { ...source.payer, els: '80АВ123456', izhku: '80АВ123456-01' } });
+    if (!epd) throw new Error('not billed');
+    const html = epdHtml(epd, 'data:image/svg+xml;base64,');
+    expect(html).toContain('<td data-field="els">80АВ123456</td>');
+    expect(html).toContain('<td data-field="izhku">80АВ123456-01</td>');
+    expect(epdHtml(bill(), 'data:image/svg+xml;base64,')).not.toContain('data-field="els"');
+  });
+
+  it('a bill formed after its due date gives days to pay instead of a date already past', () => {
+    expect(payByDate('2026-10', '2026-11-02')).toBe('2026-11-15');
+    expect(payByDate('2026-10', '2026-11-15')).toBe('2026-11-15');
+    expect(payByDate('2026-10', '2026-11-20')).toBe(`2026-11-${20 + PRINTED_LATE_DAYS}`);
+    // Before March 2026 the term was the 10th.
+    expect(payByDate('2026-01', '2026-02-03')).toBe('2026-02-10');
+    const late = buildEpd({ ...fixtureSource(), issuedAt: new Date('2027-01-20T09:00:00Z') });
+    if (!late) throw new Error('not billed');
+    expect(late.payBy).toBe('2027-01-30');
+    expect(late.dueDate).toBe('2026-11-15');
+    expect(epdHtml(late, 'data:image/svg+xml;base64,')).toContain(
+      'квитанция сформирована после срока оплаты 15.11.2026',
+    );
+  });
+
+  it('prints the QR code at least 35 mm across, as ГОСТ Р 56042-2014 recommends', () => {
+    const html = epdHtml(bill(), 'data:image/svg+xml;base64,');
+    const size = /\.qr \{ width: (\d+(?:\.\d+)?)mm; height: (\d+(?:\.\d+)?)mm;/.exec(html);
+    expect(Number(size?.[1])).toBeGreaterThanOrEqual(35);
+    expect(Number(size?.[2])).toBeGreaterThanOrEqual(35);
   });
 });

@@ -48,7 +48,7 @@ describe('the error catalogue', () => {
     }
     const samples = [
       DomainError.of('invalid_token'),
-      DomainError.of('too_many_attempts', { minutes: 4 }),
+      DomainError.of('too_many_attempts', { retryAfter: 200, subject: 'login' }),
       DomainError.of('window_closed', { opensAt: '25.12.2026 в 00:00 (МСК)', closesAt: '01.01.2027 в 00:00 (МСК)' }),
       DomainError.of('too_many_changes', { max: 3 }),
       DomainError.of('reading_decreased', { detail: 'Меньше прошлого: 120' }),

@@ -136,7 +136,7 @@ describe('passportKey', () => {
 
   it('deployed, reads the secret once and ignores the environment', async () => {
     vi.stubEnv('RAC_RUNTIME', 'aws');
-    vi.stubEnv('RAC_SECRETS_ARN', 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rac');
+    vi.stubEnv('RAC_PASSPORT_SECRET_ARN', 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rac');
     vi.stubEnv('RAC_PASSPORT_KEY', 'must-not-be-used');
     secrets.send.mockResolvedValue({ SecretString: JSON.stringify({ RAC_PASSPORT_KEY: KEY.toString('utf8') }) });
     expect(await passportKey()).toEqual(KEY);
@@ -149,7 +149,7 @@ describe('passportKey', () => {
 
   it('deployed, refuses a missing or short key and retries on the next call', async () => {
     vi.stubEnv('RAC_RUNTIME', 'aws');
-    vi.stubEnv('RAC_SECRETS_ARN', 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rac');
+    vi.stubEnv('RAC_PASSPORT_SECRET_ARN', 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:rac');
     secrets.send.mockResolvedValueOnce({ SecretString: JSON.stringify({ RAC_PASSPORT_KEY: 'short' }) });
     await expect(passportKey()).rejects.toThrow(/RAC_PASSPORT_KEY/);
     secrets.send.mockResolvedValueOnce({ SecretString: JSON.stringify({ RAC_PASSPORT_KEY: KEY.toString('utf8') }) });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseBankRegistry, parseCounters } from '#shared/payments/bankRegistry';
-import { bankSignature, maskedName, verifyBankSignature } from '#shared/payments/banks';
+import { bankSignature, bankSigningString, maskedName, verifyBankSignature } from '#shared/payments/banks';
 import {
   accountOfPaymentId,
   canTransition,
@@ -283,13 +283,24 @@ describe('payment ids', () => {
 describe('bank signatures', () => {
   const body = '{"account":"100001"}';
   const now = 1_800_000_000;
-  it('accepts the bank key over the timestamp and the exact body, within five minutes', () => {
-    const signature = bankSignature('bank-key-0123456789', String(now), body);
+  const line = { timestamp: String(now), method: 'POST', path: '/api/banks/sberbank/check', rawBody: body };
+  it('signs `<timestamp>\\n<METHOD>\\n<path>\\n<raw body>` as the contract spells it', () => {
+    expect(bankSigningString(line)).toBe(`${now}\nPOST\n/api/banks/sberbank/check\n${body}`);
+    // printf '1800000000\nPOST\n/api/banks/sberbank/check\n{"account":"100001"}' | openssl dgst -sha256 -hmac bank-key-0123456789
+    expect(bankSignature('bank-key-0123456789', line)).toBe(
+      'c581f74993dc9b26442811e3c9e8e4c80540fdff8b0a6f9fcf5403703a22ac52',
+    );
+  });
+
+  it('accepts the bank key over timestamp, method, path and the exact body, within five minutes', () => {
+    const signature = bankSignature('bank-key-0123456789', line);
     const check = (over: Partial<Parameters<typeof verifyBankSignature>[0]>) =>
       verifyBankSignature({
         key: 'bank-key-0123456789',
         timestamp: String(now),
         signature,
+        method: line.method,
+        path: line.path,
         rawBody: body,
         nowSeconds: now,
         ...over,
@@ -298,6 +309,8 @@ describe('bank signatures', () => {
     expect(check({ nowSeconds: now + 299 })).toBe(true);
     expect(check({ nowSeconds: now + 301 })).toBe(false);
     expect(check({ rawBody: `${body} ` })).toBe(false);
+    expect(check({ path: '/api/banks/sberbank/payments' })).toBe(false);
+    expect(check({ method: 'GET' })).toBe(false);
     expect(check({ key: 'another-key-0123456789' })).toBe(false);
     expect(check({ signature: undefined })).toBe(false);
     expect(check({ timestamp: 'yesterday' })).toBe(false);
@@ -330,6 +343,8 @@ describe("a bank's daily registry", () => {
         account: '100001',
         amount: 150_000,
         paidAt: '2026-11-26T15:05:10.000Z',
+        // The registry's MMYYYY period names the bill paid (shared/billing/allocation.ts).
+        period: '2026-11',
         readings: [
           { meter: 'ХВ-001', value: '123,456' },
           { meter: 'ГВ 002', value: '45' },
@@ -341,6 +356,7 @@ describe("a bank's daily registry", () => {
         account: '100002',
         amount: 250,
         paidAt: '2026-11-26T15:05:10.000Z',
+        period: '2026-11',
         readings: [],
       },
     ]);

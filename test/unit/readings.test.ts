@@ -179,6 +179,17 @@ describe('the rules of a reading', () => {
     expect(check('420', water({ verifiedUntil: TODAY })).ok).toBe(true);
   });
 
+  it('refuses a reading taken before the meter was installed (meters import `installed`)', () => {
+    const result = check('420', water({ installed: '2026-11-27' }), true);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problem.code).toBe('invalid_reading');
+      expect(result.problem.message).toMatch(/введён в эксплуатацию 27\.11\.2026/);
+    }
+    // The day of installation itself is fine.
+    expect(check('420', water({ installed: TODAY })).ok).toBe(true);
+  });
+
   it('marks a resubmission of the same value as unchanged, however it is written', () => {
     const result = check('420,50', water({ current: '420.500' }));
     expect(result.ok && result.reading.unchanged).toBe(true);

@@ -270,3 +270,91 @@ describe('the demo files', () => {
     }
   });
 });
+
+describe('the columns billing by ПП РФ № 354 needs', () => {
+  const accounts = 'account;owner;passport;address;area;residents';
+
+  it('accounts: `owners` (≥ 1, default 1) and `no_meter_possible` (services with a meter)', () => {
+    const parsed = parseRegistry(
+      'accounts',
+      utf8(
+        `${accounts};owners;no_meter_possible\n` +
+          '100001;Иванова;1405 123456;адрес;54,3;0;2;hot_water electricity\n' +
+          '100002;Петров;1407 654321;адрес;60;2;;\n' +
+          '100003;Сидоренко;1410 246810;адрес;38;1;0;maintenance\n',
+      ),
+    );
+    expect(parsed.rows.map((r) => [r.row.owners, r.row.no_meter_possible])).toEqual([
+      [2, ['hot_water', 'electricity']],
+      [1, undefined],
+    ]);
+    expect(parsed.errors).toEqual([
+      {
+        line: 4,
+        reason:
+          'owners — ожидается целое число от 1 до 99, а не «0»; ' +
+          'no_meter_possible — у услуг maintenance не бывает индивидуального прибора учёта',
+      },
+    ]);
+    // Files without the columns keep loading: one owner, no act.
+    const plain = parseRegistry('accounts', utf8(`${accounts}\n100001;Иванова;1405 123456;адрес;54,3;3\n`));
+    expect(plain.rows[0]?.row.owners).toBeUndefined();
+  });
+
+  it('meters: `installed` as a date, empty meaning the date of the import', () => {
+    const parsed = parseRegistry(
+      'meters',
+      utf8(
+        'account;meter;service;reading;verified_until;installed\n' +
+          '100001;M1;cold_water;0;2032-08-31;2026-08-20\n' +
+          '100001;M2;hot_water;0;2032-08-31;20.08.2026\n' +
+          '100001;M3;gas;0;2032-08-31;\n' +
+          '100001;M4;gas;0;2032-08-31;вчера\n',
+      ),
+    );
+    expect(parsed.rows.map((r) => r.row.installed)).toEqual(['2026-08-20', '2026-08-20', undefined]);
+    expect(parsed.errors[0]?.reason).toMatch(/^installed — ожидается дата ГГГГ-ММ-ДД/);
+  });
+
+  it('tariffs: an empty norm for maintenance and waste (1 per m² or person), not for the others', () => {
+    const parsed = parseRegistry(
+      'tariffs',
+      utf8(
+        'service;unit;price;norm;from;coefficient\n' +
+          'maintenance;м2;27,86;;2026-01;\n' +
+          'waste;чел;145,05;;2026-01;\n' +
+          'cold_water;м3;35,72;;2026-01;\n',
+      ),
+    );
+    expect(parsed.rows.map((r) => [r.row.service, r.row.norm])).toEqual([
+      ['maintenance', '1'],
+      ['waste', '1'],
+    ]);
+    expect(parsed.errors).toEqual([
+      { line: 4, reason: 'norm — не заполнено; без норматива можно только maintenance и waste' },
+    ]);
+  });
+
+  /* ПП РФ № 354, п. 42: the increasing coefficient multiplies the norm of cold water, hot water and
+   * electricity («…холодной воды, горячей воды, электрической энергии…»), nothing else. */
+  it('tariffs: the increasing coefficient only for cold water, hot water and electricity', () => {
+    const parsed = parseRegistry(
+      'tariffs',
+      utf8(
+        'service;unit;price;norm;from;coefficient\n' +
+          'cold_water;м3;35,72;3,8;2026-01;1,5\n' +
+          'hot_water;м3;218,21;3,01;2026-01;1,5\n' +
+          'electricity_day;кВтч;7,56;62;2026-01;1,5\n' +
+          'gas;м3;8,61;9,8;2026-01;1,5\n' +
+          'wastewater;м3;31;6,81;2026-01;1,5\n' +
+          'heating;Гкал;2636,9345;0,0186;2026-01;1,5\n',
+      ),
+    );
+    expect(parsed.rows.map((r) => r.row.service)).toEqual(['cold_water', 'hot_water', 'electricity_day']);
+    expect(parsed.errors.map((e) => [e.line, e.reason.split(' (')[0]])).toEqual([
+      [5, 'coefficient — повышающий коэффициент применяется только к холодной и горячей воде и электроэнергии'],
+      [6, 'coefficient — повышающий коэффициент применяется только к холодной и горячей воде и электроэнергии'],
+      [7, 'coefficient — повышающий коэффициент применяется только к холодной и горячей воде и электроэнергии'],
+    ]);
+  });
+});

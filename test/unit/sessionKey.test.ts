@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const secrets = vi.hoisted(() => ({ values: {} as Record<string, string | undefined> }));
@@ -22,18 +21,18 @@ describe('the session signing key', () => {
     resetSessionKeyForTests();
   });
 
-  it('deployed without its own key, is derived from the master key and differs from it', async () => {
+  it('deployed without its own key, refuses to sign rather than fall back on the passport key', async () => {
     vi.stubEnv('RAC_RUNTIME', 'aws');
-    vi.stubEnv('RAC_SECRETS_ARN', ARN);
+    vi.stubEnv('RAC_SESSION_SECRET_ARN', ARN);
     secrets.values = { RAC_PASSPORT_KEY: MASTER };
-    const key = Buffer.from(await sessionSigningKey());
-    expect(key).toEqual(Buffer.from(hkdfSync('sha256', MASTER, 'rac-portal', 'session-signing-v1', 32)));
-    expect(key.toString('latin1')).not.toContain('mmmmmmmm');
+    await expect(sessionSigningKey()).rejects.toThrow(/RAC_SESSION_KEY/);
+    secrets.values = { RAC_PASSPORT_KEY: MASTER, RAC_SESSION_KEY: 'short' };
+    await expect(sessionSigningKey()).rejects.toThrow(/RAC_SESSION_KEY/);
   });
 
   it('deployed with RAC_SESSION_KEY set, uses it; locally falls back to the development key', async () => {
     vi.stubEnv('RAC_RUNTIME', 'aws');
-    vi.stubEnv('RAC_SECRETS_ARN', ARN);
+    vi.stubEnv('RAC_SESSION_SECRET_ARN', ARN);
     secrets.values = { RAC_PASSPORT_KEY: MASTER, RAC_SESSION_KEY: 's'.repeat(40) };
     expect(Buffer.from(await sessionSigningKey()).toString()).toBe('s'.repeat(40));
     resetSessionKeyForTests();

@@ -19,6 +19,7 @@ describe('web route table', () => {
         '/account',
         '/confirm',
         '/email-confirm',
+        '/email-undo',
         '/epd',
         '/login',
         '/payments',
@@ -66,7 +67,7 @@ describe('web route table', () => {
   it('keeps login, registration and the mailed-link pages out of the main navigation', () => {
     const paths = navPages().map((page) => page.path);
     expect(paths[0]).toBe('/');
-    for (const path of ['/login', '/register', '/confirm', '/reset', '/recover', '/email-confirm']) {
+    for (const path of ['/login', '/register', '/confirm', '/reset', '/recover', '/email-confirm', '/email-undo']) {
       expect(paths).not.toContain(path);
     }
     for (const page of navPages()) expect(page.navLabel).toBeTruthy();

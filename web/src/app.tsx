@@ -3,6 +3,7 @@ import { LocationProvider, Route, Router } from 'preact-iso';
 import { Layout } from './components/Layout';
 import { Account } from './pages/Account';
 import { EmailConfirm } from './pages/EmailConfirm';
+import { EmailUndo } from './pages/EmailUndo';
 import { EpdPage } from './pages/Epd';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
@@ -44,6 +45,7 @@ const PAGE_COMPONENTS: Record<PageId, ComponentType> = {
   reset: ResetPassword,
   profile: ProfilePage,
   'email-confirm': EmailConfirm,
+  'email-undo': EmailUndo,
 };
 
 /** A page behind the login: built once per page, so the router keeps one component identity. */

@@ -51,7 +51,7 @@ export const PAGES = [
     id: 'readings-quick',
     path: '/readings/quick',
     title: 'Показания без входа в личный кабинет',
-    summary: 'Передача показаний по номеру лицевого счёта и коду с картинки, без регистрации.',
+    summary: 'Передача показаний по номеру лицевого счёта, без регистрации.',
   },
   {
     id: 'statement',
@@ -151,6 +151,12 @@ export const PAGES = [
     path: '/email-confirm',
     title: 'Подтверждение электронной почты',
     summary: 'Подтверждение нового адреса почты по ссылке из письма.',
+  },
+  {
+    id: 'email-undo',
+    path: '/email-undo',
+    title: 'Отмена смены электронной почты',
+    summary: 'Отмена смены адреса почты по ссылке из уведомления на прежний адрес.',
   },
 ] as const satisfies readonly PageDefinition[];
 

@@ -55,11 +55,16 @@ export const getProfile = (signal?: AbortSignal) => apiFetch<Profile>('/api/prof
 
 export const updateProfile = (body: ProfileUpdate) => apiFetch<Profile>('/api/profile', { method: 'PATCH', body });
 
-export const requestEmailChange = (email: string) =>
-  apiFetch<Accepted>('/api/profile/email', { method: 'POST', body: { email } });
+export type EmailChangeInput = z.input<typeof Schemas.EmailChangeRequest>;
+
+export const requestEmailChange = (body: EmailChangeInput) =>
+  apiFetch<Accepted>('/api/profile/email', { method: 'POST', body });
 
 export const confirmEmailChange = (token: string) =>
   apiFetch<Accepted>('/api/profile/email/confirm', { method: 'POST', body: { token } });
+
+export const undoEmailChange = (token: string) =>
+  apiFetch<Accepted>('/api/profile/email/undo', { method: 'POST', body: { token } });
 
 export const changePassword = (body: PasswordChangeInput) =>
   apiFetch<Session>('/api/profile/password', { method: 'POST', body });

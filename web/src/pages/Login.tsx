@@ -49,7 +49,7 @@ export function Login() {
     if (error.code === 'captcha_required' && !captchaNeeded) {
       // The picture appears with this render; point the resident at its input.
       setCaptchaNeeded(true);
-      form.setError(withField(error, 'captchaAnswer', 'Введите цифры с картинки'));
+      form.setError(withField(error, 'captchaAnswer', 'Дождитесь окончания проверки «Я не робот»'));
       return;
     }
     // Each captcha answers one attempt, right or wrong.

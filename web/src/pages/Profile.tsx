@@ -21,14 +21,20 @@ function Saved({ message }: { message: string | null }) {
 
 function EmailSection({ profile, onChanged }: { profile: Profile; onChanged: () => void }) {
   const [email, setEmail] = useState('');
+  const [currentPassword, setCurrentPassword] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const form = useFormStatus();
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!form.passes(collectErrors({ email: emailError(email) }))) return;
+    const checks = collectErrors({
+      email: emailError(email),
+      currentPassword: requiredError(currentPassword, 'Введите текущий пароль'),
+    });
+    if (!form.passes(checks)) return;
     const address = email.trim();
-    const result = await form.send(() => requestEmailChange(address));
+    const result = await form.send(() => requestEmailChange({ email: address, currentPassword }));
+    setCurrentPassword('');
     if (!result.ok) return;
     setSentTo(address);
     setEmail('');
@@ -62,10 +68,25 @@ function EmailSection({ profile, onChanged }: { profile: Profile; onChanged: () 
           maxLength={254}
           required
         />
+        <TextField
+          name="currentPassword"
+          type="password"
+          label="Текущий пароль"
+          hint="Адрес почты нужен для восстановления пароля, поэтому сменить его может только тот, кто знает пароль"
+          value={currentPassword}
+          onInput={setCurrentPassword}
+          error={form.fieldError('currentPassword')}
+          autocomplete="current-password"
+          maxLength={128}
+          required
+        />
         <SubmitButton busy={form.busy}>Сменить адрес</SubmitButton>
         <Saved
           message={
-            sentTo ? `Ссылка для подтверждения отправлена на ${sentTo}. Перейдите по ней, чтобы сменить адрес.` : null
+            sentTo
+              ? `Ссылка для подтверждения отправлена на ${sentTo}. Перейдите по ней, чтобы сменить адрес. ` +
+                `На прежний адрес ${profile.email} отправлено уведомление со ссылкой для отмены.`
+              : null
           }
         />
       </form>

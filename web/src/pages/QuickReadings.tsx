@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { formatDecimal } from '#shared/readings/rules';
 import type { ApiError } from '../api/client';
 import {
   type QuickStart,
@@ -8,21 +9,22 @@ import {
   submitQuickReadings,
 } from '../api/readings';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
-import { FormAlert, SubmitButton, TextField } from '../components/Form';
+import { FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { ReadingForm, WindowBanner } from '../components/ReadingForm';
 import { useFormStatus } from '../forms';
 import { accountError, collectErrors, digitsOnly } from '../validation';
 
 /**
- * /readings/quick: readings without logging in. The account number and the code from the picture
- * open the account's meters (no name, no address) for 20 minutes; then the same form as the
- * cabinet's. When the time is up the page starts over.
+ * /readings/quick: readings without logging in. The account number and the robot check open the
+ * account's meters (no name, no address) for 20 minutes; then the same form as the cabinet's. One
+ * check carries one submission: after it (or when the time is up) the page starts over.
  */
 export function QuickReadings() {
   const [account, setAccount] = useState('');
   const [session, setSession] = useState<QuickStart | null>(null);
   const [expired, setExpired] = useState(false);
+  const [done, setDone] = useState<{ result: SubmissionResult; meters: QuickStart['meters'] } | null>(null);
   const captcha = useCaptcha(session === null);
   const form = useFormStatus();
 
@@ -37,25 +39,14 @@ export function QuickReadings() {
       return;
     }
     setExpired(false);
+    setDone(null);
     setSession(result.value);
   }
 
-  /** No second captcha for fresh meters: the accepted values become this window's submitted ones. */
+  /** The pass carried its one submission: the page shows what was accepted and starts over. */
   function accepted(result: SubmissionResult) {
-    setSession((current) => {
-      if (!current) return current;
-      const byId = new Map(result.items.map((item) => [item.meterId, item]));
-      const meters = current.meters.map((meter) => {
-        const item = byId.get(meter.id);
-        return item
-          ? {
-              ...meter,
-              submitted: { value: item.value, consumption: item.consumption, submittedAt: new Date().toISOString() },
-            }
-          : meter;
-      });
-      return { ...current, meters };
-    });
+    setDone({ result, meters: session?.meters ?? [] });
+    setSession(null);
   }
 
   function restart(failure: ApiError) {
@@ -69,12 +60,33 @@ export function QuickReadings() {
       {!session ? (
         <>
           <p class="page__lead">
-            Укажите номер лицевого счёта из квитанции и цифры с картинки — откроются счётчики этого счёта. Войдя в{' '}
-            <a href="/login">личный кабинет</a>, можно также смотреть историю показаний.
+            Укажите номер лицевого счёта из квитанции и дождитесь проверки «Я не робот» — откроются счётчики этого
+            счёта. Войдя в <a href="/login">личный кабинет</a>, можно также смотреть историю показаний.
           </p>
+          {done && (
+            <SuccessPanel title={done.result.message}>
+              <ul class="reading-done" data-testid="reading-done">
+                {done.result.items.map((item) => {
+                  const meter = done.meters.find((m) => m.id === item.meterId);
+                  return (
+                    <li key={item.meterId}>
+                      {meter ? `${meter.title}, № ${meter.serial}` : item.meterId}: {formatDecimal(item.value)}
+                      {meter ? `\u00a0${meter.unit}` : ''}
+                    </li>
+                  );
+                })}
+              </ul>
+              <p>
+                Чтобы исправить показания, пройдите проверку ещё раз или войдите в <a href="/login">личный кабинет</a>.
+              </p>
+            </SuccessPanel>
+          )}
           {expired && (
             <div class="notice" role="status">
-              <p>Время на передачу показаний истекло. Введите номер лицевого счёта и код ещё раз.</p>
+              <p>
+                Показания по этой проверке уже переданы или время на передачу истекло. Введите номер лицевого счёта и
+                пройдите проверку ещё раз.
+              </p>
             </div>
           )}
           <form class="form" ref={form.formRef} noValidate onSubmit={start}>

@@ -16,6 +16,10 @@ const SOURCES: Record<string, string> = {
   quick: 'без входа',
   seed: 'по данным центра',
   bank: 'через банк',
+  legacy: 'из прежней системы',
+  paper: 'бланк в РАЦ',
+  phone: 'по телефону',
+  controller: 'контролёр',
 };
 
 /** Every month from `from` to `to`, so a month without a reading shows as a gap, not as nothing. */

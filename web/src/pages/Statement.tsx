@@ -27,6 +27,7 @@ const METHODS: Record<ChargeDetail['method'], string> = {
   norm: 'по нормативу',
   area: 'по площади',
   residents: 'по числу проживающих',
+  penalty: 'ЖК РФ ст. 155 ч. 14',
 };
 
 interface Loaded {
@@ -44,6 +45,33 @@ function lineTitle(line: ChargeDetail): string {
   return line.kind === 'recalc' && line.forPeriod
     ? `${line.title}: перерасчёт за ${periodTitle(line.forPeriod).toLowerCase()}`
     : line.title;
+}
+
+/**
+ * Пени have no volume or tariff: the row says what debt they run on, from which bills, and at what
+ * rate, so the resident can check them (ЖК РФ ст. 155 ч. 14).
+ */
+function PenaltyRow({ line, penalty }: { line: ChargeDetail; penalty: NonNullable<ChargeDetail['penalty']> }) {
+  const late = penalty.bills.map((b) => periodTitle(b.forPeriod).toLowerCase()).join(', ');
+  return (
+    <tr>
+      <th scope="row">{line.title}</th>
+      <td data-label="Объём">
+        <span class="statement-table__value">
+          <span class="statement-table__number">
+            долг <Money kopecks={penalty.overdue} />
+          </span>
+          <span class="statement-table__note">{late ? `квитанции за ${late}` : 'просрочка погашена'}</span>
+        </span>
+      </td>
+      <td class="statement-table__number" data-label="Ставка">
+        <span>{decimalComma(penalty.rate)}&nbsp;% годовых</span>
+      </td>
+      <td class="statement-table__amount" data-label="Сумма">
+        <Money kopecks={line.amount} />
+      </td>
+    </tr>
+  );
 }
 
 /** The month's detail: the charges by service (volume, how it was determined, tariff) and payments. */
@@ -68,30 +96,34 @@ function MonthDetail({ period, loaded }: { period: string; loaded: Loaded }) {
             </tr>
           </thead>
           <tbody>
-            {lines.map((line) => (
-              <tr key={`${line.kind}-${line.forPeriod ?? ''}-${line.service}`}>
-                <th scope="row">{lineTitle(line)}</th>
-                <td data-label="Объём">
-                  <span class="statement-table__value">
-                    <span class="statement-table__number">
-                      {decimalComma(line.volume)}&nbsp;{line.unit}
+            {lines.map((line) =>
+              line.penalty ? (
+                <PenaltyRow key="penalty" line={line} penalty={line.penalty} />
+              ) : (
+                <tr key={`${line.kind}-${line.forPeriod ?? ''}-${line.service}`}>
+                  <th scope="row">{lineTitle(line)}</th>
+                  <td data-label="Объём">
+                    <span class="statement-table__value">
+                      <span class="statement-table__number">
+                        {decimalComma(line.volume)}&nbsp;{line.unit}
+                      </span>
+                      <span class="statement-table__note">
+                        {METHODS[line.method]}
+                        {line.coefficient ? `, коэффициент ${decimalComma(line.coefficient)}` : ''}
+                      </span>
                     </span>
-                    <span class="statement-table__note">
-                      {METHODS[line.method]}
-                      {line.coefficient ? `, коэффициент ${decimalComma(line.coefficient)}` : ''}
+                  </td>
+                  <td class="statement-table__number" data-label="Тариф">
+                    <span>
+                      {formatPrice(line.price)}/{line.unit}
                     </span>
-                  </span>
-                </td>
-                <td class="statement-table__number" data-label="Тариф">
-                  <span>
-                    {formatPrice(line.price)}/{line.unit}
-                  </span>
-                </td>
-                <td class="statement-table__amount" data-label="Сумма">
-                  <Money kopecks={line.amount} />
-                </td>
-              </tr>
-            ))}
+                  </td>
+                  <td class="statement-table__amount" data-label="Сумма">
+                    <Money kopecks={line.amount} />
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       )}

@@ -1,0 +1,47 @@
+/**
+ * Every limit, in one place (the table in docs/limits.md is this one): per account for the
+ * forms that check a secret or send mail, per source address for every unauthenticated route.
+ * Per-account limits are the real defence against guessing; per-address limits stop one machine
+ * from sweeping many accounts. Addresses are generous: mobile operators put thousands of
+ * residents behind one address (CGNAT), and the per-account limits do not depend on them.
+ */
+export interface AttemptLimit {
+  /** Attempts per window. */
+  max: number;
+  /** The window starts with the first attempt and lasts this long. */
+  windowSeconds: number;
+  /** When the last attempt of a window is refused, the subject is locked this long from then. */
+  lockSeconds?: number;
+  /** Login only: from which attempt of a window on a captcha is needed (the attempts after this many). */
+  captchaAfter?: number;
+}
+
+/** Per account. */
+export const ACCOUNT_LIMITS = {
+  /**
+   * Failed logins: a captcha from the 4th attempt, a lock after the 10th failure within 15
+   * minutes. The lock is short on purpose: an attacker cannot lock a resident out for long, and
+   * the reset link always works.
+   */
+  login: { max: 10, windowSeconds: 15 * 60, lockSeconds: 5 * 60, captchaAfter: 3 },
+  /** Refused registrations (wrong passport, already registered): 5 in an hour lock it for an hour. */
+  registration: { max: 5, windowSeconds: 60 * 60, lockSeconds: 60 * 60 },
+  /** Recovery requests, matching or not (each match mails a link). */
+  recovery: { max: 5, windowSeconds: 60 * 60 },
+  /** Starts of the no-login readings page (each one a single-submission pass). */
+  quickReadings: { max: 5, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, AttemptLimit>;
+
+export type AccountLimitName = Exclude<keyof typeof ACCOUNT_LIMITS, 'login'>;
+
+/** Per source address, by the route's `limit` (shared/routes.ts). */
+export const ADDRESS_LIMITS = {
+  /** New challenges (`GET /api/captcha`). */
+  captcha: { max: 60, windowSeconds: 10 * 60 },
+  /** Forms that check a secret or an account: login, registration, recovery, no-login readings. */
+  credentials: { max: 100, windowSeconds: 10 * 60 },
+  /** Any other route without a session (the default). */
+  public: { max: 300, windowSeconds: 60 },
+} as const satisfies Record<string, AttemptLimit>;
+
+export type AddressLimitName = keyof typeof ADDRESS_LIMITS;
