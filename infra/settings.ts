@@ -8,10 +8,14 @@ export interface PortalSettings {
   windowOpenDay: number;
   windowCloseDay: number;
   mailFrom: string;
+  /** The SES identity's domain: context `mailDomain`, else the domain of `mailFrom`. */
+  mailDomain: string;
   supportEmail: string;
   logLevel: string;
-  /** Subscribed to the alarm topic when given. */
+  /** Subscribed to the alarm topic; required for a production stage (context `stage=prod`). */
   alarmEmail: string | undefined;
+  /** The account's SES maximum send rate (mails a second), shared out among the senders. */
+  sesSendRate: number;
   /** The built site to deploy; a placeholder page when it holds no index.html. */
   siteDir: string;
   /** The acquirer's REST API (`…/payment/rest`): Sber's production gateway unless told otherwise. */
@@ -25,9 +29,14 @@ export const CONTEXT = {
   windowOpenDay: 'windowOpenDay',
   windowCloseDay: 'windowCloseDay',
   mailFrom: 'mailFrom',
+  mailDomain: 'mailDomain',
   supportEmail: 'supportEmail',
   logLevel: 'logLevel',
   alarmEmail: 'alarmEmail',
+  /** `prod` requires `alarmEmail`: alarms nobody receives are no alarms. */
+  stage: 'stage',
+  /** The account's SES send rate (default 14/s, SES's first quota out of the sandbox). */
+  sesSendRate: 'sesSendRate',
   siteDir: 'siteDir',
   sberGatewayUrl: 'sberGatewayUrl',
   /** The portal stack's region (else the CLI profile's; offline, eu-central-1). */
@@ -55,17 +64,29 @@ export function portalSettings(scope: Construct): PortalSettings {
     [ENV.windowCloseDay]: context(scope, CONTEXT.windowCloseDay),
     [ENV.mailFrom]: context(scope, CONTEXT.mailFrom),
     [ENV.supportEmail]: context(scope, CONTEXT.supportEmail),
+    [ENV.sesSendRate]: context(scope, CONTEXT.sesSendRate),
     [ENV.sberGatewayUrl]: context(scope, CONTEXT.sberGatewayUrl) ?? SBER_PRODUCTION_GATEWAY,
   });
   return {
     windowOpenDay: config.windowOpenDay,
     windowCloseDay: config.windowCloseDay,
     mailFrom: config.mailFrom,
+    mailDomain: context(scope, CONTEXT.mailDomain) ?? config.mailFrom.slice(config.mailFrom.indexOf('@') + 1),
     supportEmail: config.supportEmail,
     logLevel: context(scope, CONTEXT.logLevel) ?? 'INFO',
-    alarmEmail: context(scope, CONTEXT.alarmEmail),
+    alarmEmail: requiredForProduction(scope, CONTEXT.alarmEmail),
+    sesSendRate: config.sesSendRate,
     siteDir: context(scope, CONTEXT.siteDir) ?? WEB_DIST,
     sberGatewayUrl: config.sberGatewayUrl ?? SBER_PRODUCTION_GATEWAY,
     legacyKeysSecretArn: context(scope, CONTEXT.legacyKeysSecretArn),
   };
+}
+
+function requiredForProduction(scope: Construct, key: string): string | undefined {
+  const value = context(scope, key);
+  const stage = (scope.node.tryGetContext('stage') as string | undefined) ?? context(scope, CONTEXT.stage);
+  if (value === undefined && stage === 'prod') {
+    throw new Error(`Context ${key} is required for the production stage (cdk deploy -c ${key}=…)`);
+  }
+  return value;
 }

@@ -11,11 +11,20 @@ import {
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -23,6 +32,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { PortalMail } from '#infra/constructs/mail';
 import { PortalFunction } from '#infra/constructs/portalFunction';
 import { PortalQueue } from '#infra/constructs/portalQueue';
 import { PortalSecrets } from '#infra/constructs/portalSecrets';
@@ -31,8 +41,8 @@ import { Site } from '#infra/constructs/site';
 import { portalSettings } from '#infra/settings';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUP_NAMES, type FunctionGroupName } from '#shared/functions';
-import { METRIC, METRICS_NAMESPACE } from '#shared/metrics';
-import { QUEUE_NAMES, QUEUES, type QueueName } from '#shared/queues';
+import { METRIC, METRICS_NAMESPACE, OPS_METRIC } from '#shared/metrics';
+import { JOB_FAILURES, QUEUE_NAMES, QUEUES, type QueueName } from '#shared/queues';
 import { ROUTES, routeKey } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
 import { MAIN_TABLE } from '#shared/tables';
@@ -68,6 +78,10 @@ export class PortalStack extends Stack {
   readonly secrets: PortalSecrets;
   readonly scheduleDeadLetters: Queue;
   readonly queues: Record<QueueName, PortalQueue>;
+  /** The scheduled jobs' on-failure destination (shared/queues.ts JOB_FAILURES). */
+  readonly jobFailures: Queue;
+  readonly dashboard: Dashboard;
+  readonly mail: PortalMail;
 
   constructor(scope: Construct, id: string, props?: PortalStackProps) {
     super(scope, id, props);
@@ -154,6 +168,13 @@ export class PortalStack extends Stack {
     }
     this.queues = queues as Record<QueueName, PortalQueue>;
 
+    // SES: identity, DKIM, MAIL FROM, a configuration set per stream, bounces to the mailEvents queue.
+    this.mail = new PortalMail(this, 'Mail', {
+      domain: settings.mailDomain,
+      functions: Object.values(this.functions),
+      eventsQueue: this.queues.mailEvents.queue,
+    });
+
     const integrations = new Map<FunctionGroupName, HttpLambdaIntegration>();
     const integrationOf = (group: FunctionGroupName) => {
       let integration = integrations.get(group);
@@ -227,7 +248,36 @@ export class PortalStack extends Stack {
       });
     }
 
-    this.alarms(settings.alarmEmail);
+    // A scheduled job is an asynchronous invocation: Lambda retries one that threw, then sends the
+    // event here instead of dropping it (the schedule's dead-letter queue covers delivery only).
+    this.jobFailures = new Queue(this, JOB_FAILURES.id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.jobFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the on-failure destination of the scheduled jobs: inspected and re-run by an operator.',
+    });
+    const scheduled = new Set(scheduleDefinitions(settingsForSchedules).map((job) => job.group));
+    for (const group of scheduled) {
+      this.functions[group].configureAsyncInvoke({
+        retryAttempts: JOB_FAILURES.retryAttempts,
+        maxEventAge: Duration.hours(JOB_FAILURES.maxEventAgeHours),
+        onFailure: new SqsDestination(this.jobFailures),
+      });
+    }
+
+    // Each mail-sending function's share of the account's SES send rate, per instance: a bulk
+    // sender's share is divided among its reserved instances, so all of them together stay under it.
+    for (const fn of Object.values(this.functions)) {
+      if (!fn.definition.sendsMail) continue;
+      const share = fn.definition.mailRateShare ?? 0.1;
+      const instances = fn.definition.reservedConcurrency ?? 1;
+      fn.addEnvironment(ENV.sesSendRate, String(Math.max(0.1, (settings.sesSendRate * share) / instances).toFixed(2)));
+    }
+
+    this.dashboard = this.alarms(settings.alarmEmail);
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The resident portal' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The HTTP API, direct' });
@@ -240,7 +290,7 @@ export class PortalStack extends Stack {
     }
   }
 
-  private alarms(email: string | undefined): void {
+  private alarms(email: string | undefined): Dashboard {
     // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, hence our own.
     const key = new Key(this, 'AlarmTopicKey', {
       description: 'Encrypts the resident portal alarm topic',
@@ -250,56 +300,176 @@ export class PortalStack extends Stack {
     const topic = new Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
     if (email) topic.addSubscription(new EmailSubscription(email));
     const action = new SnsAction(topic);
+    const five = Duration.minutes(5);
 
-    const alarm = (id: string, description: string, metric: IMetric) => {
+    const alarm = (
+      id: string,
+      description: string,
+      metric: IMetric,
+      options: { threshold?: number; evaluationPeriods?: number } = {},
+    ) => {
       new Alarm(this, id, {
         alarmDescription: description,
         metric,
-        threshold: 1,
-        evaluationPeriods: 1,
+        threshold: options.threshold ?? 1,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(action);
     };
+    /** A Powertools metric of shared/metrics.ts: its `service` dimension is the group's. */
+    const ours = (name: string, group: FunctionGroupName) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: `rac-${group}` },
+        period: five,
+        statistic: 'Sum',
+      });
+
     for (const fn of Object.values(this.functions)) {
+      const name = pascal(fn.group);
       alarm(
-        `${pascal(fn.group)}ErrorsAlarm`,
+        `${name}ErrorsAlarm`,
         `The ${fn.group} function threw`,
-        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        fn.metricErrors({ period: five, statistic: 'Sum' }),
+      );
+      // The HTTP error handler answers an exception with a 500 and the invocation succeeds, so
+      // Errors above never fires for a route: this metric, counted by the handler, does.
+      alarm(
+        `${name}UnhandledErrorsAlarm`,
+        `The ${fn.group} function answered a request with a 500 (an unhandled exception)`,
+        ours(OPS_METRIC.unhandledError, fn.group),
+      );
+      alarm(
+        `${name}ThrottlesAlarm`,
+        `The ${fn.group} function was throttled (reserved or account concurrency exhausted)`,
+        fn.metricThrottles({ period: five, statistic: 'Sum' }),
+      );
+      // p95 over 80% of the timeout, three periods in a row: the group is about to time out.
+      alarm(
+        `${name}LatencyAlarm`,
+        `The ${fn.group} function's p95 duration is near its timeout`,
+        fn.metricDuration({ period: five, statistic: 'p95' }),
+        { threshold: fn.definition.timeoutSeconds * 1000 * 0.8, evaluationPeriods: 3 },
       );
     }
-    alarm(
-      'Api5xxAlarm',
-      'The API answered 5xx',
-      this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
-    );
+    alarm('Api5xxAlarm', 'The API answered 5xx', this.api.metricServerError({ period: five, statistic: 'Sum' }));
     for (const [name, queue] of Object.entries(this.queues)) {
       alarm(
         `${pascal(name)}DeadLettersAlarm`,
         `A ${name} queue message failed ${queue.definition.maxReceiveCount} times and was dead-lettered`,
-        queue.deadLetters.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-        }),
+        queue.deadLetters.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }),
+      );
+      alarm(
+        `${pascal(name)}QueueAgeAlarm`,
+        `The oldest ${name} queue message has waited over 30 minutes (the consumer is stuck or throttled)`,
+        queue.queue.metricApproximateAgeOfOldestMessage({ period: five, statistic: 'Maximum' }),
+        { threshold: 30 * 60 },
       );
     }
-    // Embedded-metric-format counters the payments code writes (shared/metrics.ts): a forged
-    // callback or bank request, an order that is not ours, money held for review.
-    for (const name of Object.values(METRIC)) {
+    for (const kind of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
       alarm(
-        `${name}Alarm`,
-        `Payments: ${name}`,
-        new Metric({ namespace: METRICS_NAMESPACE, metricName: name, period: Duration.minutes(5), statistic: 'Sum' }),
+        `Table${kind}Alarm`,
+        `DynamoDB throttled the main table (${kind})`,
+        this.table.metric(kind, { period: five, statistic: 'Sum' }),
       );
+    }
+    // The counters the payments code writes: a forged callback or bank request, an order that is
+    // not ours, money held for review.
+    for (const name of Object.values(METRIC)) {
+      alarm(`${name}Alarm`, `Payments: ${name}`, ours(name, 'payments'));
     }
     alarm(
       'ScheduleDeadLettersAlarm',
       'A scheduled job could not be delivered (window open/close, billing, ЕПД)',
-      this.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
+      this.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }),
+    );
+    alarm(
+      'JobFailuresAlarm',
+      'A scheduled job threw on every attempt; its event is in the JobFailures queue',
+      this.jobFailures.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }),
+    );
+    // The deadline checks (billing.check, epd.check) count a missing run.
+    alarm(
+      'BillingRunMissingAlarm',
+      'No billing run of the closed month had completed by the deadline',
+      ours(OPS_METRIC.billingRunMissing, 'billing'),
+    );
+    alarm(
+      'EpdRunMissingAlarm',
+      'No ЕПД issuance of the closed month had completed by the deadline',
+      ours(OPS_METRIC.epdRunMissing, 'epdIssue'),
+    );
+    // SES's account-level reputation: at 5% bounces or 0.1% complaints SES reviews the account and
+    // may pause sending (its own thresholds are 10% and 0.5%).
+    const ses = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    alarm('SesBounceRateAlarm', 'SES bounce rate at 5%', ses('Reputation.BounceRate'), { threshold: 0.05 });
+    alarm('SesComplaintRateAlarm', 'SES complaint rate at 0.1%', ses('Reputation.ComplaintRate'), {
+      threshold: 0.001,
+    });
+
+    const dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
+    const groups = Object.values(this.functions);
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Unhandled errors (500) per group',
+        left: groups.map((fn) => ours(OPS_METRIC.unhandledError, fn.group)),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'p95 duration per group',
+        left: groups.map((fn) => fn.metricDuration({ period: five, statistic: 'p95' })),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Throttles per group',
+        left: groups.map((fn) => fn.metricThrottles({ period: five, statistic: 'Sum' })),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'API 5xx and 4xx',
+        left: [
+          this.api.metricServerError({ period: five, statistic: 'Sum' }),
+          this.api.metricClientError({ period: five, statistic: 'Sum' }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Queues: oldest message (s) and dead letters',
+        left: Object.values(this.queues).map((q) =>
+          q.queue.metricApproximateAgeOfOldestMessage({ period: five, statistic: 'Maximum' }),
+        ),
+        right: Object.values(this.queues).map((q) =>
+          q.deadLetters.metricApproximateNumberOfMessagesVisible({ period: five, statistic: 'Maximum' }),
+        ),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Runs completed / missing',
+        left: [
+          ours(OPS_METRIC.billingRunCompleted, 'billing'),
+          ours(OPS_METRIC.epdRunCompleted, 'epdIssue'),
+          ours(OPS_METRIC.billingRunMissing, 'billing'),
+          ours(OPS_METRIC.epdRunMissing, 'epdIssue'),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'DynamoDB throttles',
+        left: ['ReadThrottleEvents', 'WriteThrottleEvents'].map((m) =>
+          this.table.metric(m, { period: five, statistic: 'Sum' }),
+        ),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'SES reputation',
+        left: [ses('Reputation.BounceRate'), ses('Reputation.ComplaintRate')],
+        width: 12,
       }),
     );
+    return dashboard;
   }
 }
 

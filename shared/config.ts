@@ -28,6 +28,10 @@ const ConfigSchema = z
     dynamoEndpoint: z.url().optional(),
     sesEndpoint: z.url().optional(),
     mailFrom: z.email().default('noreply@rac-oskol.ru'),
+    sesConfigSetTransactional: z.string().min(1).optional(),
+    sesConfigSetBulk: z.string().min(1).optional(),
+    /** SES's default send rate out of the sandbox is 14 mails a second per account. */
+    sesSendRate: z.coerce.number().positive().max(1000).default(14),
     supportEmail: z.email().default('support@rac-oskol.ru'),
     publicUrl: z.url().default('http://localhost:3000'),
     now: z.iso.datetime({ offset: true }).optional(),

@@ -9,6 +9,17 @@ export const ENV = {
   dynamoEndpoint: 'RAC_DYNAMODB_ENDPOINT',
   sesEndpoint: 'RAC_SES_ENDPOINT',
   mailFrom: 'RAC_MAIL_FROM',
+  /**
+   * SES configuration sets (AWS only): transactional mail (links, receipts, notices) and bulk mail
+   * (reminders, ЕПД, news) apart, so a pause of one does not stop the other. Unset locally.
+   */
+  sesConfigSetTransactional: 'RAC_SES_CONFIG_SET_TRANSACTIONAL',
+  sesConfigSetBulk: 'RAC_SES_CONFIG_SET_BULK',
+  /**
+   * Mails per second this process may send (a token bucket in shared/clients/mail.ts): the stack
+   * gives each mail-sending function its share of the account's SES send rate.
+   */
+  sesSendRate: 'RAC_SES_SEND_RATE',
   supportEmail: 'RAC_SUPPORT_EMAIL',
   publicUrl: 'RAC_PUBLIC_URL',
   now: 'RAC_NOW',
@@ -47,6 +58,8 @@ export const ENV = {
   readingMailQueueUrl: 'RAC_READING_MAIL_QUEUE_URL',
   /** URL of the ЕПД issuance queue (shared/queues.ts); set on its producers in AWS. */
   epdQueueUrl: 'RAC_EPD_QUEUE_URL',
+  /** URL of the SES events queue; set on no function (SNS delivers to it), named for the CLI and tests. */
+  mailEventsQueueUrl: 'RAC_MAIL_EVENTS_QUEUE_URL',
   // Local runtime only.
   port: 'PORT',
   dynamoPort: 'DYNAMODB_PORT',

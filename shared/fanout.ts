@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { accountsOfShard } from '#shared/billing/store';
+import { db, tableName } from '#shared/clients/dynamo';
 import { sendToQueue } from '#shared/clients/queue';
 import { ACCOUNT_NUMBER } from '#shared/format';
-import { ACCOUNT_SHARDS } from '#shared/keys';
+import { ACCOUNT_SHARDS, keys } from '#shared/keys';
+import { logger } from '#shared/logger';
+import { countMetric, type MetricName } from '#shared/metrics';
 import type { QueueName } from '#shared/queues';
 import { PERIOD_RE } from '#shared/time';
 
@@ -72,4 +77,114 @@ export async function planShard(queue: QueueName, message: ShardMessage, batchSi
   } while (after);
   if (pending.length > 0) await sendToQueue(queue, pending);
   return batches;
+}
+
+export interface FannedOutRun {
+  runId: string;
+  /** True when a scheduled job's retry found the run its first attempt started, and joined it. */
+  joined: boolean;
+}
+
+/**
+ * Starts a run: records it and sends one message per accounts shard. A scheduled job (`job` set)
+ * claims its period first: EventBridge Scheduler and Lambda's asynchronous invocation both retry a
+ * job that threw or timed out, and the retry joins the claimed run (same run id) instead of
+ * starting a second one. A claim whose messages were sent is a finished start: the retry sends
+ * nothing. One whose attempt died before sending is completed by the retry (`createRecord` must
+ * accept a record that already exists). An operator's run (`job` absent) is always a new run.
+ */
+export async function startFannedOutRun(options: {
+  queue: QueueName;
+  period: string;
+  at: Date;
+  job?: string;
+  createRecord: (runId: string) => Promise<void>;
+}): Promise<FannedOutRun> {
+  const { queue, period, job } = options;
+  let runId = newRunId(options.at);
+  let joined = false;
+  if (job) {
+    const claim = keys.scheduledRun(job, period);
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...claim, entity: 'scheduledRun', job, period, runId, dispatched: false },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const out = await db().send(new GetCommand({ TableName: tableName(), Key: claim, ConsistentRead: true }));
+      const existing = out.Item as { runId: string; dispatched?: boolean } | undefined;
+      if (!existing) throw error;
+      runId = existing.runId;
+      joined = true;
+      if (existing.dispatched) return { runId, joined };
+    }
+  }
+  await options.createRecord(runId);
+  await sendShardMessages(queue, period, runId);
+  if (job) {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.scheduledRun(job, period),
+        UpdateExpression: 'SET dispatched = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
+  }
+  return { runId, joined };
+}
+
+/** True for the error a conditional Put raises when its item exists (a joined run's record). */
+export function alreadyExists(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/**
+ * Marks a run complete once every shard was planned and every planned batch done, exactly once
+ * (a conditional write), and counts the completion metric the deadline alarms watch. Called after
+ * each shard's and batch's counters are added; all but the last find the condition false.
+ */
+export async function completeRunIfDone(key: { pk: string; sk: string }, metric: MetricName): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'SET completedAt = :at',
+        ConditionExpression:
+          'attribute_exists(pk) AND attribute_not_exists(completedAt) AND #shardsDone >= #shards AND #batchesDone >= #batchesPlanned',
+        ExpressionAttributeNames: {
+          '#shardsDone': 'shardsDone',
+          '#shards': 'shards',
+          '#batchesDone': 'batchesDone',
+          '#batchesPlanned': 'batchesPlanned',
+        },
+        ExpressionAttributeValues: { ':at': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+  countMetric(metric);
+  logger.info('Run completed', { runKey: key.pk, runId: key.sk });
+  return true;
+}
+
+/** Whether any run of a period (a runs partition: BILLING_RUN#… or EPD_RUN#…) has completed. */
+export async function anyRunCompleted(runsPartition: string): Promise<boolean> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'attribute_exists(completedAt)',
+      ExpressionAttributeValues: { ':pk': runsPartition },
+      ProjectionExpression: 'pk',
+    }),
+  );
+  return (out.Items?.length ?? 0) > 0;
 }

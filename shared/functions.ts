@@ -28,6 +28,22 @@ export interface FunctionGroup {
    * and timeout follow the package's advice: at least 1600 MB, and time for a cold start.
    */
   usesChromium?: boolean;
+  /**
+   * Concurrency reserved for (and capping) the function: the Chromium renderers would otherwise
+   * take the account's concurrency from the HTTP groups, and a queue consumer's reservation keeps
+   * its event source's `maxConcurrency` from being throttled (which would count a receive).
+   */
+  reservedConcurrency?: number;
+  /**
+   * The only partition-key prefixes the group writes (IAM `dynamodb:LeadingKeys`), given only where
+   * every write of the group is certain from shared/keys.ts; absent: the whole table.
+   */
+  writesKeyPrefixes?: readonly string[];
+  /**
+   * The share of the account's SES send rate the group may use across all its concurrent
+   * instances (bulk mail); the stack divides it among them (RAC_SES_SEND_RATE).
+   */
+  mailRateShare?: number;
 }
 
 export const FUNCTION_GROUPS = {
@@ -67,6 +83,8 @@ export const FUNCTION_GROUPS = {
     tableAccess: 'readwrite',
     sendsMail: false,
     readsSecrets: [],
+    // The window state only (keys.windowState).
+    writesKeyPrefixes: ['CONFIG'],
   },
   readings: {
     entry: 'functions/readings/index.ts',
@@ -88,6 +106,9 @@ export const FUNCTION_GROUPS = {
     tableAccess: 'readwrite',
     sendsMail: true,
     readsSecrets: [],
+    // Its queues' maxConcurrency (8 + 2) and the jobs.
+    reservedConcurrency: 12,
+    mailRateShare: 0.3,
   },
   billing: {
     entry: 'functions/billing/index.ts',
@@ -98,6 +119,10 @@ export const FUNCTION_GROUPS = {
     tableAccess: 'readwrite',
     sendsMail: false,
     readsSecrets: [],
+    // The billing queue's maxConcurrency (20) and the jobs.
+    reservedConcurrency: 22,
+    // Ledger entries (ACC#), run records, the schedule's claim of a period.
+    writesKeyPrefixes: ['ACC#', 'BILLING_RUN#', 'SCHEDULED_RUN#'],
   },
   statement: {
     entry: 'functions/statement/index.ts',
@@ -132,6 +157,8 @@ export const FUNCTION_GROUPS = {
     sendsMail: false,
     readsSecrets: ['session'],
     usesChromium: true,
+    // 2048 MB each: twenty at once serve a busy evening's downloads and cannot crowd out the rest.
+    reservedConcurrency: 20,
   },
   epdIssue: {
     entry: 'functions/epdIssue/index.ts',
@@ -144,6 +171,11 @@ export const FUNCTION_GROUPS = {
     sendsMail: true,
     readsSecrets: [],
     usesChromium: true,
+    // The epd queue's maxConcurrency (10) and the jobs.
+    reservedConcurrency: 12,
+    // Mail markers (ACC#…EPD_MAIL#), run records, the schedule's claim of a period.
+    writesKeyPrefixes: ['ACC#', 'EPD_RUN#', 'SCHEDULED_RUN#'],
+    mailRateShare: 0.6,
   },
 } as const satisfies Record<string, FunctionGroup>;
 

@@ -21,6 +21,7 @@
  * | billingRun               | BILLING_RUN#<period>    | <runId>                           |       | billing/store getRun, runsOf (CLI `billing status`)                        |
  * | epdMail                  | ACC#<acc>               | EPD_MAIL#<period>                 |       | epd/store markersOf, claimMail (ЕПД issuance)                              |
  * | epdRun                   | EPD_RUN#<period>        | <runId>                           |       | epd/store getIssueRun                                                      |
+ * | scheduledRun             | SCHEDULED_RUN#<job>#<p> | RUN                               |       | fanout claimScheduledRun (a retried job joins its period's run)           |
  * | cabinet                  | ACC#<acc>               | CREDENTIALS                       |       | accounts/store (login, profile); epd/store recipientsAmong                 |
  * | session                  | ACC#<acc>               | SESSION#<id>                      |       | accounts/store (every authenticated request; all ended at once)            |
  * | loginGuard               | ACC#<acc>               | LOGIN_GUARD                       |       | limits/attempts via accounts/loginGuard (login attempts and lock)          |
@@ -29,6 +30,7 @@
  * | linkToken                | TOKEN#<sha256>          | TOKEN                             |       | accounts/store (registration, recovery, e-mail change links)               |
  * | captcha                  | CAPTCHA#<id>            | CAPTCHA                           |       | accounts/store (forms without a session)                                   |
  * | quickPassUse             | QUICK_PASS#<id>         | USED                              |       | readings/store (a no-login pass carries one submission; TTL at its expiry) |
+ * | suppressedAddress        | SUPPRESSED#<sha256>     | SUPPRESSED                        |       | mail/suppression (every send; the profile's bounce notice)                 |
  * | supportTicket            | ACC#<acc>               | TICKET#<cabinet>#<at>#<id>        |       | support/store (the tickets of the account's current cabinet)               |
  * | guestSupportTicket       | GUEST_TICKETS#<day>     | TICKET#<at>#<id>                  |       | support/store (written only; read by operators)                            |
  * | payment                  | PAYMENTS#<acc>          | <paymentId>                       |       | payments/store getPayment, paymentsOf (history, receipts, callbacks)       |
@@ -162,6 +164,11 @@ export const keys = {
   /** One ЕПД issuance run of a period, with its batches' counters. */
   epdRun: (period: string, runId: string) => ({ pk: epdRunsOf(period), sk: runId }),
   epdRunsOf,
+  /**
+   * The run a scheduled job started for a period: the scheduler and Lambda retry a job that failed
+   * or timed out, and the retry must join this run instead of starting a second one.
+   */
+  scheduledRun: (job: string, period: string) => ({ pk: `SCHEDULED_RUN#${job}#${period}`, sk: 'RUN' }),
   // Accounts (shared/accounts) and support (shared/support): the resident's cabinet and what
   // hangs off it. Link tokens and captchas have their own partitions: they are looked up by a
   // random id before anyone knows the account.
@@ -240,4 +247,7 @@ export const keys = {
   windowState: () => ({ pk: 'CONFIG', sk: 'READING_WINDOW' }),
   /** Marks that the local runtime has loaded its demo data. */
   demoSeed: () => ({ pk: 'CONFIG', sk: 'DEMO_SEED' }),
+
+  /** A mail address SES reported as bouncing or complaining, by the SHA-256 of its lower-cased form. */
+  suppressedAddress: (addressHash: string) => ({ pk: `SUPPRESSED#${addressHash}`, sk: 'SUPPRESSED' }),
 } as const;

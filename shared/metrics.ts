@@ -1,13 +1,16 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { config } from '#shared/config';
 import { logger } from '#shared/logger';
 
 /**
- * Alarm metrics as CloudWatch Embedded Metric Format: one JSON line on stdout that CloudWatch Logs
- * turns into a metric, no API call and no extra package. The CDK stack alarms on these names.
- * Locally the same record goes through the logger (silent in tests), and tests read the counters.
+ * Alarm metrics through Powertools Metrics (CloudWatch Embedded Metric Format: a JSON line on
+ * stdout that CloudWatch Logs turns into a metric, no API call). Each metric carries the default
+ * `service` dimension, `rac-<group>`, so the stack alarms per function group. Locally the same
+ * count goes through the logger (silent in tests), and tests read the counters.
  */
 export const METRICS_NAMESPACE = 'RacPortal';
 
+/** Counters the payments code writes: each alarms at the first occurrence. */
 export const METRIC = {
   /** A callback to /api/webhooks/sber with a missing or wrong checksum. */
   forgedCallback: 'ForgedAcquirerCallbacks',
@@ -19,21 +22,50 @@ export const METRIC = {
   paymentReview: 'PaymentsToReview',
 } as const;
 
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+/** Operational metrics: each has its own alarm in the stack (infra/constructs/monitoring.ts). */
+export const OPS_METRIC = {
+  /**
+   * An exception the HTTP error handler answered with a 500: Lambda's own Errors metric never
+   * sees these, since the invocation itself succeeds.
+   */
+  unhandledError: 'UnhandledErrors',
+  /** A billing run whose every shard and batch is done. */
+  billingRunCompleted: 'BillingRunCompleted',
+  /** An ЕПД issuance run whose every shard and batch is done. */
+  epdRunCompleted: 'EpdRunCompleted',
+  /** The deadline check found no completed billing run of the closed month. */
+  billingRunMissing: 'BillingRunMissing',
+  /** The deadline check found no completed ЕПД issuance of the closed month. */
+  epdRunMissing: 'EpdRunMissing',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC] | (typeof OPS_METRIC)[keyof typeof OPS_METRIC];
+
+let emitter: Metrics | undefined;
+
+function metrics(): Metrics {
+  emitter ??= new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'rac-portal',
+  });
+  return emitter;
+}
 
 const counts = new Map<MetricName, number>();
 
+/**
+ * Counts and publishes at once: a metric is written even when the invocation then fails or times
+ * out, which is when the alarms matter most.
+ */
 export function countMetric(name: MetricName, value = 1): void {
   counts.set(name, (counts.get(name) ?? 0) + value);
-  const record = {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [[]], Metrics: [{ Name: name, Unit: 'Count' }] }],
-    },
-    [name]: value,
-  };
-  if (config().runtime === 'aws') process.stdout.write(`${JSON.stringify(record)}\n`);
-  else logger.warn('Metric', { metric: name, value });
+  if (config().runtime === 'aws') {
+    const m = metrics();
+    m.addMetric(name, MetricUnit.Count, value);
+    m.publishStoredMetrics();
+  } else {
+    logger.warn('Metric', { metric: name, value });
+  }
 }
 
 /** What this process has counted (tests). */

@@ -34,7 +34,7 @@ export const QUEUES = {
     urlEnv: ENV.billingQueueUrl,
     batchSize: 1,
     maxConcurrency: 20,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
   },
   epd: {
     id: 'EpdQueue',
@@ -46,7 +46,7 @@ export const QUEUES = {
     // Ten renderers at once: ~50 bills/s, within SES's send rate once the quota is raised, and a
     // city's bills in well under an hour.
     maxConcurrency: 10,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
   },
   readingMail: {
     id: 'ReadingMailQueue',
@@ -57,11 +57,36 @@ export const QUEUES = {
     batchSize: 1,
     // Eight shards mailed at once, each at 8 concurrent sends: within SES's rate once raised.
     maxConcurrency: 8,
-    maxReceiveCount: 3,
+    maxReceiveCount: 5,
+  },
+  mailEvents: {
+    id: 'MailEventsQueue',
+    description: 'SES bounce and complaint events (through SNS): the addresses to suppress',
+    consumer: 'readingMail',
+    // SES publishes to the mail events topic, which delivers here: no function sends to it.
+    producers: [],
+    urlEnv: ENV.mailEventsQueueUrl,
+    batchSize: 10,
+    maxConcurrency: 2,
+    maxReceiveCount: 5,
   },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof QUEUES;
+
+/**
+ * Scheduled jobs are invoked asynchronously: Lambda retries a job that threw, then sends the event
+ * to this on-failure destination (an SQS queue with an alarm) instead of discarding it. The
+ * coordinators are idempotent per period (shared/fanout.ts startFannedOutRun), so retries join the
+ * run. The local scheduler mirrors it (local/scheduler.ts).
+ */
+export const JOB_FAILURES = {
+  id: 'JobFailures',
+  /** Lambda's retries of an asynchronous invocation that threw (0–2). */
+  retryAttempts: 2,
+  /** An event older than this is not retried: a window opened hours late is wrong. */
+  maxEventAgeHours: 2,
+} as const;
 export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
 
 /**

@@ -66,6 +66,20 @@ export function scheduleDefinitions(settings: ScheduleSettings): ScheduleDefinit
       description: 'Досылка ЕПД тем, кому квитанция ещё не ушла (без повторных писем)',
       cron: { minute: 0, hour: 3, dayOfMonth: Math.min(settings.windowCloseDay + 3, 28) },
     },
+    // Deadline checks: billing must be done by 06:00 of the day it runs (the 1st by default), the
+    // ЕПД by the catch-up's day (the 4th): a missing completion counts a metric the stack alarms on.
+    {
+      job: 'billing.check',
+      group: 'billing',
+      description: 'Проверка: начисления за закрытый месяц завершены',
+      cron: { minute: 0, hour: 6, dayOfMonth: settings.windowCloseDay },
+    },
+    {
+      job: 'epd.check',
+      group: 'epdIssue',
+      description: 'Проверка: рассылка ЕПД за закрытый месяц завершена',
+      cron: { minute: 0, hour: 12, dayOfMonth: Math.min(settings.windowCloseDay + 3, 28) },
+    },
     // The reminder goes out on the opening day at 09:00, not at midnight with the opening itself:
     // residents read it in the morning, and window.open has had hours (and retries) to run.
     {

@@ -1,4 +1,4 @@
-import { handleBillingMessage, startBillingRun } from '#shared/billing/run';
+import { checkBillingRunCompleted, handleBillingMessage, startBillingRun } from '#shared/billing/run';
 import { groupEntry } from '#shared/http/entry';
 
 /**
@@ -7,7 +7,8 @@ import { groupEntry } from '#shared/http/entry';
  */
 export const handler = groupEntry({
   jobs: {
-    'billing.run': () => startBillingRun({ source: 'schedule' }),
+    'billing.run': () => startBillingRun({ source: 'schedule', job: 'billing.run' }),
+    'billing.check': () => checkBillingRunCompleted(),
   },
   queue: handleBillingMessage,
 });

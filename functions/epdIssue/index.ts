@@ -1,4 +1,4 @@
-import { handleEpdMessage, startEpdIssue } from '#shared/epd/issue';
+import { checkEpdIssueCompleted, handleEpdMessage, startEpdIssue } from '#shared/epd/issue';
 import { groupEntry } from '#shared/http/entry';
 
 /**
@@ -8,8 +8,9 @@ import { groupEntry } from '#shared/http/entry';
  */
 export const handler = groupEntry({
   jobs: {
-    'epd.issue': () => startEpdIssue({ source: 'schedule' }),
-    'epd.issueMissed': () => startEpdIssue({ source: 'schedule (catch-up)' }),
+    'epd.issue': () => startEpdIssue({ source: 'schedule', job: 'epd.issue' }),
+    'epd.issueMissed': () => startEpdIssue({ source: 'schedule (catch-up)', job: 'epd.issueMissed' }),
+    'epd.check': () => checkEpdIssueCompleted(),
   },
   queue: handleEpdMessage,
 });

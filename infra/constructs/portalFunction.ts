@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '#infra/paths';
 import { BUNDLING } from '#shared/bundling';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName, type TableAccess } from '#shared/functions';
+import { METRICS_NAMESPACE } from '#shared/metrics';
 import { SECRETS, type SecretPurpose } from '#shared/secrets';
 
 export interface PortalFunctionProps {
@@ -61,6 +62,11 @@ export class PortalFunction extends NodejsFunction {
         ? { layers: [RendererLayer.of(scope)], ephemeralStorageSize: Size.mebibytes(1024) }
         : {}),
       timeout: Duration.seconds(definition.timeoutSeconds),
+      // Powertools Tracer (shared/tracer.ts) records into the active X-Ray trace.
+      tracing: Tracing.ACTIVE,
+      ...(definition.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: definition.reservedConcurrency }),
       role,
       logGroup,
       projectRoot: PROJECT_ROOT,
@@ -68,6 +74,8 @@ export class PortalFunction extends NodejsFunction {
       environment: {
         [ENV.runtime]: 'aws',
         [ENV.serviceName]: `rac-${props.group}`,
+        // Powertools Metrics (shared/metrics.ts): the group is the `service` dimension of every metric.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -92,11 +100,17 @@ export class PortalFunction extends NodejsFunction {
     this.group = props.group;
     this.definition = definition;
     this.executionRole = role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions (the X-Ray service authorization reference lists no resource types).',
+    });
   }
 
   /** Grants exactly the table access (default: the group's `tableAccess`) and names the table. */
   bindTable(options: { table: PortalTable; access?: TableAccess; envVar?: string }): void {
-    options.table.grantAccess(this, options.access ?? this.definition.tableAccess);
+    options.table.grantAccess(this, options.access ?? this.definition.tableAccess, this.definition.writesKeyPrefixes);
     this.addEnvironment(options.envVar ?? ENV.table, options.table.tableName);
   }
 

@@ -7,6 +7,7 @@ import {
 } from '#shared/accounts/store';
 import { balanceOf } from '#shared/billing/balance';
 import { DomainError } from '#shared/errors';
+import { suppressionOf } from '#shared/mail/suppression';
 import { setReminderSubscription } from '#shared/readings/reminderSubscription';
 
 /** A session whose cabinet has gone (ownership transfer, closure) is treated as logged out. */
@@ -38,12 +39,14 @@ export async function me(account: string) {
 /** The profile page: the cabinet's contacts, subscriptions and consent (GET /api/profile). */
 export async function profileOf(account: string) {
   const [record, cabinet] = await Promise.all([getAccount(account), requireCabinet(account)]);
+  const suppressed = await suppressionOf(cabinet.email);
   return {
     account,
     owner: record?.owner ?? '',
     address: record?.address ?? '',
     email: cabinet.email,
     pendingEmail: cabinet.pendingEmail ?? null,
+    emailUndeliverable: suppressed ? { reason: suppressed.reason, since: suppressed.at } : null,
     phone: cabinet.phone ?? null,
     remindersOptIn: cabinet.remindersOptIn,
     billByEmail: cabinet.billByEmail,

@@ -111,6 +111,13 @@ export const ProfileResponse = z
     address: z.string(),
     email: z.string(),
     pendingEmail: z.string().nullable(),
+    emailUndeliverable: z
+      .object({ reason: z.enum(['bounce', 'complaint']), since: z.string() })
+      .nullable()
+      .meta({
+        description:
+          'Почтовый сервер адресата отказал в доставке (bounce) или адресат пожаловался на спам (complaint): письма на адрес не отправляются',
+      }),
     phone: z.string().nullable(),
     remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
     billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),

@@ -21,15 +21,18 @@ import {
 import type { Tariff } from '#shared/billing/tariffs';
 import { forEachConcurrently } from '#shared/concurrency';
 import {
-  newRunId,
+  alreadyExists,
+  anyRunCompleted,
+  completeRunIfDone,
   planShard,
   type RunMessage,
   runMessageSchema,
   type ShardMessage,
-  sendShardMessages,
+  startFannedOutRun,
 } from '#shared/fanout';
-import { ACCOUNT_SHARDS } from '#shared/keys';
+import { ACCOUNT_SHARDS, keys } from '#shared/keys';
 import { logger } from '#shared/logger';
+import { countMetric, OPS_METRIC } from '#shared/metrics';
 import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
 
 /**
@@ -76,16 +79,49 @@ export interface StartedRun {
   shards: number;
 }
 
-/** The coordinator: records the run and fans out one message per accounts shard. */
-export async function startBillingRun(options: { period?: string; source: string }): Promise<StartedRun> {
+/**
+ * The coordinator: records the run and fans out one message per accounts shard. Started by the
+ * schedule (`job`), a retry of the same job for the same period joins the run it started.
+ */
+export async function startBillingRun(options: { period?: string; source: string; job?: string }): Promise<StartedRun> {
   const at = now();
   const period = options.period ?? closedPeriod(at);
   checkBillable(period, at);
-  const runId = newRunId(at);
-  await createRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
-  await sendShardMessages('billing', period, runId);
-  logger.info('Billing run started', { period, runId, shards: ACCOUNT_SHARDS });
+  const { runId, joined } = await startFannedOutRun({
+    queue: 'billing',
+    period,
+    at,
+    ...(options.job ? { job: options.job } : {}),
+    createRecord: async (id) => {
+      try {
+        await createRun({
+          period,
+          runId: id,
+          shards: ACCOUNT_SHARDS,
+          startedAt: at.toISOString(),
+          source: options.source,
+        });
+      } catch (error) {
+        if (!alreadyExists(error)) throw error;
+      }
+    },
+  });
+  logger.info(joined ? 'Billing run joined' : 'Billing run started', { period, runId, shards: ACCOUNT_SHARDS });
   return { period, runId, shards: ACCOUNT_SHARDS };
+}
+
+/**
+ * The deadline check (the `billing.check` job, the morning after the run): counts a missing run
+ * when no billing run of the closed month has completed, which the stack alarms on.
+ */
+export async function checkBillingRunCompleted(at: Date = now()): Promise<{ period: string; completed: boolean }> {
+  const period = closedPeriod(at);
+  const completed = await anyRunCompleted(keys.billingRunsOf(period));
+  if (!completed) {
+    countMetric(OPS_METRIC.billingRunMissing);
+    logger.error('No completed billing run', { period });
+  }
+  return { period, completed };
 }
 
 export async function handleBillingMessage(body: unknown): Promise<void> {
@@ -98,6 +134,7 @@ export async function handleBillingMessage(body: unknown): Promise<void> {
 async function planBillingShard(message: ShardMessage): Promise<void> {
   const batches = await planShard('billing', message, BATCH_SIZE);
   await addToRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
+  await completeRunIfDone(keys.billingRun(message.period, message.runId), OPS_METRIC.billingRunCompleted);
 }
 
 export type AccountOutcome =
@@ -221,5 +258,6 @@ export async function billBatch(message: Extract<BillingMessage, { type: 'batch'
     }
   });
   await addToRun(message.period, message.runId, counters, failed);
+  await completeRunIfDone(keys.billingRun(message.period, message.runId), OPS_METRIC.billingRunCompleted);
   return counters;
 }

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '#shared/config';
+import { tracer } from '#shared/tracer';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -27,7 +28,7 @@ export function db(): DynamoDBDocumentClient {
           }
         : {},
     );
-    client = DynamoDBDocumentClient.from(base, {
+    client = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(base), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
   }

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { config } from '#shared/config';
 import { QUEUES, type QueueName } from '#shared/queues';
+import { tracer } from '#shared/tracer';
 
 /**
  * Sending work to a queue of shared/queues.ts. In AWS the messages go to SQS and the consumer's
@@ -37,7 +38,7 @@ const SQS_BATCH = 10;
 const MAX_ATTEMPTS = 5;
 
 function sqsTransport(): QueueTransport {
-  const client = new SQSClient({});
+  const client = tracer.captureAWSv3Client(new SQSClient({}));
   return {
     async send(queue, messages) {
       const url = process.env[QUEUES[queue].urlEnv];

@@ -1,5 +1,5 @@
 import { closedPeriod } from '#shared/billing/run';
-import { sendRawMail } from '#shared/clients/mail';
+import { sendRawMail, surelyNotSent } from '#shared/clients/mail';
 import { forEachConcurrently } from '#shared/concurrency';
 import { epdOf, renderEpd } from '#shared/epd/bill';
 import { epdMail } from '#shared/epd/mails';
@@ -16,15 +16,18 @@ import {
   ZERO_ISSUE_COUNTERS,
 } from '#shared/epd/store';
 import {
-  newRunId,
+  alreadyExists,
+  anyRunCompleted,
+  completeRunIfDone,
   planShard,
   type RunMessage,
   runMessageSchema,
   type ShardMessage,
-  sendShardMessages,
+  startFannedOutRun,
 } from '#shared/fanout';
-import { ACCOUNT_SHARDS } from '#shared/keys';
+import { ACCOUNT_SHARDS, keys } from '#shared/keys';
 import { logger } from '#shared/logger';
+import { countMetric, OPS_METRIC } from '#shared/metrics';
 import { now, PERIOD_RE } from '#shared/time';
 
 /**
@@ -54,16 +57,46 @@ export interface StartedIssue {
   shards: number;
 }
 
-/** The coordinator: the bills of the closed month (the one the billing run has just charged). */
-export async function startEpdIssue(options: { period?: string; source: string }): Promise<StartedIssue> {
+/**
+ * The coordinator: the bills of the closed month (the one the billing run has just charged). Each
+ * scheduled job (`job`: the issue and the catch-up) starts one run per period; its retries join it.
+ */
+export async function startEpdIssue(options: { period?: string; source: string; job?: string }): Promise<StartedIssue> {
   const at = now();
   const period = options.period ?? closedPeriod(at);
   if (!PERIOD_RE.test(period)) throw new RangeError(`Not a period: ${period}`);
-  const runId = newRunId(at);
-  await createIssueRun({ period, runId, shards: ACCOUNT_SHARDS, startedAt: at.toISOString(), source: options.source });
-  await sendShardMessages('epd', period, runId);
-  logger.info('ЕПД issuance started', { period, runId, shards: ACCOUNT_SHARDS });
+  const { runId, joined } = await startFannedOutRun({
+    queue: 'epd',
+    period,
+    at,
+    ...(options.job ? { job: options.job } : {}),
+    createRecord: async (id) => {
+      try {
+        await createIssueRun({
+          period,
+          runId: id,
+          shards: ACCOUNT_SHARDS,
+          startedAt: at.toISOString(),
+          source: options.source,
+        });
+      } catch (error) {
+        if (!alreadyExists(error)) throw error;
+      }
+    },
+  });
+  logger.info(joined ? 'ЕПД issuance joined' : 'ЕПД issuance started', { period, runId, shards: ACCOUNT_SHARDS });
   return { period, runId, shards: ACCOUNT_SHARDS };
+}
+
+/** The deadline check (the `epd.check` job): counts a missing issuance of the closed month. */
+export async function checkEpdIssueCompleted(at: Date = now()): Promise<{ period: string; completed: boolean }> {
+  const period = closedPeriod(at);
+  const completed = await anyRunCompleted(keys.epdRunsOf(period));
+  if (!completed) {
+    countMetric(OPS_METRIC.epdRunMissing);
+    logger.error('No completed ЕПД issuance', { period });
+  }
+  return { period, completed };
 }
 
 export async function handleEpdMessage(body: unknown): Promise<void> {
@@ -75,6 +108,7 @@ export async function handleEpdMessage(body: unknown): Promise<void> {
 async function planEpdShard(message: ShardMessage): Promise<void> {
   const batches = await planShard('epd', message, EPD_BATCH_SIZE);
   await addToIssueRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
+  await completeRunIfDone(keys.epdRun(message.period, message.runId), OPS_METRIC.epdRunCompleted);
 }
 
 type Outcome = 'sent' | 'alreadySent' | 'noBill' | { failed: 'retry' | 'permanent' };
@@ -99,8 +133,15 @@ async function issueOne(
   if (!(await claimMail(recipient.account, period, runId, at))) return 'alreadySent';
   let messageId: string | undefined;
   try {
-    messageId = await sendRawMail(epdMail(epd, recipient.email, pdf));
+    messageId = await sendRawMail({ ...epdMail(epd, recipient.email, pdf), stream: 'bulk' });
   } catch (error) {
+    // Only a refusal SES answered, or SES unreachable, proves the mail did not go out; a lost
+    // answer (a reset or a timeout after the request left) may hide a delivered mail, so the claim
+    // stays `sending`: the run reports it as unconfirmed instead of mailing the bill twice.
+    if (!surelyNotSent(error)) {
+      logger.warn('ЕПД mail unconfirmed: no answer from SES', { error: (error as Error).name });
+      return { failed: 'retry' };
+    }
     await releaseMail(recipient.account, period, runId);
     const permanent = PERMANENT_SES_ERRORS.has((error as Error).name);
     logger.warn('ЕПД mail refused', { error: (error as Error).name, permanent });
@@ -154,6 +195,8 @@ export async function issueBatch(message: Extract<EpdMessage, { type: 'batch' }>
     if (outcome.failed === 'retry') retry++;
   });
   await addToIssueRun(period, runId, counters, attention);
+  // A batch that will be retried is not done, though its counters are in: no completion yet.
+  if (retry === 0) await completeRunIfDone(keys.epdRun(period, runId), OPS_METRIC.epdRunCompleted);
   if (retry > 0) throw new Error(`${retry} bills of the batch failed and will be retried`);
   return counters;
 }

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { DomainError, type PlainErrorCode } from '#shared/errors';
 import { logger } from '#shared/logger';
+import { countMetric, OPS_METRIC } from '#shared/metrics';
 
 /** Middy's parsers throw HTTP errors with English messages; residents get ours. */
 const FROM_MIDDY_STATUS: Record<number, PlainErrorCode> = {
@@ -41,6 +42,8 @@ export function contractErrorHandler(): MiddlewareObj {
       const mapped = toDomainError(request.error);
       if (mapped.status >= 500) {
         logger.error('Unhandled error', { error: request.error as Error });
+        // The invocation succeeds with this 500, so Lambda's Errors metric never sees it: this one does.
+        countMetric(OPS_METRIC.unhandledError);
       } else {
         logger.info('Request refused', { code: mapped.code, status: mapped.status });
       }

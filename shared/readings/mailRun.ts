@@ -41,7 +41,7 @@ export async function updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Pr
 /** Sends a claimed mail; a failure is counted, logged by the error's name only, and un-claims. */
 export async function sendClaimed(run: MailRun, mail: Mail, release: () => Promise<unknown>, failure: string) {
   try {
-    await sendMail(mail);
+    await sendMail({ ...mail, stream: 'bulk' });
     run.sent++;
   } catch (error) {
     run.failed++;

@@ -19,7 +19,15 @@ import { type PortalStack, ROUTE_THROTTLES } from '#infra/stack';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup } from '#shared/functions';
 import { ORIGIN_HEADER } from '#shared/http/origin';
-import { QUEUE_NAMES, QUEUES, type QueueDefinition, type QueueName, visibilityTimeoutSeconds } from '#shared/queues';
+import { METRICS_NAMESPACE, OPS_METRIC } from '#shared/metrics';
+import {
+  JOB_FAILURES,
+  QUEUE_NAMES,
+  QUEUES,
+  type QueueDefinition,
+  type QueueName,
+  visibilityTimeoutSeconds,
+} from '#shared/queues';
 import { ROUTES, routeKey } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
 import { SECRET_PURPOSES, SECRETS, type SecretPurpose } from '#shared/secrets';
@@ -182,16 +190,19 @@ describe('functions', () => {
     expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it('lets the window group (readwrite) put items on the table and its named indexes only', () => {
+  it('lets the window group (readwrite) read the table and its named indexes, and put only its CONFIG items', () => {
     expect(FUNCTION_GROUPS.window.tableAccess).toBe('readwrite');
     const statements = statementsOfRole(logicalId(stack.functions.window.executionRole));
-    const put = statements.find((s) => [s.Action].flat().includes('dynamodb:PutItem'));
     const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
-    expect(put?.Effect).toBe('Allow');
-    expect(put?.Resource).toEqual([
+    const get = statements.find((s) => [s.Action].flat().includes('dynamodb:GetItem'));
+    expect(get?.Resource).toEqual([
       tableArn,
       ...MAIN_TABLE.globalSecondaryIndexes.map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i.indexName}`]] })),
     ]);
+    const put = statements.find((s) => [s.Action].flat().includes('dynamodb:PutItem')) as Statement & Json;
+    expect(put?.Effect).toBe('Allow');
+    expect(put?.Resource).toEqual(tableArn);
+    expect(put?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CONFIG*'] } });
   });
 
   it('lets a group that sends mail and reads keys do so only from its sender identity and on its own secret', () => {
@@ -379,7 +390,11 @@ describe('work queues (the billing run’s fan-out)', () => {
     '%s: only its consumer receives and only its producers send, each grant on one queue',
     (name) => {
       const def: QueueDefinition = QUEUES[name];
-      const ours = QUEUE_NAMES.map((q) => JSON.stringify(queueArn(q)));
+      // The work queues, and the scheduled jobs' on-failure destination (Lambda sends to it).
+      const ours = [
+        ...QUEUE_NAMES.map((q) => JSON.stringify(queueArn(q))),
+        JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.jobFailures), 'Arn'] }),
+      ];
       for (const group of FUNCTION_GROUP_NAMES) {
         const statements = statementsOfRole(logicalId(stack.functions[group].executionRole));
         const sqs = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('sqs:')));
@@ -649,6 +664,147 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
     const value = JSON.parse(put?.input.SecretString)[ENV.passportKey];
     expect(value).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(JSON.stringify(template.toJSON())).not.toContain(value);
+  });
+});
+
+describe('operable in production', () => {
+  const scheduledGroups = [
+    ...new Set(scheduleDefinitions({ windowOpenDay: 25, windowCloseDay: 1 }).map((j) => j.group)),
+  ];
+
+  it('sends a scheduled job that threw on every retry to the JobFailures queue, which alarms', () => {
+    for (const group of scheduledGroups) {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(stack.functions[group]) },
+        MaximumRetryAttempts: JOB_FAILURES.retryAttempts,
+        MaximumEventAgeInSeconds: JOB_FAILURES.maxEventAgeHours * 3600,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack.jobFailures), 'Arn'] } },
+        },
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.jobFailures), 'QueueName'] } }],
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
+  it('gives nobody dynamodb:Scan', () => {
+    for (const group of FUNCTION_GROUP_NAMES) {
+      const actions = actionsOf(statementsOfRole(logicalId(stack.functions[group].executionRole)));
+      expect(actions, group).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it.each(FUNCTION_GROUP_NAMES.filter((g) => (FUNCTION_GROUPS[g] as FunctionGroup).writesKeyPrefixes))(
+    'holds the %s group’s writes to its own key prefixes',
+    (group) => {
+      const prefixes = (FUNCTION_GROUPS[group] as FunctionGroup).writesKeyPrefixes ?? [];
+      const writes = statementsOfRole(logicalId(stack.functions[group].executionRole)).filter((s) =>
+        actionsOf([s]).some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)),
+      ) as Array<Statement & Json>;
+      expect(writes).toHaveLength(1);
+      expect(writes[0]?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
+      });
+    },
+  );
+
+  it('reserves concurrency for the renderers and the queue consumers, above their queues’ maxConcurrency', () => {
+    for (const group of ['epd', 'epdIssue', 'billing', 'readingMail'] as const) {
+      const reserved = (FUNCTION_GROUPS[group] as FunctionGroup).reservedConcurrency;
+      expect(reserved, group).toBeGreaterThan(0);
+      expect(resource(logicalId(stack.functions[group])).Properties.ReservedConcurrentExecutions).toBe(reserved);
+      const consumed = QUEUE_NAMES.filter((q) => QUEUES[q].consumer === group).reduce(
+        (sum, q) => sum + QUEUES[q].maxConcurrency,
+        0,
+      );
+      expect(reserved, group).toBeGreaterThan(consumed);
+    }
+  });
+
+  it.each(QUEUE_NAMES)('lets the %s queue redeliver at least five times before dead-lettering', (name) => {
+    expect(
+      resource(logicalId(stack.queues[name].queue)).Properties.RedrivePolicy.maxReceiveCount,
+    ).toBeGreaterThanOrEqual(5);
+  });
+
+  it('paces the ЕПД issuance’s mail so all its instances together stay under its share of SES’s rate', () => {
+    const env = resource(logicalId(stack.functions.epdIssue)).Properties.Environment.Variables;
+    const def = FUNCTION_GROUPS.epdIssue as FunctionGroup;
+    const perInstance = Number(env[ENV.sesSendRate]);
+    expect(perInstance * (def.reservedConcurrency ?? 1)).toBeLessThanOrEqual(14 * (def.mailRateShare ?? 1) + 0.01);
+  });
+
+  it('traces every function actively', () => {
+    for (const group of FUNCTION_GROUP_NAMES) {
+      expect(resource(logicalId(stack.functions[group])).Properties.TracingConfig, group).toEqual({ Mode: 'Active' });
+    }
+  });
+
+  it.each(FUNCTION_GROUP_NAMES)('alarms on the %s group’s 500s, throttles and p95 latency', (group) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: OPS_METRIC.unhandledError,
+      Dimensions: [{ Name: 'service', Value: `rac-${group}` }],
+      AlarmActions: Match.anyValue(),
+    });
+    const fnDimension = [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.functions[group]) } }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Dimensions: fnDimension });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration',
+      ExtendedStatistic: 'p95',
+      Dimensions: fnDimension,
+      Threshold: FUNCTION_GROUPS[group].timeoutSeconds * 800,
+    });
+  });
+
+  it('alarms on DynamoDB throttles, queue age, SES reputation and a missing billing or ЕПД run', () => {
+    for (const name of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/DynamoDB',
+        MetricName: name,
+        Dimensions: [{ Name: 'TableName', Value: { Ref: logicalId(stack.table) } }],
+      });
+    }
+    for (const name of QUEUE_NAMES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.queues[name].queue), 'QueueName'] } },
+        ],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Threshold: 0.05,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.001,
+    });
+    for (const [metric, group] of [
+      [OPS_METRIC.billingRunMissing, 'billing'],
+      [OPS_METRIC.epdRunMissing, 'epdIssue'],
+    ]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: `rac-${group}` }],
+        AlarmActions: Match.anyValue(),
+      });
+    }
+  });
+
+  it('has a dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('refuses a production stage without an alarm address', () => {
+    expect(() => synth({ stage: 'prod' })).toThrow(/alarmEmail/);
   });
 });
 

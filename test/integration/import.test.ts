@@ -51,13 +51,19 @@ beforeAll(() => {
   expect(config().dynamoEndpoint).toMatch(/^http:\/\/(localhost|127\.0\.0\.1):\d+$/);
 });
 
+/**
+ * The demo registry, loaded by every describe that needs it (tests run in random order; a
+ * repeated import changes nothing, so loading it twice is harmless).
+ */
+async function loadDemoRegistry(): Promise<void> {
+  for (const kind of ['accounts', 'meters', 'tariffs'] as const) {
+    const report = await importRegistry(kind, demoFile(kind));
+    expect(report.errors).toEqual([]);
+  }
+}
+
 describe('importing the demo registry (UTF-8, «;»)', () => {
-  beforeAll(async () => {
-    for (const kind of ['accounts', 'meters', 'tariffs'] as const) {
-      const report = await importRegistry(kind, demoFile(kind));
-      expect(report.errors).toEqual([]);
-    }
-  });
+  beforeAll(loadDemoRegistry);
 
   it('stores an account with a passport hash and the registry values', async () => {
     expect(await item(keys.account('100001'))).toEqual({
@@ -183,6 +189,8 @@ describe('a file with bad rows', () => {
 });
 
 describe('meters against the stored accounts', () => {
+  beforeAll(loadDemoRegistry);
+
   it('refuses a meter of an unknown account or of a service the account is not billed for', async () => {
     await importRegistry(
       'accounts',
@@ -208,6 +216,7 @@ describe('meters against the stored accounts', () => {
 });
 
 describe('a re-import', () => {
+  beforeAll(loadDemoRegistry);
   const header = 'account;owner;passport;address;area;residents;services';
   const first =
     `${header}\n` +

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamo } from '#local/dynamo';
-import { freePort } from '#local/ports';
+import { onFreePort } from '#local/ports';
 import { startSes } from '#local/ses';
 
 declare module 'vitest' {
@@ -15,8 +15,8 @@ declare module 'vitest' {
  * runs never share state and never collide with a running `npm start`.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dynamo = await startDynamo({ port: await freePort() });
-  const ses = await startSes({ port: await freePort() });
+  const dynamo = await onFreePort((port) => startDynamo({ port }));
+  const ses = await onFreePort((port) => startSes({ port }));
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('sesEndpoint', ses.endpoint);
   return async () => {

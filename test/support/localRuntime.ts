@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '#local/ports';
+import { freePort, isPortTaken } from '#local/ports';
 import { ROOT, TSX } from '#test/support/cli';
 import { mailedToken } from '#test/support/mail';
 
@@ -17,8 +17,39 @@ export interface StartedRuntime {
   interrupt: () => Promise<number | null>;
 }
 
-/** Runs `npm start` (local/start.ts) as a user would, on free ports, with its own data folder. */
+/** The URLs `npm start` prints once it is up (local/start.ts): what it really bound, read back. */
+export function printedUrls(output: string): { url: string; sesUrl: string; dynamoPort: number } | undefined {
+  const site = /Сайт и API:\s+(http:\/\/\S+?:\d+)/.exec(output)?.[1];
+  const ses = /Почта \(SES\):\s+(http:\/\/\S+?:\d+)/.exec(output)?.[1];
+  const dynamo = /DynamoDB Local:\s+http:\/\/\S+?:(\d+)/.exec(output)?.[1];
+  if (!site || !ses || !dynamo) return undefined;
+  return {
+    url: site.replace('//localhost:', '//127.0.0.1:'),
+    sesUrl: ses.replace('//localhost:', '//127.0.0.1:'),
+    dynamoPort: Number(dynamo),
+  };
+}
+
+/**
+ * Runs `npm start` (local/start.ts) as a user would, on free ports, with its own data folder, and
+ * reads back the URLs it prints. A port taken by another process between choosing it and the
+ * child binding it (freePort's race) makes `npm start` exit with «Порт … занят»: it is started
+ * again on other ports, unless the caller chose the ports.
+ */
 export async function startRuntimeProcess(
+  options: { dataDir?: string; env?: Record<string, string>; waitForHealth?: boolean } = {},
+): Promise<StartedRuntime> {
+  const portsGiven = ['PORT', 'DYNAMODB_PORT', 'SES_PORT'].some((name) => options.env?.[name] !== undefined);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (portsGiven || attempt >= 3 || !isPortTaken(error)) throw error;
+    }
+  }
+}
+
+async function startOnce(
   options: { dataDir?: string; env?: Record<string, string>; waitForHealth?: boolean } = {},
 ): Promise<StartedRuntime> {
   const port = await freePort();
@@ -64,8 +95,10 @@ export async function startRuntimeProcess(
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
-    if (out.includes('Личный кабинет РАЦ запущен')) {
-      const ok = await fetch(`${url}/api/health`).then(
+    const printed = out.includes('Личный кабинет РАЦ запущен') ? printedUrls(out) : undefined;
+    if (printed) {
+      Object.assign(started, printed);
+      const ok = await fetch(`${started.url}/api/health`).then(
         (r) => r.ok,
         () => false,
       );

@@ -8,10 +8,24 @@ export interface StoredMail {
   at: number;
 }
 
-/** Mails the SES emulator holds for an address, oldest first. */
+async function storedMail(sesEndpoint: string): Promise<StoredMail[]> {
+  return ((await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: StoredMail[] }).emails;
+}
+
+/**
+ * This test file's mailbox view. A run's files share one SES emulator and run in random order;
+ * the mail it already held when this file was loaded (vitest loads this module once per file)
+ * is other files' and never shows here. Read at load (top-level await), before any test sends.
+ */
+const runEndpoint: string | undefined = inject('sesEndpoint');
+const otherFilesMail: ReadonlySet<string> = runEndpoint
+  ? new Set((await storedMail(runEndpoint).catch(() => [])).map((m) => m.messageId))
+  : new Set();
+
+/** Mails the SES emulator holds for an address, oldest first; of the run's emulator, this file's only. */
 export async function mailsTo(address: string, sesEndpoint = inject('sesEndpoint')): Promise<StoredMail[]> {
-  const store = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: StoredMail[] };
-  return store.emails.filter((e) => e.destination.to.includes(address));
+  const own = sesEndpoint === runEndpoint ? (m: StoredMail) => !otherFilesMail.has(m.messageId) : () => true;
+  return (await storedMail(sesEndpoint)).filter((e) => e.destination.to.includes(address) && own(e));
 }
 
 /**

@@ -47,6 +47,16 @@ function EmailSection({ profile, onChanged }: { profile: Profile; onChanged: () 
       <p>
         Сейчас: <strong data-testid="profile-email">{profile.email}</strong>
       </p>
+      {profile.emailUndeliverable && (
+        <p class="notice notice--inline" role="alert" data-testid="profile-email-undeliverable">
+          Письма на этот адрес не доставляются
+          {profile.emailUndeliverable.reason === 'complaint'
+            ? ': письмо от нас было отмечено как спам'
+            : ': почтовый сервер отказался их принимать'}{' '}
+          (с {formatDate(profile.emailUndeliverable.since)}). Мы больше не отправляем на него напоминания, ЕПД и ссылки.
+          Укажите другой адрес ниже или напишите в поддержку.
+        </p>
+      )}
       {profile.pendingEmail && (
         <p class="notice notice--inline">
           Ждёт подтверждения: <strong>{profile.pendingEmail}</strong>. Перейдите по ссылке из письма, отправленного на

@@ -1,0 +1,377 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BillingMessage, billBatch } from '#shared/billing/run';
+import { createRun, getRun } from '#shared/billing/store';
+import { db, tableName } from '#shared/clients/dynamo';
+import { resetMailForTests } from '#shared/clients/mail';
+import { resetConfigForTests } from '#shared/config';
+import { ENV } from '#shared/env';
+import { type EpdMessage, issueBatch } from '#shared/epd/issue';
+import { closeBrowser } from '#shared/epd/render';
+import { keys } from '#shared/keys';
+import { reconcilePendingPayments } from '#shared/payments/reconcile';
+import { importRegistry } from '#shared/registry/importRegistry';
+import { holdWrites } from '#test/support/barrier';
+import { startFaultProxy } from '#test/support/faultProxy';
+import { mailedToken, mailsTo } from '#test/support/mail';
+import {
+  importAccounts,
+  mdOrderOf,
+  owes,
+  type PaymentsStack,
+  paymentEntries,
+  residentWithCabinet,
+  signedCallback,
+  startPaymentsStack,
+  storedPayment,
+} from '#test/support/payments';
+import { loggedIn, register, resetToken } from '#test/support/residents';
+
+/**
+ * Races that reach the guards: two invocations of the real code released together by a barrier
+ * held in front of their conditional write (test/support/barrier.ts), so both have read the table
+ * before either writes and the read-first checks cannot decide. Exactly one wins; the other
+ * writes nothing. Every test has its own accounts, so none depends on another.
+ */
+
+const RUN = Date.now();
+const PERIOD = '2026-10';
+const NOW = '2026-11-02T03:00:00+03:00';
+
+function pinClock(iso: string): void {
+  process.env[ENV.now] = iso;
+  resetConfigForTests();
+}
+pinClock(NOW);
+
+const TARIFFS = [
+  'service;unit;price;norm;from;coefficient',
+  'cold_water;м³;35,72;3,8;2026-01;1,5',
+  'maintenance;м²;27,86;1;2026-01;',
+  'waste;чел.;145,05;1;2026-01;',
+].join('\n');
+
+let stack: PaymentsStack;
+
+async function importTown(accounts: readonly string[]): Promise<void> {
+  const rows = ['account;owner;passport;address;area;residents;services'];
+  for (const a of accounts) {
+    rows.push(`${a};Гонкин Пётр;14${a.slice(-2)} ${a};г. Старый Оскол, д. ${a};50,5;2;cold_water maintenance waste`);
+  }
+  const report = await importRegistry('accounts', Buffer.from(rows.join('\n')));
+  expect(report.errors).toEqual([]);
+}
+
+async function ledgerOf(account: string): Promise<Array<Record<string, any>>> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':p': keys.ledgerPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+async function billRun(accounts: string[]): Promise<BillingMessage & { type: 'batch' }> {
+  const runId = `race-${accounts[0]}-${RUN}`;
+  await createRun({ period: PERIOD, runId, shards: 0, startedAt: new Date().toISOString(), source: 'test' });
+  return { type: 'batch', period: PERIOD, runId, accounts };
+}
+
+async function subscribe(account: string, email: string): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.cabinet(account),
+        entity: 'credentials',
+        account,
+        passwordHash: 'not-used-here',
+        email,
+        remindersOptIn: false,
+        billByEmail: true,
+        consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
+        registeredAt: '2026-01-01T00:00:00.000Z',
+        passwordChangedAt: '2026-01-01T00:00:00.000Z',
+      },
+    }),
+  );
+}
+
+async function marker(account: string) {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.epdMail(account, PERIOD), ConsistentRead: true }),
+  );
+  return out.Item;
+}
+
+beforeAll(async () => {
+  stack = await startPaymentsStack({ sendCallbacks: false });
+  const report = await importRegistry('tariffs', Buffer.from(TARIFFS));
+  expect(report.errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await closeBrowser();
+  delete process.env[ENV.now];
+  resetConfigForTests();
+});
+
+describe('the billing run', () => {
+  it('two workers on the same batch at once: every account billed once, the run counts it once', async () => {
+    const accounts = ['510001', '510002', '510003'];
+    await importTown(accounts);
+    const message = await billRun(accounts);
+    // Both workers hold at the bill write until all six writes (3 accounts × 2) are in flight.
+    const gate = holdWrites(
+      (name, request) => /PutItem|TransactWriteItems/.test(name) && request.includes(`LEDGER#${PERIOD}#charge`),
+      accounts.length * 2,
+    );
+    let results: Awaited<ReturnType<typeof billBatch>>[];
+    try {
+      results = await Promise.all([billBatch(message), billBatch(message)]);
+    } finally {
+      gate.remove();
+    }
+    expect(gate.arrivals, 'both workers reached the conditional write').toBe(accounts.length * 2);
+    expect(results.map((r) => r.billed).reduce((a, b) => a + b)).toBe(accounts.length);
+    expect(results.map((r) => r.alreadyBilled).reduce((a, b) => a + b)).toBe(accounts.length);
+
+    let charged = 0;
+    for (const account of accounts) {
+      const charges = (await ledgerOf(account)).filter((e) => e.kind === 'charge');
+      expect(charges).toHaveLength(1);
+      charged += Number(charges[0]?.total);
+    }
+    // The operator's `billing status` reads the run record: one bill per account, not two.
+    const run = await getRun(PERIOD, message.runId);
+    expect(run).toMatchObject({ billed: accounts.length, alreadyBilled: accounts.length, charged });
+  });
+});
+
+describe('the ЕПД issuance', () => {
+  it('two workers on the same batch at once: one mail per resident, one marker', async () => {
+    const accounts = ['520001', '520002'];
+    const email = (a: string) => `race-${a}-${RUN}@example.ru`;
+    await importTown(accounts);
+    await billBatch(await billRun(accounts));
+    for (const a of accounts) await subscribe(a, email(a));
+    const message: EpdMessage & { type: 'batch' } = { type: 'batch', period: PERIOD, runId: `epd-${RUN}`, accounts };
+
+    const gate = holdWrites(
+      (name, request) => name.startsWith('PutItem') && request.includes(`EPD_MAIL#${PERIOD}`),
+      accounts.length * 2,
+    );
+    let results: Awaited<ReturnType<typeof issueBatch>>[];
+    try {
+      results = await Promise.all([issueBatch(message), issueBatch(message)]);
+    } finally {
+      gate.remove();
+    }
+    expect(gate.arrivals, 'both workers reached the claim').toBe(accounts.length * 2);
+    expect(results.map((r) => r.sent).reduce((a, b) => a + b)).toBe(accounts.length);
+    expect(results.map((r) => r.alreadySent).reduce((a, b) => a + b)).toBe(accounts.length);
+    for (const a of accounts) {
+      expect(await mailsTo(email(a))).toHaveLength(1);
+      expect(await marker(a)).toMatchObject({ status: 'sent' });
+    }
+  });
+
+  it('SES refusing the mail releases the claim, and a later run sends it once', async () => {
+    const account = '520011';
+    const address = `refused-${account}-${RUN}@example.ru`;
+    await importTown([account]);
+    await billBatch(await billRun([account]));
+    await subscribe(account, address);
+    const message: EpdMessage & { type: 'batch' } = {
+      type: 'batch',
+      period: PERIOD,
+      runId: `epd-refused-${RUN}`,
+      accounts: [account],
+    };
+
+    // SES answers as it does for a rejected message: HTTP 400, MessageRejected.
+    const ses = process.env[ENV.sesEndpoint] as string;
+    const refusing = await startFaultProxy({ target: ses, mode: 'reject-ses' });
+    process.env[ENV.sesEndpoint] = refusing.endpoint;
+    resetConfigForTests();
+    resetMailForTests();
+    try {
+      const refused = await issueBatch(message);
+      expect(refused).toMatchObject({ sent: 0, failed: 1 });
+    } finally {
+      process.env[ENV.sesEndpoint] = ses;
+      resetConfigForTests();
+      resetMailForTests();
+      await refusing.stop();
+    }
+    expect(refusing.requests).toBeGreaterThan(0);
+    expect(await marker(account)).toBeUndefined();
+    expect(await mailsTo(address)).toEqual([]);
+
+    const later = await issueBatch({ ...message, runId: `epd-later-${RUN}` });
+    expect(later).toMatchObject({ sent: 1, failed: 0 });
+    expect(await mailsTo(address)).toHaveLength(1);
+    expect(await marker(account)).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('a card payment', () => {
+  it("the acquirer's callback and the reconciliation job at once: one credit to the ledger", async () => {
+    const account = '530001';
+    await importAccounts([account]);
+    await owes(account, { maintenance: 150_000 });
+    const resident = await residentWithCabinet(stack, account);
+    const started = await resident.request('POST', '/api/payments', { body: { amount: 150_000 } });
+    expect(started.status).toBe(201);
+    const { id, paymentUrl } = started.json as { id: string; paymentUrl: string };
+    stack.sandbox.complete(mdOrderOf(paymentUrl), 'pay', { sendCallback: false });
+
+    // Late enough for the job to take it up (open for more than 20 minutes).
+    const created = (await storedPayment(account, id))?.createdAt as string;
+    pinClock(new Date(new Date(created).getTime() + 21 * 60_000).toISOString());
+    const callback = signedCallback({
+      mdOrder: mdOrderOf(paymentUrl),
+      orderNumber: id,
+      operation: 'deposited',
+      status: '1',
+    });
+    const gate = holdWrites(
+      (name, request) => name.startsWith('TransactWriteItems') && request.includes(`PAYMENTS#${account}`),
+    );
+    try {
+      const [answer, summary] = await Promise.all([
+        stack.client.request('GET', `/api/webhooks/sber?${callback}`),
+        reconcilePendingPayments(),
+      ]);
+      expect(gate.arrivals, 'both reached the status transition').toBe(2);
+      expect(answer.status).toBe(200);
+      expect(summary.failed).toBe(0);
+    } finally {
+      gate.remove();
+      pinClock(NOW);
+    }
+    expect(await paymentEntries(account)).toEqual([{ id, total: -150_000 }]);
+    expect((await storedPayment(account, id))?.status).toBe('succeeded');
+  });
+});
+
+describe('readings', () => {
+  it('two submissions of one meter at once: one reading, one write of the meter', async () => {
+    const account = '540001';
+    pinClock('2026-11-26T19:30:00+03:00');
+    try {
+      await importTown([account]);
+      const meters = await importRegistry(
+        'meters',
+        Buffer.from(`account;meter;service;reading;verified_until\n${account};R-COLD;cold_water;100;2030-01-31`),
+      );
+      expect(meters.errors).toEqual([]);
+      const resident = await residentWithCabinet(stack, account);
+      const list = await resident.request('GET', '/api/meters');
+      expect(list.status).toBe(200);
+      const meterId = (list.json.meters ?? list.json.items ?? list.json)[0]?.id as string;
+      expect(meterId).toBeTypeOf('string');
+
+      const gate = holdWrites(
+        (name, request) => name.startsWith('TransactWriteItems') && request.includes('READING#R-COLD'),
+      );
+      let answers: Array<{ status: number }>;
+      try {
+        answers = await Promise.all(
+          [0, 1].map(() =>
+            resident.request('POST', '/api/readings', { body: { readings: [{ meterId, value: '105' }] } }),
+          ),
+        );
+      } finally {
+        gate.remove();
+      }
+      expect(gate.arrivals, 'both reached the transaction').toBe(2);
+      expect(answers.map((a) => a.status)).toEqual([201, 201]);
+      const reading = await db().send(
+        new GetCommand({
+          TableName: tableName(),
+          Key: keys.reading(account, 'R-COLD', '2026-11'),
+          ConsistentRead: true,
+        }),
+      );
+      expect(reading.Item).toMatchObject({ value: '105.000', consumption: '5.000' });
+      const meter = await db().send(
+        new GetCommand({ TableName: tableName(), Key: keys.meter(account, 'R-COLD'), ConsistentRead: true }),
+      );
+      // One write of the meter: the loser found the same value there and wrote nothing.
+      expect(meter.Item?.readingRev).toBe(1);
+    } finally {
+      pinClock(NOW);
+    }
+  });
+});
+
+describe('mailed links', () => {
+  it('two resets with one token at once: one password set, the other refused', async () => {
+    const account = '550001';
+    await importAccounts([account]);
+    await residentWithCabinet(stack, account);
+    const token = await resetToken(stack.client.fork(), account, `r${account}@example.ru`);
+
+    const gate = holdWrites((name, request) => name.startsWith('TransactWriteItems') && request.includes('TOKEN#'));
+    let answers: Array<{ status: number; json: any }>;
+    try {
+      answers = await Promise.all(
+        ['первый новый пароль жителя', 'второй новый пароль жителя'].map((password) =>
+          stack.client.fork().request('POST', '/api/auth/reset', { body: { token, password } }),
+        ),
+      );
+    } finally {
+      gate.remove();
+    }
+    expect(gate.arrivals, 'both reached the transaction').toBe(2);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    expect(answers.find((a) => a.status === 400)?.json.error.code).toBe('invalid_token');
+    const winner = answers[0]?.status === 200 ? 'первый новый пароль жителя' : 'второй новый пароль жителя';
+    const loser = answers[0]?.status === 200 ? 'второй новый пароль жителя' : 'первый новый пароль жителя';
+    await loggedIn(stack.client, account, winner);
+    const refused = await stack.client
+      .fork()
+      .request('POST', '/api/auth/login', { body: { account, password: loser } });
+    expect(refused.status).toBe(401);
+    // One generation step: the loser's transaction moved nothing.
+    const profile = await db().send(
+      new GetCommand({ TableName: tableName(), Key: keys.account(account), ConsistentRead: true }),
+    );
+    expect(profile.Item?.linkGeneration).toBe(1);
+  });
+
+  it('two confirmations with one registration token at once: one cabinet, the other refused', async () => {
+    const account = '550002';
+    const email = `confirm-${account}-${RUN}@example.ru`;
+    await importAccounts([account]);
+    const browser = stack.client.fork();
+    expect((await register(browser, account, `14${account.slice(-2)} ${account}`, email)).status).toBe(202);
+    const token = await mailedToken(email, '/confirm');
+
+    const gate = holdWrites((name, request) => name.startsWith('TransactWriteItems') && request.includes('TOKEN#'));
+    let answers: Array<{ status: number; json: any }>;
+    const passwords = ['пароль первого окна браузера', 'пароль второго окна браузера'];
+    try {
+      answers = await Promise.all(
+        passwords.map((password) =>
+          stack.client.fork().request('POST', '/api/auth/confirm', { body: { token, password } }),
+        ),
+      );
+    } finally {
+      gate.remove();
+    }
+    expect(gate.arrivals, 'both reached the transaction').toBe(2);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    const won = answers.findIndex((a) => a.status === 200);
+    await loggedIn(stack.client, account, passwords[won] as string);
+    const refused = await stack.client
+      .fork()
+      .request('POST', '/api/auth/login', { body: { account, password: passwords[1 - won] } });
+    expect(refused.status).toBe(401);
+  });
+});
