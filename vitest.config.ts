@@ -23,8 +23,9 @@ export default defineConfig({
           name: 'integration',
           env,
           include: ['test/integration/**/*.test.ts'],
-          // Files only, for now: billing, payments-banks and payments still build on earlier tests
-          // of the same file (issue 17); each file has its own table, so file order is free.
+          // Files only, for now: accounts.test.ts and readings.test.ts still build on earlier tests of
+          // the same file, and billing.test.ts keeps its blocks in order (`{ shuffle: false }`) until
+          // they are split (issue 17); each file has its own table, so file order is free.
           globalSetup: ['test/support/globalSetup.ts'],
           setupFiles: ['test/support/integrationEnv.ts'],
           testTimeout: 30_000,

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalQueues } from '#local/queue';
@@ -11,6 +10,7 @@ import { periodTitle, typesetRoubles } from '#shared/format';
 import { logger } from '#shared/logger';
 import { formatRowError } from '#shared/registry/report';
 import { PERIOD_RE } from '#shared/time';
+import { ENCODING_NAMES, readInput } from './input';
 import { type CommandResult, EXIT, UsageError } from './output';
 
 /**
@@ -122,7 +122,9 @@ export async function importKeyRatesCommand(file: string): Promise<() => Promise
   const bytes = await readInput(file);
   return async () => {
     const report = await importKeyRates(bytes);
-    const format = report.encoding ? ` (${ENCODINGS[report.encoding]}, разделитель «${report.delimiter ?? ';'}»)` : '';
+    const format = report.encoding
+      ? ` (${ENCODING_NAMES[report.encoding]}, разделитель «${report.delimiter ?? ';'}»)`
+      : '';
     const lines = [
       `Импорт key-rates из ${basename(file)}${format}`,
       `Записей в файле: ${report.total}; загружено: ${report.loaded}; отклонено: ${Math.max(report.total - report.loaded, 0)}`,
@@ -132,28 +134,9 @@ export async function importKeyRatesCommand(file: string): Promise<() => Promise
   };
 }
 
-async function readInput(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
-    );
-  }
-}
-
 /** `import balances FILE`: opening balances from the previous system (shared/billing/openingBalances.ts). */
 export async function importBalancesCommand(file: string): Promise<() => Promise<CommandResult>> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
-    );
-  }
+  const bytes = await readInput(file);
   return async () => {
     const report = await importOpeningBalances(bytes);
     return {
@@ -163,10 +146,10 @@ export async function importBalancesCommand(file: string): Promise<() => Promise
   };
 }
 
-const ENCODINGS = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
-
 export function describeBalances(report: BalancesReport, fileName: string): string[] {
-  const format = report.encoding ? ` (${ENCODINGS[report.encoding]}, разделитель «${report.delimiter ?? ';'}»)` : '';
+  const format = report.encoding
+    ? ` (${ENCODING_NAMES[report.encoding]}, разделитель «${report.delimiter ?? ';'}»)`
+    : '';
   const lines = [
     `Импорт balances из ${fileName}${format}`,
     `Записей в файле: ${report.total}; загружено: ${report.loaded} (без изменений: ${report.unchanged}); ` +

@@ -1,12 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { formatRowError, type ImportReport, isRegistryKind, REGISTRY_KINDS } from '#shared/registry/report';
 import { importBalancesCommand, importKeyRatesCommand } from './billingCommand';
+import { ENCODING_NAMES, readInput } from './input';
 import { type CommandResult, EXIT, positionalsOf, UsageError } from './output';
 import { importReadingsCommand } from './readingsCommand';
-
-const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
 
 /** `import accounts|meters|tariffs FILE`: exit 1 when any row was refused, the rest still load. */
 export async function importCommand(args: readonly string[]): Promise<() => Promise<CommandResult>> {
@@ -19,15 +17,7 @@ export async function importCommand(args: readonly string[]): Promise<() => Prom
   // Readings go through the readings rules (shared/readings/import.ts), not the registry's upsert.
   if (kind === 'readings' && file && rest.length === 0) return importReadingsCommand(file);
   if (!kind || !isRegistryKind(kind) || !file || rest.length > 0) throw new UsageError(`ожидается: ${usage}`);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
-    );
-  }
+  const bytes = await readInput(file);
   return async () => {
     const report = await importRegistry(kind, bytes);
     return {

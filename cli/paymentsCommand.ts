@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { typesetRoubles } from '#shared/format';
@@ -6,9 +5,8 @@ import { type BankRegistryReport, importBankRegistry } from '#shared/payments/ba
 import { BANK_ID } from '#shared/payments/banks';
 import { paymentsInReview } from '#shared/payments/store';
 import { formatRowError } from '#shared/registry/report';
+import { ENCODING_NAMES, readInput } from './input';
 import { type CommandResult, EXIT, positionalsOf, UsageError } from './output';
-
-const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
 
 /**
  * `import payments FILE [--bank sberbank]`: a bank's daily registry of payments by account number.
@@ -31,15 +29,7 @@ export async function importPaymentsCommand(args: readonly string[]): Promise<()
   const bank = parsed.values.bank ?? 'sberbank';
   if (!file || rest.length > 0) throw new UsageError(`ожидается: ${usage}`);
   if (!BANK_ID.test(bank)) throw new UsageError('--bank: идентификатор банка латиницей, например sberbank');
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
-    );
-  }
+  const bytes = await readInput(file);
   return async () => {
     const report = await importBankRegistry(bank, bytes);
     const refused = report.errors.length > 0 || report.readings.refused.length > 0;

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { periodText } from '#shared/format';
@@ -6,6 +6,7 @@ import { type ExportEncoding, readingsCsv, readingsOfPeriod } from '#shared/read
 import { importReadings, type ReadingsImportReport } from '#shared/readings/import';
 import { formatRowError } from '#shared/registry/report';
 import { PERIOD_RE } from '#shared/time';
+import { ENCODING_NAMES, readInput } from './input';
 import { type CommandResult, EXIT, UsageError } from './output';
 
 const ENCODINGS: Record<string, ExportEncoding> = {
@@ -50,19 +51,9 @@ export async function readingsCommand(args: readonly string[]): Promise<() => Pr
   };
 }
 
-const ENCODING_NAMES = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'windows-1251': 'Windows-1251' } as const;
-
 /** `import readings FILE`: readings taken by the centre, through the portal's rules; exit 1 if any row was refused. */
 export async function importReadingsCommand(file: string): Promise<() => Promise<CommandResult>> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `файл ${file} не найден` : `файл ${file} не прочитан (${code ?? 'ошибка чтения'})`,
-    );
-  }
+  const bytes = await readInput(file);
   return async () => {
     const report = await importReadings(bytes);
     return {

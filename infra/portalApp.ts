@@ -1,36 +1,51 @@
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EdgeStack } from '#infra/edgeStack';
-import { CONTEXT } from '#infra/settings';
+import { EdgeAlarmsStack, EdgeStack } from '#infra/edgeStack';
 import { PortalStack } from '#infra/stack';
+import { DEFAULT_REGION, type StageConfig, stackNames, stageEnvironment, stageOf } from '#infra/stages';
 
-export const STACK_NAME = 'RacPortal';
-export const EDGE_STACK_NAME = 'RacPortalEdge';
-/** CloudFront's web ACLs (AWS WAF scope CLOUDFRONT) exist only in us-east-1. */
+export { DEFAULT_REGION };
+/** CloudFront's web ACLs (AWS WAF scope CLOUDFRONT) and its metrics exist only in us-east-1. */
 export const EDGE_REGION = 'us-east-1';
-/** The portal's region when neither context `region` nor the CLI's profile names one (offline synth). */
-export const DEFAULT_REGION = 'eu-central-1';
 
 /**
  * The app with its checks, shared by `cdk synth` (infra/app.ts) and the infra tests, so both see
- * the same stacks and the same cdk-nag verdict: the portal stack in the centre's region and the
- * edge stack in us-east-1 holding CloudFront's web ACL, joined by a cross-region reference (both
- * need a concrete region for that; the account may stay the CLI's).
+ * the same stacks and the same cdk-nag verdict, for the stage named by context `stage` (infra/stages.ts):
+ * the portal stack in the centre's region; the edge stack in us-east-1 holding CloudFront's web ACL,
+ * read by the portal stack through a cross-region reference; and the edge alarms stack in us-east-1,
+ * which reads the distribution back (a third stack, because the edge stack cannot both feed the
+ * portal stack and depend on it).
  */
-export function createPortalApp(props?: AppProps): { app: App; stack: PortalStack; edge: EdgeStack } {
+export function createPortalApp(props?: AppProps): {
+  app: App;
+  stage: StageConfig;
+  stack: PortalStack;
+  edge: EdgeStack;
+  edgeAlarms: EdgeAlarmsStack;
+} {
   const app = new App(props);
-  const account = process.env.CDK_DEFAULT_ACCOUNT;
-  const region = String(app.node.tryGetContext(CONTEXT.region) ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION);
-  const edge = new EdgeStack(app, EDGE_STACK_NAME, {
-    description: 'Resident portal: the CloudFront web ACL (us-east-1)',
+  const stage = stageOf(app);
+  const { account, region } = stageEnvironment(app, stage);
+  const names = stackNames(stage);
+  const common = { crossRegionReferences: true, terminationProtection: stage.terminationProtection };
+  const edge = new EdgeStack(app, names.edge, {
+    ...common,
+    description: `Resident portal (${stage.name}): the CloudFront web ACL (us-east-1)`,
     env: { account, region: EDGE_REGION },
-    crossRegionReferences: true,
   });
-  const stack = new PortalStack(app, STACK_NAME, {
-    description: 'Resident portal of the utility billing centre',
+  const stack = new PortalStack(app, names.portal, {
+    ...common,
+    description: `Resident portal of the utility billing centre (${stage.name})`,
     env: { account, region },
-    crossRegionReferences: true,
+    stage,
     webAclArn: edge.firewall.webAcl.attrArn,
+  });
+  const edgeAlarms = new EdgeAlarmsStack(app, names.edgeAlarms, {
+    ...common,
+    description: `Resident portal (${stage.name}): CloudFront alarms (us-east-1, where CloudFront's metrics are)`,
+    env: { account, region: EDGE_REGION },
+    distributionId: stack.site.distribution.distributionId,
+    alarmEmail: stack.alarmEmail,
   });
   // cdk-nag v3 is a policy-validation plugin, not an Aspect: it walks the construct tree after
   // synthesis and reports to CDK's validation report (cdk.out/validation-report.json). Its report
@@ -40,5 +55,5 @@ export function createPortalApp(props?: AppProps): { app: App; stack: PortalStac
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
-  return { app, stack, edge };
+  return { app, stage, stack, edge, edgeAlarms };
 }

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { BackupLockMode } from '#infra/constructs/backup';
 import { WEB_DIST } from '#infra/paths';
 import { loadConfig } from '#shared/config';
 import { ENV } from '#shared/env';
@@ -22,6 +23,10 @@ export interface PortalSettings {
   sberGatewayUrl: string;
   /** See CONTEXT.legacyKeysSecretArn. */
   legacyKeysSecretArn: string | undefined;
+  /** See CONTEXT.tableName: an existing (restored) table to bind instead of creating one. */
+  tableName: string | undefined;
+  /** See CONTEXT.backupLock. */
+  backupLock: BackupLockMode;
 }
 
 /** Context keys, as typed on the command line or in cdk.json. */
@@ -43,6 +48,10 @@ export const CONTEXT = {
   region: 'region',
   /** The single keys secret of a stack deployed before one secret per purpose: seeds the new ones. */
   legacyKeysSecretArn: 'legacyKeysSecretArn',
+  /** An existing table (restored from a backup or PITR) the functions use instead of a new one. */
+  tableName: 'tableName',
+  /** The backup vault lock: `governance` (default) or `compliance` (irreversible after 3 days). */
+  backupLock: 'backupLock',
 } as const;
 
 /** Sber's production gateway; its test gateway is https://3dsec.sberbank.ru/payment/rest. */
@@ -79,7 +88,14 @@ export function portalSettings(scope: Construct): PortalSettings {
     siteDir: context(scope, CONTEXT.siteDir) ?? WEB_DIST,
     sberGatewayUrl: config.sberGatewayUrl ?? SBER_PRODUCTION_GATEWAY,
     legacyKeysSecretArn: context(scope, CONTEXT.legacyKeysSecretArn),
+    tableName: context(scope, CONTEXT.tableName),
+    backupLock: backupLock(context(scope, CONTEXT.backupLock)),
   };
+}
+
+function backupLock(value: string | undefined): BackupLockMode {
+  if (value === undefined || value === 'governance' || value === 'compliance') return value ?? 'governance';
+  throw new Error(`Context ${CONTEXT.backupLock} must be governance or compliance, not ${value}`);
 }
 
 function requiredForProduction(scope: Construct, key: string): string | undefined {

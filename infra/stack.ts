@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -23,22 +23,23 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { PortalBackup } from '#infra/constructs/backup';
 import { PortalMail } from '#infra/constructs/mail';
 import { PortalFunction } from '#infra/constructs/portalFunction';
 import { PortalQueue } from '#infra/constructs/portalQueue';
 import { PortalSecrets } from '#infra/constructs/portalSecrets';
-import { PortalTable } from '#infra/constructs/portalTable';
+import { importPortalTable, PortalTable, type PortalTableRef } from '#infra/constructs/portalTable';
 import { Site } from '#infra/constructs/site';
 import { portalSettings } from '#infra/settings';
+import { type StageConfig, stageOf } from '#infra/stages';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUP_NAMES, type FunctionGroupName } from '#shared/functions';
 import { METRIC, METRICS_NAMESPACE, OPS_METRIC } from '#shared/metrics';
@@ -50,6 +51,8 @@ import { MAIN_TABLE } from '#shared/tables';
 export interface PortalStackProps extends StackProps {
   /** The CloudFront web ACL (the edge stack's, in us-east-1). */
   webAclArn?: string;
+  /** The stage (infra/stages.ts); default: the one context `stage` names. */
+  stage?: StageConfig;
 }
 
 /**
@@ -71,7 +74,8 @@ export const STAGE_THROTTLE = { rateLimit: 200, burstLimit: 400 } as const;
  * routes, schedules, queues and variable names, the same data the local runtime runs from.
  */
 export class PortalStack extends Stack {
-  readonly table: PortalTable;
+  readonly table: PortalTableRef;
+  readonly backup: PortalBackup;
   readonly functions: Record<FunctionGroupName, PortalFunction>;
   readonly api: HttpApi;
   readonly site: Site;
@@ -82,12 +86,20 @@ export class PortalStack extends Stack {
   readonly jobFailures: Queue;
   readonly dashboard: Dashboard;
   readonly mail: PortalMail;
+  readonly stage: StageConfig;
+  /** Subscribed to the alarm topics (this stack's and the edge alarms stack's). */
+  readonly alarmEmail: string | undefined;
 
   constructor(scope: Construct, id: string, props?: PortalStackProps) {
     super(scope, id, props);
     const settings = portalSettings(this);
+    this.stage = props?.stage ?? stageOf(this);
+    this.alarmEmail = settings.alarmEmail;
 
-    this.table = new PortalTable(this, MAIN_TABLE);
+    // After a restore, `-c tableName=<restored>` binds everything to that table (docs/runbooks/restore.md).
+    this.table = settings.tableName
+      ? importPortalTable(this, MAIN_TABLE, settings.tableName)
+      : new PortalTable(this, MAIN_TABLE);
 
     // One secret per purpose (shared/secrets.ts), created empty and seeded once: see PortalSecrets.
     this.secrets = new PortalSecrets(this, 'Secrets', { legacySecretArn: settings.legacyKeysSecretArn });
@@ -97,8 +109,8 @@ export class PortalStack extends Stack {
       createDefaultStage: false,
     });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      retention: RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      retention: this.stage.logRetention,
+      removalPolicy: this.stage.logRemovalPolicy,
     });
     const stage = new HttpStage(this, 'ApiStage', {
       httpApi: this.api,
@@ -152,7 +164,12 @@ export class PortalStack extends Stack {
     const servingHttp = new Set<FunctionGroupName>([...ROUTES.map((r) => r.group), 'system']);
     const functions: Partial<Record<FunctionGroupName, PortalFunction>> = {};
     for (const group of FUNCTION_GROUP_NAMES) {
-      const fn = new PortalFunction(this, `${pascal(group)}Function`, { group, environment: shared });
+      const fn = new PortalFunction(this, `${pascal(group)}Function`, {
+        group,
+        environment: shared,
+        logRetention: this.stage.logRetention,
+        logRemovalPolicy: this.stage.logRemovalPolicy,
+      });
       fn.bindTable({ table: this.table });
       fn.bindSecrets({ secrets: this.secrets.secrets, servesHttp: servingHttp.has(group) });
       fn.bindMail({ from: settings.mailFrom });
@@ -179,7 +196,7 @@ export class PortalStack extends Stack {
     const integrationOf = (group: FunctionGroupName) => {
       let integration = integrations.get(group);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, this.functions[group], {
+        integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, this.functions[group].live, {
           payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
         });
         integrations.set(group, integration);
@@ -230,14 +247,11 @@ export class PortalStack extends Stack {
     const settingsForSchedules = { windowOpenDay: settings.windowOpenDay, windowCloseDay: settings.windowCloseDay };
     for (const job of scheduleDefinitions(settingsForSchedules)) {
       const fn = this.functions[job.group];
-      Validations.of(schedulerRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
-        reason: `Invoking the ${job.group} function also covers its versions and aliases (Function.grantInvoke emits ARN:*).`,
-      });
       new Schedule(this, `Schedule-${job.job}`, {
         description: job.description,
         schedule: ScheduleExpression.expression(eventBridgeCron(job.cron), TimeZone.of(SCHEDULE_TIMEZONE)),
-        target: new LambdaInvoke(fn, {
+        // The alias, not $LATEST: a job runs the version CodeDeploy has let through.
+        target: new LambdaInvoke(fn.live, {
           role: schedulerRole,
           input: ScheduleTargetInput.fromObject({ job: job.job }),
           // A window that fails to open must be retried soon, and a retry hours late is wrong.
@@ -261,7 +275,7 @@ export class PortalStack extends Stack {
     });
     const scheduled = new Set(scheduleDefinitions(settingsForSchedules).map((job) => job.group));
     for (const group of scheduled) {
-      this.functions[group].configureAsyncInvoke({
+      this.functions[group].live.configureAsyncInvoke({
         retryAttempts: JOB_FAILURES.retryAttempts,
         maxEventAge: Duration.hours(JOB_FAILURES.maxEventAgeHours),
         onFailure: new SqsDestination(this.jobFailures),
@@ -278,6 +292,11 @@ export class PortalStack extends Stack {
     }
 
     this.dashboard = this.alarms(settings.alarmEmail);
+    this.backup = new PortalBackup(this, 'Backup', {
+      table: this.table,
+      lockMode: settings.backupLock,
+      alarmTopic: this.node.findChild('AlarmTopic') as Topic,
+    });
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The resident portal' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The HTTP API, direct' });
@@ -307,15 +326,17 @@ export class PortalStack extends Stack {
       description: string,
       metric: IMetric,
       options: { threshold?: number; evaluationPeriods?: number } = {},
-    ) => {
-      new Alarm(this, id, {
+    ): Alarm => {
+      const created = new Alarm(this, id, {
         alarmDescription: description,
         metric,
         threshold: options.threshold ?? 1,
         evaluationPeriods: options.evaluationPeriods ?? 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(action);
+      });
+      created.addAlarmAction(action);
+      return created;
     };
     /** A Powertools metric of shared/metrics.ts: its `service` dimension is the group's. */
     const ours = (name: string, group: FunctionGroupName) =>
@@ -329,18 +350,20 @@ export class PortalStack extends Stack {
 
     for (const fn of Object.values(this.functions)) {
       const name = pascal(fn.group);
-      alarm(
+      const errors = alarm(
         `${name}ErrorsAlarm`,
         `The ${fn.group} function threw`,
         fn.metricErrors({ period: five, statistic: 'Sum' }),
       );
       // The HTTP error handler answers an exception with a 500 and the invocation succeeds, so
       // Errors above never fires for a route: this metric, counted by the handler, does.
-      alarm(
+      const unhandled = alarm(
         `${name}UnhandledErrorsAlarm`,
         `The ${fn.group} function answered a request with a 500 (an unhandled exception)`,
         ours(OPS_METRIC.unhandledError, fn.group),
       );
+      // A new version that throws or answers 500 while it takes traffic sends `live` back.
+      fn.deployGradually({ config: this.stage.deploymentConfig, alarms: [errors, unhandled] });
       alarm(
         `${name}ThrottlesAlarm`,
         `The ${fn.group} function was throttled (reserved or account concurrency exhausted)`,

@@ -68,5 +68,3 @@ export const ENV = {
   /** The sandbox acquirer's callback retry interval (ms); the real gateway's is 30 s. */
   sandboxRetryMs: 'RAC_SANDBOX_CALLBACK_RETRY_MS',
 } as const;
-
-export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -32,7 +32,6 @@ export const ERRORS = {
       p.subject === 'payment' ? 'Платёж не найден.' : 'Страница или ресурс не найдены.',
   },
   method_not_allowed: { status: 405, message: 'Метод не поддерживается для этого адреса.' },
-  too_many_requests: { status: 429, message: 'Слишком много запросов. Повторите попытку позже.' },
   internal: { status: 500, message: 'Внутренняя ошибка сервиса. Повторите попытку позже.' },
 
   // Accounts.
@@ -162,8 +161,6 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; message: string | ((p: never) => string) }>;
 
 export type ErrorCode = keyof typeof ERRORS;
-/** Kept for callers that name "a code of the catalogue". */
-export type KnownErrorCode = ErrorCode;
 
 type MessageOf<C extends ErrorCode> = (typeof ERRORS)[C]['message'];
 type Fields = Record<string, string>;

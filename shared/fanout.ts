@@ -10,7 +10,7 @@ import { ACCOUNT_SHARDS, keys } from '#shared/keys';
 import { logger } from '#shared/logger';
 import { countMetric, type MetricName } from '#shared/metrics';
 import type { QueueName } from '#shared/queues';
-import { PERIOD_RE } from '#shared/time';
+import { now, PERIOD_RE } from '#shared/time';
 
 /**
  * The fan-out every monthly run over all accounts shares (billing, ЕПД issuance): the coordinator
@@ -163,7 +163,7 @@ export async function completeRunIfDone(key: { pk: string; sk: string }, metric:
           '#batchesDone': 'batchesDone',
           '#batchesPlanned': 'batchesPlanned',
         },
-        ExpressionAttributeValues: { ':at': new Date().toISOString() },
+        ExpressionAttributeValues: { ':at': now().toISOString() },
       }),
     );
   } catch (error) {
@@ -187,4 +187,100 @@ export async function anyRunCompleted(runsPartition: string): Promise<boolean> {
     }),
   );
   return (out.Items?.length ?? 0) > 0;
+}
+
+/**
+ * What tells one kind of run (billing, ЕПД issuance) from another: its queue, its batch size, how
+ * its run record is written and keyed, and the metrics its completion and its absence count.
+ */
+export interface RunKind {
+  queue: QueueName;
+  batchSize: number;
+  /** Log wording: `${name} started` / `${name} joined`. */
+  name: string;
+  /** Logged by the deadline check when no run of the period completed. */
+  missingLog: string;
+  /** Refuses a period the run cannot start for (throws). */
+  checkPeriod: (period: string, at: Date) => void;
+  /** Writes a new run record with zero counters; a conditional Put (fails when it exists). */
+  createRecord: (run: {
+    period: string;
+    runId: string;
+    shards: number;
+    startedAt: string;
+    source: string;
+  }) => Promise<void>;
+  /** Adds a planned shard's counters to the run record. */
+  addToRecord: (
+    period: string,
+    runId: string,
+    counters: { shardsDone: number; batchesPlanned: number },
+  ) => Promise<void>;
+  recordKey: (period: string, runId: string) => { pk: string; sk: string };
+  /** The partition of a period's runs. */
+  runsOf: (period: string) => string;
+  completedMetric: MetricName;
+  missingMetric: MetricName;
+}
+
+export interface StartedRun {
+  period: string;
+  runId: string;
+  shards: number;
+}
+
+/**
+ * The coordinator: records the run and fans out one message per accounts shard. Started by the
+ * schedule (`job`), a retry of the same job for the same period joins the run it started.
+ */
+export async function startRun(
+  kind: RunKind,
+  options: { period: string; at: Date; source: string; job?: string },
+): Promise<StartedRun> {
+  const { period, at } = options;
+  kind.checkPeriod(period, at);
+  const { runId, joined } = await startFannedOutRun({
+    queue: kind.queue,
+    period,
+    at,
+    ...(options.job ? { job: options.job } : {}),
+    createRecord: async (id) => {
+      try {
+        await kind.createRecord({
+          period,
+          runId: id,
+          shards: ACCOUNT_SHARDS,
+          startedAt: at.toISOString(),
+          source: options.source,
+        });
+      } catch (error) {
+        if (!alreadyExists(error)) throw error;
+      }
+    },
+  });
+  logger.info(joined ? `${kind.name} joined` : `${kind.name} started`, { period, runId, shards: ACCOUNT_SHARDS });
+  return { period, runId, shards: ACCOUNT_SHARDS };
+}
+
+/**
+ * The deadline check (a `….check` job): counts the missing-run metric, which the stack alarms on,
+ * when no run of `period` has completed.
+ */
+export async function checkRunCompleted(
+  kind: RunKind,
+  period: string,
+): Promise<{ period: string; completed: boolean }> {
+  const completed = await anyRunCompleted(kind.runsOf(period));
+  if (!completed) {
+    countMetric(kind.missingMetric);
+    logger.error(kind.missingLog, { period });
+  }
+  return { period, completed };
+}
+
+/** A shard message: pages through its shard, queues its batches, and counts them on the run. */
+export async function planRunShard(kind: RunKind, message: ShardMessage): Promise<void> {
+  const batches = await planShard(kind.queue, message, kind.batchSize);
+  await kind.addToRecord(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
+  await completeRunIfDone(kind.recordKey(message.period, message.runId), kind.completedMetric);
 }

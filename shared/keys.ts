@@ -208,11 +208,11 @@ export const keys = {
   /** Where a cabinet's tickets begin in the account's partition. */
   supportTicketsOfCabinet: (cabinet: string) => `TICKET#${cabinet}#`,
   /**
-   * A guest's support ticket, by day: never under the account it names, since anyone can type any
-   * account number.
+   * A guest's support ticket, by its Moscow day (`YYYY-MM-DD`, time.ts moscowDate): never under the
+   * account it names, since anyone can type any account number.
    */
-  guestSupportTicket: (createdAt: string, id: string) => ({
-    pk: `GUEST_TICKETS#${createdAt.slice(0, 10)}`,
+  guestSupportTicket: (day: string, createdAt: string, id: string) => ({
+    pk: `GUEST_TICKETS#${day}`,
     sk: `TICKET#${createdAt}#${id}`,
   }),
   supportTicketPrefix: 'TICKET#',

@@ -42,9 +42,11 @@ export interface RouteDefinition {
   errors?: readonly ErrorCode[];
   /**
    * Routes without a session are limited per source address (shared/limits/policy.ts): this names
-   * the limit; absent, `public`. Routes with a session and signed bank callbacks are not.
+   * the limit; absent, `public`; `edge`: only the WAF's per-address rule (constant public
+   * documents whose function cannot write the table). Routes with a session and signed bank
+   * callbacks are not.
    */
-  limit?: AddressLimitName;
+  limit?: AddressLimitName | 'edge';
 }
 
 export const ROUTES = [
@@ -55,6 +57,7 @@ export const ROUTES = [
     summary: 'Проверка работоспособности',
     tag: 'system',
     auth: false,
+    limit: 'edge',
     success: { status: 200, body: HealthResponse },
   },
   {
@@ -64,6 +67,7 @@ export const ROUTES = [
     summary: 'Описание API в формате OpenAPI 3.1',
     tag: 'system',
     auth: false,
+    limit: 'edge',
     success: { status: 200, body: OpenApiResponse },
   },
   ...ACCOUNT_ROUTES,

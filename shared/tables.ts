@@ -33,6 +33,8 @@ export const GSI1 = 'gsi1';
  * told apart by key prefixes. `gsi1` serves the lists that must not scan the table: accounts by
  * shard, a period's readings, meters by the month their verification ends, open and reviewed
  * payments. Every key and which code reads it: the access-pattern table in shared/keys.ts.
+ * It projects all attributes: its queries but `accountsOfShard` read whole items (readings, payments,
+ * meters), and changing a projection rebuilds the index in AWS (docs/deploying.md, The gsi1 projection).
  */
 export const MAIN_TABLE = {
   id: 'Main',

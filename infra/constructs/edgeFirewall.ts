@@ -13,9 +13,22 @@ import { DomainError } from '#shared/errors';
 export const EDGE_RATE_LIMITS = [
   { name: 'Auth', pathPrefix: '/api/auth/', limit: 100, why: 'login, registration, recovery, reset' },
   { name: 'Captcha', pathPrefix: '/api/captcha', limit: 60, why: 'robot-check challenges' },
-  { name: 'QuickReadings', pathPrefix: '/api/readings/quick', limit: 30, why: 'readings without login' },
+  // Generous: a mobile operator puts many residents behind one address (CGNAT), and the pass is
+  // limited per account (5 starts an hour) anyway.
+  { name: 'QuickReadings', pathPrefix: '/api/readings/quick', limit: 100, why: 'readings without login' },
   { name: 'Epd', pathPrefix: '/api/epd/', limit: 60, why: 'ЕПД PDFs (each one renders in Chromium)' },
+  // Everything under /api/, the constant public documents (health, OpenAPI, tariffs) included: they
+  // have no per-address limit in the application (their functions cannot write the table).
+  { name: 'Api', pathPrefix: '/api/', limit: 2000, why: 'any API request' },
 ] as const;
+
+/**
+ * Rules of the common rule set that would refuse legitimate requests here, counted instead of
+ * blocked: a support message of 4000 Cyrillic characters is ~8 KB of UTF-8 (SizeRestrictions_BODY
+ * blocks bodies over 8 KB), and passwords and messages may hold `<…>` that the XSS rule reads as
+ * markup. The application validates every body (zod, length limits) and never renders it as HTML.
+ */
+export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY'] as const;
 
 export const EDGE_RATE_WINDOW_SECONDS = 300;
 
@@ -45,7 +58,15 @@ export class EdgeFirewall extends Construct {
       name,
       priority: index,
       overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          ...(name === 'AWSManagedRulesCommonRuleSet'
+            ? { ruleActionOverrides: COUNTED_COMMON_RULES.map((rule) => ({ name: rule, actionToUse: { count: {} } })) }
+            : {}),
+        },
+      },
       visibilityConfig: visibility(name),
     }));
     const limits: CfnWebACL.RuleProperty[] = EDGE_RATE_LIMITS.map((rule, index) => ({

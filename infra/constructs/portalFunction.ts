@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type ILambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Alias, Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { PortalTable } from '#infra/constructs/portalTable';
+import type { PortalTableRef } from '#infra/constructs/portalTable';
 import { RendererLayer } from '#infra/constructs/rendererLayer';
 import { PROJECT_ROOT } from '#infra/paths';
 import { BUNDLING } from '#shared/bundling';
@@ -22,7 +24,11 @@ export interface PortalFunctionProps {
   /** Variables every function shares (public URL, window days, mail addresses, log level). */
   environment?: Record<string, string>;
   logRetention?: RetentionDays;
+  logRemovalPolicy?: RemovalPolicy;
 }
+
+/** The alias every caller invokes (API Gateway, the schedules, the queues); CodeDeploy moves it. */
+export const LIVE_ALIAS = 'live';
 
 /**
  * One Lambda per function group of shared/functions.ts, carrying the defaults every group shares:
@@ -34,12 +40,18 @@ export class PortalFunction extends NodejsFunction {
   readonly group: FunctionGroupName;
   readonly definition: FunctionGroup;
   readonly executionRole: Role;
+  /**
+   * The `live` alias on the version of this deploy: callers invoke it, never $LATEST, so a new
+   * version takes traffic only as its deployment group lets it (and goes back on an alarm).
+   */
+  readonly live: Alias;
+  deploymentGroup: LambdaDeploymentGroup | undefined;
 
   constructor(scope: Construct, id: string, props: PortalFunctionProps) {
     const definition: FunctionGroup = props.definition ?? FUNCTION_GROUPS[props.group];
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     // Our own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
     // which may write to every log group of the account.
@@ -100,6 +112,9 @@ export class PortalFunction extends NodejsFunction {
     this.group = props.group;
     this.definition = definition;
     this.executionRole = role;
+    // currentVersion hashes the function's final configuration at synth, so variables added later
+    // by the bind* methods also make a new version.
+    this.live = new Alias(this, 'LiveAlias', { aliasName: LIVE_ALIAS, version: this.currentVersion });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -108,8 +123,28 @@ export class PortalFunction extends NodejsFunction {
     });
   }
 
+  /**
+   * Shifts `live` to each new version by CodeDeploy with `config`, and back to the previous version
+   * when one of `alarms` fires during the shift.
+   */
+  deployGradually(options: { config: ILambdaDeploymentConfig; alarms: IAlarm[] }): LambdaDeploymentGroup {
+    this.deploymentGroup = new LambdaDeploymentGroup(this, 'Deployment', {
+      alias: this.live,
+      deploymentConfig: options.config,
+      alarms: options.alarms,
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+    Validations.of(this.deploymentGroup).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        'CodeDeploy’s own role for Lambda deployments: the managed policy is AWS’s, limited to shifting alias ' +
+        'weights and invoking the deployment’s hooks.',
+    });
+    return this.deploymentGroup;
+  }
+
   /** Grants exactly the table access (default: the group's `tableAccess`) and names the table. */
-  bindTable(options: { table: PortalTable; access?: TableAccess; envVar?: string }): void {
+  bindTable(options: { table: PortalTableRef; access?: TableAccess; envVar?: string }): void {
     options.table.grantAccess(this, options.access ?? this.definition.tableAccess, this.definition.writesKeyPrefixes);
     this.addEnvironment(options.envVar ?? ENV.table, options.table.tableName);
   }

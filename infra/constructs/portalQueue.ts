@@ -53,7 +53,8 @@ export class PortalQueue extends Construct {
       this.queue.grantSendMessages(producer);
       producer.addEnvironment(definition.urlEnv, this.queue.queueUrl);
     }
-    consumer.addEventSource(
+    // The alias, not $LATEST: messages reach the version CodeDeploy has let through.
+    consumer.live.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: definition.batchSize,
         maxConcurrency: definition.maxConcurrency,

@@ -48,6 +48,9 @@ const SPA_ROUTING = `function handler(event) {
   return request;
 }`;
 
+/** How long the site bucket keeps a replaced or deleted file. */
+export const SITE_NONCURRENT_VERSION_DAYS = 90;
+
 const COMMON_SECURITY_HEADERS: ResponseSecurityHeadersBehavior = {
   strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
   contentTypeOptions: { override: true },
@@ -88,6 +91,15 @@ export class Site extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 's3/',
+      // Each deploy replaces the site as a whole (and prunes the old files): versions let an
+      // operator put back the previous build, or a file deleted by mistake, for three months.
+      versioned: true,
+      lifecycleRules: [
+        {
+          noncurrentVersionExpiration: Duration.days(SITE_NONCURRENT_VERSION_DAYS),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

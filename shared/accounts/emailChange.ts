@@ -11,6 +11,7 @@ import {
 import { issueToken, peekToken } from '#shared/accounts/tokens';
 import { sendMail } from '#shared/clients/mail';
 import { DomainError } from '#shared/errors';
+import { reserveAccountAttempt } from '#shared/limits/attempts';
 
 /**
  * E-mail change. Whoever holds a session is not yet the resident: the current password is asked
@@ -19,9 +20,12 @@ import { DomainError } from '#shared/errors';
  */
 export async function requestEmailChange(account: string, email: string, currentPassword: string | undefined) {
   const cabinet = await requireCabinet(account, true);
+  const attempt = await reserveAccountAttempt('sessionPassword', account);
   if (!currentPassword || !(await verifyPassword(currentPassword, cabinet.passwordHash))) {
+    await attempt.fail();
     throw DomainError.of('invalid_credentials', { fields: { currentPassword: 'Текущий пароль введён неверно' } });
   }
+  await attempt.release();
   await setPendingEmail(account, email);
   const confirmToken = await issueToken('email', account, { email });
   const undoToken = await issueToken('undo', account, { email: cabinet.email, cabinet: cabinetIdOf(cabinet) });

@@ -3,6 +3,7 @@ import { assertAcceptablePassword, hashPassword, verifyPassword } from '#shared/
 import { startSession } from '#shared/accounts/sessions';
 import { deleteSessions, getCabinet, replacePasswordHash } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
+import { reserveAccountAttempt } from '#shared/limits/attempts';
 
 /**
  * Password change from the profile: old password, new one, captcha. Every session ends, this one
@@ -16,9 +17,12 @@ export async function changePassword(
 ) {
   await verifyCaptcha(input.captchaId, input.captchaAnswer);
   const cabinet = await getCabinet(session.account, true);
+  const attempt = await reserveAccountAttempt('sessionPassword', session.account);
   if (!cabinet || !(await verifyPassword(input.oldPassword, cabinet.passwordHash))) {
+    await attempt.fail();
     throw DomainError.of('wrong_password', { fields: { oldPassword: 'Неверный пароль' } });
   }
+  await attempt.release();
   await assertAcceptablePassword(input.newPassword, session.account, 'newPassword');
   const newHash = await hashPassword(input.newPassword);
   if (!(await replacePasswordHash(session.account, cabinet.passwordHash, newHash))) {

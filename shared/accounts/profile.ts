@@ -9,6 +9,7 @@ import { balanceOf } from '#shared/billing/balance';
 import { DomainError } from '#shared/errors';
 import { suppressionOf } from '#shared/mail/suppression';
 import { setReminderSubscription } from '#shared/readings/reminderSubscription';
+import type { AccountRecord } from '#shared/registry/repository';
 
 /** A session whose cabinet has gone (ownership transfer, closure) is treated as logged out. */
 export async function requireCabinet(account: string, consistent = false): Promise<Cabinet> {
@@ -39,6 +40,10 @@ export async function me(account: string) {
 /** The profile page: the cabinet's contacts, subscriptions and consent (GET /api/profile). */
 export async function profileOf(account: string) {
   const [record, cabinet] = await Promise.all([getAccount(account), requireCabinet(account)]);
+  return profileView(account, record, cabinet);
+}
+
+async function profileView(account: string, record: AccountRecord | undefined, cabinet: Cabinet) {
   const suppressed = await suppressionOf(cabinet.email);
   return {
     account,
@@ -55,9 +60,13 @@ export async function profileOf(account: string) {
   };
 }
 
+/**
+ * PATCH /api/profile: one conditional write (a cabinet that has gone answers `unauthorized`); the
+ * answer is built from the updated cabinet it returns, not read again.
+ */
 export async function updateProfile(account: string, changes: CabinetSettings) {
-  await requireCabinet(account);
-  await updateCabinetSettings(account, changes);
+  const [cabinet, record] = await Promise.all([updateCabinetSettings(account, changes), getAccount(account)]);
+  if (!cabinet) throw DomainError.of('unauthorized');
   if (changes.remindersOptIn !== undefined) await setReminderSubscription(account, changes.remindersOptIn);
-  return profileOf(account);
+  return profileView(account, record, cabinet);
 }

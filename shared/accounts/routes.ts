@@ -138,7 +138,7 @@ export const ACCOUNT_ROUTES = [
     auth: true,
     body: EmailChangeRequest,
     success: { status: 202, body: Accepted },
-    errors: ['invalid_credentials'],
+    errors: ['invalid_credentials', 'too_many_attempts'],
   },
   {
     method: 'POST',
@@ -171,6 +171,6 @@ export const ACCOUNT_ROUTES = [
     auth: true,
     body: PasswordChangeRequest,
     success: { status: 200, body: SessionResponse },
-    errors: [...captchaErrors, 'wrong_password', 'weak_password'],
+    errors: [...captchaErrors, 'wrong_password', 'weak_password', 'too_many_attempts'],
   },
 ] as const satisfies readonly RouteDefinition[];

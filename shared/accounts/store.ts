@@ -26,7 +26,6 @@ import { now } from '#shared/time';
  * | account record  | keys.account (registry's)                 | get; ADD linkGeneration (link tokens)    |
  * | cabinet         | keys.cabinet                              | get, batch get, put by link, update, del |
  * | session         | keys.session                              | put, get, touch, delete; query by prefix |
- * | login guard     | keys.loginGuard                           | get, atomic ADD, conditional delete      |
  * | link token      | keys.linkToken (SHA-256 of the token)     | put, get, delete with the cabinet write  |
  * | captcha         | keys.captcha                              | put, delete returning the old item       |
  */
@@ -304,8 +303,11 @@ export interface CabinetSettings {
   billByEmail?: boolean | undefined;
 }
 
-/** Updates the given settings of an existing cabinet; absent ones stay as they are. */
-export async function updateCabinetSettings(account: string, changes: CabinetSettings): Promise<void> {
+/**
+ * Updates the given settings of an existing cabinet; absent ones stay as they are. Returns the
+ * cabinet as updated, or undefined when there is none (closed, transferred): one write, no read.
+ */
+export async function updateCabinetSettings(account: string, changes: CabinetSettings): Promise<Cabinet | undefined> {
   const set: string[] = [];
   const remove: string[] = [];
   const values: Record<string, unknown> = {};
@@ -322,17 +324,27 @@ export async function updateCabinetSettings(account: string, changes: CabinetSet
       values[`:${flag}`] = changes[flag];
     }
   }
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.cabinet(account),
-      UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
-        .join(' ')
-        .trim(),
-      ConditionExpression: 'attribute_exists(pk)',
-      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-    }),
-  );
+  try {
+    const out = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.cabinet(account),
+        UpdateExpression: [
+          set.length ? `SET ${set.join(', ')}` : '',
+          remove.length ? `REMOVE ${remove.join(', ')}` : '',
+        ]
+          .join(' ')
+          .trim(),
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as Cabinet;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
 }
 
 /** Records the address an e-mail change waits to confirm; until then the old one stays. */
@@ -439,63 +451,6 @@ export async function deleteSessions(account: string, keep?: string): Promise<nu
     }
   }
   return doomed.length;
-}
-
-/** Failed logins of an account: a counting window (epoch seconds) and, after many, a lock. */
-export interface LoginGuardRecord {
-  failures: number;
-  windowStart: number;
-  lockedUntil?: number;
-}
-
-export async function getLoginGuard(account: string): Promise<LoginGuardRecord | undefined> {
-  const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.loginGuard(account), ConsistentRead: true }),
-  );
-  return out.Item as LoginGuardRecord | undefined;
-}
-
-/** Deletes the guard; with `windowStart`, only if no parallel request has restarted it since. */
-export async function deleteLoginGuard(account: string, windowStart?: number): Promise<void> {
-  await db()
-    .send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.loginGuard(account),
-        ...(windowStart === undefined
-          ? {}
-          : { ConditionExpression: 'windowStart = :old', ExpressionAttributeValues: { ':old': windowStart } }),
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
-}
-
-/** Counts a failure atomically (ADD), so parallel guesses cannot slip under the limits; returns the count. */
-export async function addLoginFailure(account: string, nowSec: number): Promise<number> {
-  const out = await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.loginGuard(account),
-      UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), expiresAt = :expires ADD failures :one',
-      ExpressionAttributeValues: { ':one': 1, ':now': nowSec, ':expires': nowSec + 24 * 3600 },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return Number(out.Attributes?.failures ?? 0);
-}
-
-/** Locks logins until `lockedUntil` and restarts the count at `failures` from `windowStart`. */
-export async function lockLogin(account: string, lock: Required<LoginGuardRecord>): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.loginGuard(account),
-      UpdateExpression: 'SET lockedUntil = :until, failures = :captcha, windowStart = :now',
-      ExpressionAttributeValues: { ':until': lock.lockedUntil, ':captcha': lock.failures, ':now': lock.windowStart },
-    }),
-  );
 }
 
 /** Only the SHA-256 of a link token is stored: a leaked table holds no usable link. */

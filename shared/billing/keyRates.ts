@@ -2,6 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
 import * as z from 'zod';
 import type { KeyRate } from '#shared/billing/penalties';
+import { shortCache } from '#shared/billing/store';
 import { db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import { type Decoded, type Delimiter, decode, parseCsv } from '#shared/registry/csv';
@@ -105,6 +106,7 @@ export async function importKeyRates(bytes: Uint8Array): Promise<KeyRatesReport>
       request = (out.UnprocessedItems ?? {}) as Record<string, unknown[]>;
     }
   }
+  keyRateCache.forget();
   return {
     kind: 'key-rates',
     total: parsed.total,
@@ -122,4 +124,16 @@ export async function loadKeyRates(): Promise<KeyRate[]> {
     ExpressionAttributeValues: { ':pk': keys.keyRates },
   });
   return items.map((i) => ({ from: String(i.from), rate: String(i.rate) })).sort((a, b) => (a.from < b.from ? -1 : 1));
+}
+
+const keyRateCache = shortCache(loadKeyRates);
+
+/**
+ * The key rates, read at most every REFERENCE_CACHE_MS (shared/billing/store.ts) per container,
+ * like the tariffs: every batch of a billing run needs them. Short on purpose: a rate imported
+ * before a run reaches it within minutes, and at once in the importing process (importKeyRates
+ * forgets the cache).
+ */
+export function cachedKeyRates(): Promise<KeyRate[]> {
+  return keyRateCache.get();
 }

@@ -60,6 +60,7 @@ export const BILLING_ROUTES = [
     summary: 'Действующие тарифы и нормативы по услугам',
     tag: 'billing',
     auth: false,
+    limit: 'edge',
     success: { status: 200, body: TariffsResponse },
   },
 ] as const satisfies readonly RouteDefinition[];

@@ -1,6 +1,6 @@
 import { advanceOffset } from '#shared/billing/allocation';
 import { billAccount } from '#shared/billing/charges';
-import { loadKeyRates } from '#shared/billing/keyRates';
+import { cachedKeyRates } from '#shared/billing/keyRates';
 import {
   type LedgerEntry,
   type OffsetEntry,
@@ -11,9 +11,9 @@ import {
 import { type KeyRate, penaltyForPeriod } from '#shared/billing/penalties';
 import {
   addToRun,
+  cachedTariffs,
   createRun,
   loadAccountRecords,
-  loadTariffs,
   type RunCounters,
   writeBill,
   ZERO_COUNTERS,
@@ -21,18 +21,18 @@ import {
 import type { Tariff } from '#shared/billing/tariffs';
 import { forEachConcurrently } from '#shared/concurrency';
 import {
-  alreadyExists,
-  anyRunCompleted,
+  checkRunCompleted,
   completeRunIfDone,
-  planShard,
+  planRunShard,
+  type RunKind,
   type RunMessage,
   runMessageSchema,
-  type ShardMessage,
-  startFannedOutRun,
+  type StartedRun,
+  startRun,
 } from '#shared/fanout';
-import { ACCOUNT_SHARDS, keys } from '#shared/keys';
+import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
-import { countMetric, OPS_METRIC } from '#shared/metrics';
+import { OPS_METRIC } from '#shared/metrics';
 import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
 
 /**
@@ -73,11 +73,21 @@ export function checkBillable(period: string, at: Date = now()): void {
   }
 }
 
-export interface StartedRun {
-  period: string;
-  runId: string;
-  shards: number;
-}
+export type { StartedRun } from '#shared/fanout';
+
+const BILLING_RUN: RunKind = {
+  queue: 'billing',
+  batchSize: BATCH_SIZE,
+  name: 'Billing run',
+  missingLog: 'No completed billing run',
+  checkPeriod: checkBillable,
+  createRecord: createRun,
+  addToRecord: addToRun,
+  recordKey: keys.billingRun,
+  runsOf: keys.billingRunsOf,
+  completedMetric: OPS_METRIC.billingRunCompleted,
+  missingMetric: OPS_METRIC.billingRunMissing,
+};
 
 /**
  * The coordinator: records the run and fans out one message per accounts shard. Started by the
@@ -85,56 +95,21 @@ export interface StartedRun {
  */
 export async function startBillingRun(options: { period?: string; source: string; job?: string }): Promise<StartedRun> {
   const at = now();
-  const period = options.period ?? closedPeriod(at);
-  checkBillable(period, at);
-  const { runId, joined } = await startFannedOutRun({
-    queue: 'billing',
-    period,
-    at,
-    ...(options.job ? { job: options.job } : {}),
-    createRecord: async (id) => {
-      try {
-        await createRun({
-          period,
-          runId: id,
-          shards: ACCOUNT_SHARDS,
-          startedAt: at.toISOString(),
-          source: options.source,
-        });
-      } catch (error) {
-        if (!alreadyExists(error)) throw error;
-      }
-    },
-  });
-  logger.info(joined ? 'Billing run joined' : 'Billing run started', { period, runId, shards: ACCOUNT_SHARDS });
-  return { period, runId, shards: ACCOUNT_SHARDS };
+  return startRun(BILLING_RUN, { ...options, period: options.period ?? closedPeriod(at), at });
 }
 
 /**
  * The deadline check (the `billing.check` job, the morning after the run): counts a missing run
  * when no billing run of the closed month has completed, which the stack alarms on.
  */
-export async function checkBillingRunCompleted(at: Date = now()): Promise<{ period: string; completed: boolean }> {
-  const period = closedPeriod(at);
-  const completed = await anyRunCompleted(keys.billingRunsOf(period));
-  if (!completed) {
-    countMetric(OPS_METRIC.billingRunMissing);
-    logger.error('No completed billing run', { period });
-  }
-  return { period, completed };
+export function checkBillingRunCompleted(at: Date = now()): Promise<{ period: string; completed: boolean }> {
+  return checkRunCompleted(BILLING_RUN, closedPeriod(at));
 }
 
 export async function handleBillingMessage(body: unknown): Promise<void> {
   const message = BillingMessage.parse(body);
-  if (message.type === 'shard') await planBillingShard(message);
+  if (message.type === 'shard') await planRunShard(BILLING_RUN, message);
   else await billBatch(message);
-}
-
-/** Pages through one shard of the accounts index and queues its batches. */
-async function planBillingShard(message: ShardMessage): Promise<void> {
-  const batches = await planShard('billing', message, BATCH_SIZE);
-  await addToRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
-  await completeRunIfDone(keys.billingRun(message.period, message.runId), OPS_METRIC.billingRunCompleted);
 }
 
 export type AccountOutcome =
@@ -218,7 +193,7 @@ export async function billOneAccount(
 
 /** Bills a batch of accounts and adds what happened to the run's counters. */
 export async function billBatch(message: Extract<BillingMessage, { type: 'batch' }>): Promise<RunCounters> {
-  const [tariffs, rates] = await Promise.all([loadTariffs(), loadKeyRates()]);
+  const [tariffs, rates] = await Promise.all([cachedTariffs(), cachedKeyRates()]);
   const counters: RunCounters = { ...ZERO_COUNTERS, batchesDone: 1, accounts: message.accounts.length };
   const failed: string[] = [];
   // A DynamoDB error fails the message: the queue redelivers it, and what was written stays written.

@@ -26,22 +26,51 @@ export async function loadTariffs(): Promise<Tariff[]> {
   }));
 }
 
-const TARIFF_CACHE_MS = 5 * 60_000;
-let tariffCache: { at: number; tariffs: Promise<Tariff[]> } | undefined;
+/**
+ * How long a container keeps billing's reference data (tariffs, key rates) after reading it. Kept
+ * short on purpose: an operator's import reaches every container within this, so a billing run
+ * started after an import and this delay sees it (the importing process itself forgets at once).
+ */
+export const REFERENCE_CACHE_MS = 5 * 60_000;
 
 /**
- * The tariffs, read at most every TARIFF_CACHE_MS per container: they change twice a year, and a
- * batch of bills or a page of meters needs them on every account. A failed read is not cached.
+ * One read shared for REFERENCE_CACHE_MS per container and table; a failed read is not cached.
+ * `forget` drops it (called by the process that imported new data).
+ */
+export function shortCache<T>(load: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
+  let cache: { at: number; table: string; value: Promise<T> } | undefined;
+  return {
+    get() {
+      const table = tableName();
+      if (!cache || cache.table !== table || Date.now() - cache.at > REFERENCE_CACHE_MS) {
+        const loading = load();
+        const entry = { at: Date.now(), table, value: loading };
+        cache = entry;
+        loading.catch(() => {
+          if (cache === entry) cache = undefined;
+        });
+      }
+      return cache.value;
+    },
+    forget() {
+      cache = undefined;
+    },
+  };
+}
+
+const tariffCache = shortCache(loadTariffs);
+
+/**
+ * The tariffs, read at most every REFERENCE_CACHE_MS per container: they change twice a year, and
+ * a batch of bills or a page of meters needs them on every account.
  */
 export function cachedTariffs(): Promise<Tariff[]> {
-  if (!tariffCache || Date.now() - tariffCache.at > TARIFF_CACHE_MS) {
-    const loading = loadTariffs();
-    tariffCache = { at: Date.now(), tariffs: loading };
-    loading.catch(() => {
-      if (tariffCache?.tariffs === loading) tariffCache = undefined;
-    });
-  }
-  return tariffCache.tariffs;
+  return tariffCache.get();
+}
+
+/** Drops the cached tariffs: the tariffs import calls it, so its own process sees the new ones. */
+export function forgetCachedTariffs(): void {
+  tariffCache.forget();
 }
 
 export interface AccountRecords {

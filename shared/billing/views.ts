@@ -1,6 +1,6 @@
 import { ADVANCE } from '#shared/billing/ledger';
 import { chargesHistory, paymentsHistory, statementCsv, statementRows } from '#shared/billing/statement';
-import { accountLedger, loadTariffs } from '#shared/billing/store';
+import { accountLedger, cachedTariffs } from '#shared/billing/store';
 import { tariffsInForce } from '#shared/billing/tariffs';
 import { isServiceId, PENALTY_SERVICE, serviceById } from '#shared/registry/services';
 import { addMonths, now, periodOf } from '#shared/time';
@@ -73,5 +73,5 @@ export async function paymentsOf(account: string, query: Query) {
 /** The public tariffs page: what is in force this month, and what the operator has announced. */
 export async function publicTariffs(at = now()) {
   const period = periodOf(at);
-  return { period, ...tariffsInForce(await loadTariffs(), period) };
+  return { period, ...tariffsInForce(await cachedTariffs(), period) };
 }

@@ -16,18 +16,18 @@ import {
   ZERO_ISSUE_COUNTERS,
 } from '#shared/epd/store';
 import {
-  alreadyExists,
-  anyRunCompleted,
+  checkRunCompleted,
   completeRunIfDone,
-  planShard,
+  planRunShard,
+  type RunKind,
   type RunMessage,
   runMessageSchema,
-  type ShardMessage,
-  startFannedOutRun,
+  type StartedRun,
+  startRun,
 } from '#shared/fanout';
-import { ACCOUNT_SHARDS, keys } from '#shared/keys';
+import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
-import { countMetric, OPS_METRIC } from '#shared/metrics';
+import { OPS_METRIC } from '#shared/metrics';
 import { now, PERIOD_RE } from '#shared/time';
 
 /**
@@ -51,11 +51,24 @@ const ACCOUNT_CONCURRENCY = 4;
 export const EpdMessage = runMessageSchema(EPD_BATCH_SIZE);
 export type EpdMessage = RunMessage;
 
-export interface StartedIssue {
-  period: string;
-  runId: string;
-  shards: number;
-}
+/** A started ЕПД issuance run. */
+export type StartedIssue = StartedRun;
+
+const EPD_RUN: RunKind = {
+  queue: 'epd',
+  batchSize: EPD_BATCH_SIZE,
+  name: 'ЕПД issuance',
+  missingLog: 'No completed ЕПД issuance',
+  checkPeriod: (period) => {
+    if (!PERIOD_RE.test(period)) throw new RangeError(`Not a period: ${period}`);
+  },
+  createRecord: createIssueRun,
+  addToRecord: addToIssueRun,
+  recordKey: keys.epdRun,
+  runsOf: keys.epdRunsOf,
+  completedMetric: OPS_METRIC.epdRunCompleted,
+  missingMetric: OPS_METRIC.epdRunMissing,
+};
 
 /**
  * The coordinator: the bills of the closed month (the one the billing run has just charged). Each
@@ -63,52 +76,18 @@ export interface StartedIssue {
  */
 export async function startEpdIssue(options: { period?: string; source: string; job?: string }): Promise<StartedIssue> {
   const at = now();
-  const period = options.period ?? closedPeriod(at);
-  if (!PERIOD_RE.test(period)) throw new RangeError(`Not a period: ${period}`);
-  const { runId, joined } = await startFannedOutRun({
-    queue: 'epd',
-    period,
-    at,
-    ...(options.job ? { job: options.job } : {}),
-    createRecord: async (id) => {
-      try {
-        await createIssueRun({
-          period,
-          runId: id,
-          shards: ACCOUNT_SHARDS,
-          startedAt: at.toISOString(),
-          source: options.source,
-        });
-      } catch (error) {
-        if (!alreadyExists(error)) throw error;
-      }
-    },
-  });
-  logger.info(joined ? 'ЕПД issuance joined' : 'ЕПД issuance started', { period, runId, shards: ACCOUNT_SHARDS });
-  return { period, runId, shards: ACCOUNT_SHARDS };
+  return startRun(EPD_RUN, { ...options, period: options.period ?? closedPeriod(at), at });
 }
 
 /** The deadline check (the `epd.check` job): counts a missing issuance of the closed month. */
-export async function checkEpdIssueCompleted(at: Date = now()): Promise<{ period: string; completed: boolean }> {
-  const period = closedPeriod(at);
-  const completed = await anyRunCompleted(keys.epdRunsOf(period));
-  if (!completed) {
-    countMetric(OPS_METRIC.epdRunMissing);
-    logger.error('No completed ЕПД issuance', { period });
-  }
-  return { period, completed };
+export function checkEpdIssueCompleted(at: Date = now()): Promise<{ period: string; completed: boolean }> {
+  return checkRunCompleted(EPD_RUN, closedPeriod(at));
 }
 
 export async function handleEpdMessage(body: unknown): Promise<void> {
   const message = EpdMessage.parse(body);
-  if (message.type === 'shard') await planEpdShard(message);
+  if (message.type === 'shard') await planRunShard(EPD_RUN, message);
   else await issueBatch(message);
-}
-
-async function planEpdShard(message: ShardMessage): Promise<void> {
-  const batches = await planShard('epd', message, EPD_BATCH_SIZE);
-  await addToIssueRun(message.period, message.runId, { shardsDone: 1, batchesPlanned: batches });
-  await completeRunIfDone(keys.epdRun(message.period, message.runId), OPS_METRIC.epdRunCompleted);
 }
 
 type Outcome = 'sent' | 'alreadySent' | 'noBill' | { failed: 'retry' | 'permanent' };

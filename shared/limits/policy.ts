@@ -30,11 +30,22 @@ export const ACCOUNT_LIMITS = {
   recovery: { max: 5, windowSeconds: 60 * 60 },
   /** Starts of the no-login readings page (each one a single-submission pass). */
   quickReadings: { max: 5, windowSeconds: 60 * 60 },
+  /**
+   * Wrong current passwords typed inside a session (e-mail change, password change): whoever
+   * holds a stolen session must not be able to guess the password behind it. 5 in 15 minutes
+   * lock these forms for 15 minutes; login and the reset link are not affected.
+   */
+  sessionPassword: { max: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
 } as const satisfies Record<string, AttemptLimit>;
 
 export type AccountLimitName = Exclude<keyof typeof ACCOUNT_LIMITS, 'login'>;
 
-/** Per source address, by the route's `limit` (shared/routes.ts). */
+/**
+ * Per source address, by the route's `limit` (shared/routes.ts). A route marked `edge` (the health
+ * check, the OpenAPI document, the public tariffs: constant, cacheable, reading nothing private)
+ * is limited per address at the edge only (the WAF's rule for all of /api/), so its function
+ * needs no write access to the table.
+ */
 export const ADDRESS_LIMITS = {
   /** New challenges (`GET /api/captcha`). */
   captcha: { max: 60, windowSeconds: 10 * 60 },

@@ -42,12 +42,13 @@ export function clientOf(address: string): string {
 }
 
 /**
- * The limit of an unauthenticated route: its own `limit`, else `public`. Routes with a session are
- * limited per resident elsewhere; signed bank callbacks (`csrfExempt`) come from a few bank
- * addresses at the bank's pace and have their own throttles at the gateway.
+ * The limit of an unauthenticated route: its own `limit`, else `public`. Routes with a session
+ * are the resident's own (their password checks have per-account limits: `sessionPassword`);
+ * signed bank callbacks (`csrfExempt`) come from a few bank addresses at the bank's pace and have
+ * their own throttles at the gateway; `edge` routes are limited by the WAF only.
  */
 export function addressLimitOf(route: RouteDefinition): AddressLimitName | undefined {
-  if (route.auth || route.csrfExempt) return undefined;
+  if (route.auth || route.csrfExempt || route.limit === 'edge') return undefined;
   return route.limit ?? 'public';
 }
 

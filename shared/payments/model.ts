@@ -105,10 +105,6 @@ export interface ServiceShare {
   amount: number;
 }
 
-export interface PaymentRequestProblem {
-  fields: Record<string, string>;
-}
-
 const amountMessage = 'Укажите сумму от 0,01 до 500 000,00 ₽ (целое число копеек).';
 
 function validKopecks(value: unknown): value is number {

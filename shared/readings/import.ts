@@ -17,11 +17,12 @@ import {
   type ReadingRecord,
   type ReadingSource,
   readingsOf,
+  replacedHistory,
   writeSubmission,
 } from '#shared/readings/store';
 import { type Decoded, type Delimiter, decode, parseCsv } from '#shared/registry/csv';
 import * as f from '#shared/registry/fields';
-import { byLine, type RowError } from '#shared/registry/report';
+import { byLine, type RowError, reasonOf } from '#shared/registry/report';
 import { findAccounts } from '#shared/registry/repository';
 import { serviceById } from '#shared/registry/services';
 import { addDays, addMonths, moscowDate, moscowInstant, now, periodOf } from '#shared/time';
@@ -143,18 +144,6 @@ export function parseReadingsFile(bytes: Uint8Array): {
   return { ...base, rows, errors };
 }
 
-function reasonOf(error: z.ZodError): string {
-  const seen = new Set<string>();
-  const parts: string[] = [];
-  for (const issue of error.issues) {
-    const name = String(issue.path[0] ?? '');
-    if (seen.has(name)) continue;
-    seen.add(name);
-    parts.push(name ? `${name} — ${issue.message}` : issue.message);
-  }
-  return parts.join('; ');
-}
-
 /** A meter as the import judges it: the registry's record and all its readings, oldest first. */
 export interface MeterHistory {
   /** `installed` (YYYY-MM-DD) is the meters import's optional column: when it was put in service. */
@@ -254,17 +243,7 @@ export function judgeImportedRow(row: ReadingImportRow, history: MeterHistory, a
     source: row.source ?? 'legacy',
     // When the reading was taken (noon of its date, Moscow), or received when the file has no date.
     submittedAt: row.date ? moscowInstant(year, month, day, 12).toISOString() : at.toISOString(),
-    replaced: current
-      ? [
-          ...(current.replaced ?? []),
-          {
-            value: current.value,
-            consumption: current.consumption,
-            submittedAt: current.submittedAt,
-            source: current.source,
-          },
-        ]
-      : [],
+    replaced: replacedHistory(current),
   };
   return { kind: 'write', reading, ...(current ? { current } : {}), ...(warning ? { warning } : {}) };
 }

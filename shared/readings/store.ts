@@ -63,6 +63,23 @@ export interface ReadingRecord {
 }
 
 /**
+ * The `replaced` history of a period's new value: the one it replaces (`current`, if any) appended
+ * to that one's own history; empty for a first value.
+ */
+export function replacedHistory(current: ReadingRecord | undefined): ReplacedReading[] {
+  if (!current) return [];
+  return [
+    ...(current.replaced ?? []),
+    {
+      value: current.value,
+      consumption: current.consumption,
+      submittedAt: current.submittedAt,
+      source: current.source,
+    },
+  ];
+}
+
+/**
  * A period's value may be corrected this many times by each kind of submitter; then the centre
  * corrects it. Counted per kind (shared/readings/submitReadings.ts `correctionsCounted`): values
  * sent without logging in never use up the resident's own corrections.

@@ -13,6 +13,7 @@ import {
   type PassUse,
   type ReadingRecord,
   type ReadingSource,
+  replacedHistory,
   writeSubmission,
 } from '#shared/readings/store';
 import { evaluateSubmission, type SubmittedReading } from '#shared/readings/submission';
@@ -114,17 +115,7 @@ export async function submitReadings(
           ...(reading.rollover ? { rollover: true } : {}),
           source,
           submittedAt,
-          replaced: current
-            ? [
-                ...(current.replaced ?? []),
-                {
-                  value: current.value,
-                  consumption: current.consumption,
-                  submittedAt: current.submittedAt,
-                  source: current.source,
-                },
-              ]
-            : [],
+          replaced: replacedHistory(current),
         },
       };
     });

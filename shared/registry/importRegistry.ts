@@ -1,3 +1,4 @@
+import { forgetCachedTariffs } from '#shared/billing/store';
 import { hashNormalisedPassport, passportKey } from '#shared/passport';
 import { type Decoded, type Delimiter, decode, parseCsv } from '#shared/registry/csv';
 import { putProviders, servicesClaimedTwice } from '#shared/registry/providers';
@@ -86,6 +87,7 @@ export async function importRegistry(kind: RegistryKind, bytes: Uint8Array): Pro
         rows.map(({ row }) => ({ ...row, ...(row.coefficient === undefined ? {} : { coefficient: row.coefficient }) })),
         at,
       );
+      forgetCachedTariffs();
       return report(rows.length, errors);
     }
     case 'providers': {

@@ -1,3 +1,4 @@
+import type * as z from 'zod';
 import type { Delimiter, Encoding } from '#shared/registry/csv';
 
 /** The registry files an operator imports. */
@@ -34,4 +35,17 @@ export function formatRowError(error: RowError): string {
 
 export function byLine(a: RowError, b: RowError): number {
   return a.line - b.line;
+}
+
+/** Reasons of a row, one per column, each naming its column: "area — не заполнено". */
+export function reasonOf(error: z.ZodError): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const issue of error.issues) {
+    const name = String(issue.path[0] ?? '');
+    if (seen.has(name)) continue;
+    seen.add(name);
+    parts.push(name ? `${name} — ${issue.message}` : issue.message);
+  }
+  return parts.join('; ');
 }

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { isValidInn, requisiteProblems } from '#shared/epd/requisites';
 import type { CsvRow, CsvTable } from '#shared/registry/csv';
 import * as f from '#shared/registry/fields';
-import type { RegistryKind, RowError } from '#shared/registry/report';
+import { type RegistryKind, type RowError, reasonOf } from '#shared/registry/report';
 import { COEFFICIENT_SERVICES, isServiceId, SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
 
 /**
@@ -287,19 +287,6 @@ export function checkColumns(kind: RegistryKind, table: CsvTable): RowError | un
       `нет ${missing.length === 1 ? 'столбца' : 'столбцов'} ${missing.join(', ')}; ` +
       `нужны: ${REQUIRED_COLUMNS[kind].join(', ')}${delimiterHint}`,
   };
-}
-
-/** Reasons of a row, one per column, each naming its column: "area — не заполнено". */
-function reasonOf(error: z.ZodError): string {
-  const seen = new Set<string>();
-  const parts: string[] = [];
-  for (const issue of error.issues) {
-    const name = String(issue.path[0] ?? '');
-    if (seen.has(name)) continue;
-    seen.add(name);
-    parts.push(name ? `${name} — ${issue.message}` : issue.message);
-  }
-  return parts.join('; ');
 }
 
 /**

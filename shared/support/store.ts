@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { SupportTopicId, TicketStatus } from '#shared/support/tickets';
+import { moscowDate } from '#shared/time';
 
 /**
  * Support tickets: a logged-in resident's under the account and their cabinet (keys.supportTicket:
@@ -30,7 +31,7 @@ export type TicketAuthor = { account: string; cabinet: string } | undefined;
 export async function putTicket(ticket: TicketRecord, author: TicketAuthor): Promise<void> {
   const key = author
     ? keys.supportTicket(author.account, author.cabinet, ticket.createdAt, ticket.id)
-    : keys.guestSupportTicket(ticket.createdAt, ticket.id);
+    : keys.guestSupportTicket(moscowDate(new Date(ticket.createdAt)), ticket.createdAt, ticket.id);
   await db().send(new PutCommand({ TableName: tableName(), Item: { ...key, entity: 'ticket', ...ticket } }));
 }
 

@@ -6,7 +6,7 @@ import { sendMail } from '#shared/clients/mail';
 import { ticketMail } from '#shared/support/mails';
 import type { SupportTicket, SupportTopic } from '#shared/support/schemas';
 import { latestTicketsOf, putTicket } from '#shared/support/store';
-import { now } from '#shared/time';
+import { moscowDate, now } from '#shared/time';
 
 export type SupportTopicId = z.output<typeof SupportTopic>;
 export type TicketStatus = z.output<typeof SupportTicket>['status'];
@@ -28,8 +28,10 @@ export interface SupportInput {
  */
 export async function createTicket(input: SupportInput, sessionAccount: string | undefined) {
   const cabinet = sessionAccount ? await requireCabinet(sessionAccount) : undefined;
-  const createdAt = now().toISOString();
-  const id = `${createdAt.slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
+  const at = now();
+  const createdAt = at.toISOString();
+  // The id starts with the Moscow date: a ticket written at 01:00 МСК carries that day, not the UTC one.
+  const id = `${moscowDate(at).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
   const account = sessionAccount ?? (input.account || undefined);
   // A guest's ticket is not filed under the account it names: anyone can type any number.
   await putTicket(

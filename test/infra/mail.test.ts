@@ -78,7 +78,8 @@ describe('configuration sets', () => {
       Endpoint: { 'Fn::GetAtt': [stack.getLogicalId(stack.queues.mailEvents.queue.node.defaultChild as never), 'Arn'] },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: ref(stack.functions.readingMail),
+      // The consumer's `live` alias (infra/stages.ts), named `<function name>:live` after the alias's ARN.
+      FunctionName: { 'Fn::Join': ['', Match.arrayWith([':live'])] },
       EventSourceArn: {
         'Fn::GetAtt': [stack.getLogicalId(stack.queues.mailEvents.queue.node.defaultChild as never), 'Arn'],
       },

@@ -9,7 +9,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_RATE_LIMITS, EDGE_RATE_WINDOW_SECONDS, MANAGED_RULE_GROUPS } from '#infra/constructs/edgeFirewall';
+import {
+  COUNTED_COMMON_RULES,
+  EDGE_RATE_LIMITS,
+  EDGE_RATE_WINDOW_SECONDS,
+  MANAGED_RULE_GROUPS,
+} from '#infra/constructs/edgeFirewall';
 import { PortalFunction } from '#infra/constructs/portalFunction';
 import { SEED_HANDLER } from '#infra/constructs/portalSecrets';
 import type { EdgeStack } from '#infra/edgeStack';
@@ -74,7 +79,8 @@ afterAll(() => {
 });
 
 const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
-const fnArn = (group: keyof typeof FUNCTION_GROUPS) => ({ 'Fn::GetAtt': [logicalId(stack.functions[group]), 'Arn'] });
+/** Callers invoke the `live` alias (its Ref is its ARN), never $LATEST: test/infra/stages.test.ts. */
+const aliasArn = (group: keyof typeof FUNCTION_GROUPS) => ({ Ref: logicalId(stack.functions[group].live) });
 
 function resource(id: string): Json {
   const found = template.toJSON().Resources[id];
@@ -105,7 +111,7 @@ describe('HTTP API', () => {
       template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: '$default' } }),
     );
     const target: unknown[] = fallback?.Properties.Target['Fn::Join'][1];
-    expect(resource((target[1] as { Ref: string }).Ref).Properties.IntegrationUri).toEqual(fnArn('system'));
+    expect(resource((target[1] as { Ref: string }).Ref).Properties.IntegrationUri).toEqual(aliasArn('system'));
   });
 
   it.each(ROUTES.map((route) => [routeKey(route), route.group] as const))(
@@ -120,13 +126,13 @@ describe('HTTP API', () => {
       const integration = resource((target[1] as { Ref: string }).Ref);
       expect(integration.Properties).toMatchObject({
         IntegrationType: 'AWS_PROXY',
-        IntegrationUri: fnArn(group),
+        IntegrationUri: aliasArn(group),
         PayloadFormatVersion: '2.0',
       });
       const path = key.slice(key.indexOf(' ') + 1);
       const permissions = Object.values(
         template.findResources('AWS::Lambda::Permission', {
-          Properties: { FunctionName: fnArn(group), Principal: 'apigateway.amazonaws.com' },
+          Properties: { FunctionName: aliasArn(group), Principal: 'apigateway.amazonaws.com' },
         }),
       );
       expect(JSON.stringify(permissions.map((p) => p.Properties.SourceArn))).toContain(`/*/*${path}"`);
@@ -292,7 +298,7 @@ describe('schedules', () => {
         ScheduleExpressionTimezone: 'Europe/Moscow',
         State: 'ENABLED',
         Target: {
-          Arn: fnArn(job.group),
+          Arn: aliasArn(job.group),
           Input: JSON.stringify({ job: job.job }),
           RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.scheduleDeadLetters), 'Arn'] } },
@@ -377,8 +383,8 @@ describe('work queues (the billing run’s fan-out)', () => {
         (m) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify(queueArn(name)),
       );
       expect(mine).toHaveLength(1);
+      expect(JSON.stringify(mine[0]?.Properties.FunctionName)).toContain(logicalId(stack.functions[def.consumer].live));
       expect(mine[0]?.Properties).toMatchObject({
-        FunctionName: { Ref: logicalId(stack.functions[def.consumer]) },
         BatchSize: def.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: def.maxConcurrency },
@@ -510,7 +516,12 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
       });
     }
     expect(EDGE_RATE_LIMITS.map((l) => l.pathPrefix)).toEqual(
-      expect.arrayContaining(['/api/auth/', '/api/captcha', '/api/readings/quick', '/api/epd/']),
+      expect.arrayContaining(['/api/auth/', '/api/captcha', '/api/readings/quick', '/api/epd/', '/api/']),
+    );
+    // Long Cyrillic support messages and passwords with `<…>` are counted, not blocked.
+    const common = rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet');
+    expect(common?.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual(
+      COUNTED_COMMON_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
     );
     for (const limit of EDGE_RATE_LIMITS) {
       const rule = rules.find(
@@ -804,7 +815,7 @@ describe('operable in production', () => {
   });
 
   it('refuses a production stage without an alarm address', () => {
-    expect(() => synth({ stage: 'prod' })).toThrow(/alarmEmail/);
+    expect(() => synth({ stage: 'prod', account: '123456789012', region: 'eu-central-1' })).toThrow(/alarmEmail/);
   });
 });
 

@@ -1,14 +1,24 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { invokeGroup } from '#local/lambda';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { keys } from '#shared/keys';
+import { importRegistry } from '#shared/registry/importRegistry';
 import { cachedWindow, resetWindowCacheForTests, WINDOW_CACHE_MS } from '#shared/window/windowStore';
 import { type Client, startTestGateway } from '#test/support/http';
 import { mailedToken } from '#test/support/mail';
-import { importAccounts } from '#test/support/payments';
-import { PASSWORD, register, registeredResident, resetToken } from '#test/support/residents';
+import {
+  balanceTotal,
+  importAccounts,
+  mdOrderOf,
+  owes,
+  residentWithCabinet,
+  startPaymentsStack,
+  storedPayment,
+} from '#test/support/payments';
+import { captcha, PASSWORD, register, registeredResident, resetToken } from '#test/support/residents';
 
 /**
  * Every time limit on both sides, with the domain clock moved (RAC_NOW through shared/time.ts
@@ -157,5 +167,142 @@ describe('the window cache (30 s per container)', () => {
     clock.mockReturnValue(wall + WINDOW_CACHE_MS);
     expect((await cachedWindow()).open).toBe(true);
     resetWindowCacheForTests();
+  });
+});
+
+describe('the login lock (10 failures in 15 min lock for 5 min)', () => {
+  it('refuses even the right password a second before 5 minutes, and lets it in at 5 minutes', async () => {
+    const account = '710031';
+    await importAccounts([account]);
+    clockAt(T0);
+    await registeredResident(client, account, passportOf(account), `lock-${account}-${RUN}@example.ru`);
+    const browser = client.fork();
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      // From the 4th attempt of a window on, a login carries a captcha.
+      const proof = attempt > 3 ? await captcha(browser) : {};
+      const wrong = await browser.request('POST', '/api/auth/login', {
+        body: { account, password: 'не тот пароль', ...proof },
+      });
+      expect(wrong.status, `attempt ${attempt}`).toBe(401);
+    }
+    clockAt(T0 + 5 * MIN - 1000);
+    const locked = await browser.request('POST', '/api/auth/login', {
+      body: { account, password: PASSWORD, ...(await captcha(browser)) },
+    });
+    expect(locked.status).toBe(429);
+    expect(locked.json.error.code).toBe('too_many_attempts');
+    expect(locked.headers.get('retry-after')).toBe('1');
+    clockAt(T0 + 5 * MIN);
+    // The lock is over and a new window begins: the first attempt needs no captcha.
+    expect((await browser.request('POST', '/api/auth/login', { body: { account, password: PASSWORD } })).status).toBe(
+      200,
+    );
+  });
+});
+
+describe('the failure window (15 min from the first failure)', () => {
+  it('counts earlier failures a second before 15 minutes, and starts over at 15 minutes', async () => {
+    const account = '710041';
+    await importAccounts([account]);
+    clockAt(T0);
+    await registeredResident(client, account, passportOf(account), `window-${account}-${RUN}@example.ru`);
+    const browser = client.fork();
+    const login = () => browser.request('POST', '/api/auth/login', { body: { account, password: 'не тот пароль' } });
+    for (let attempt = 1; attempt <= 3; attempt++) expect((await login()).status).toBe(401);
+    // Still the same window: the 4th attempt needs the captcha (and, refused unevaluated, gives its slot back).
+    clockAt(T0 + 15 * MIN - 1000);
+    const fourth = await login();
+    expect(fourth.status).toBe(428);
+    expect(fourth.json.error.code).toBe('captcha_required');
+    clockAt(T0 + 15 * MIN);
+    const fresh = await login();
+    expect(fresh.status).toBe(401);
+    expect(fresh.json.error.code).toBe('invalid_credentials');
+  });
+});
+
+describe('the captcha (5 min)', () => {
+  it('is taken a second before 5 minutes, and refused at 5 minutes', async () => {
+    const account = '710051';
+    await importAccounts([account]);
+    clockAt(T0);
+    const guest = client.fork();
+    const early = await captcha(guest);
+    const late = await captcha(guest);
+    const start = (proof: { captchaId: string; captchaAnswer: string }) =>
+      guest.request('POST', '/api/readings/quick/start', { body: { account, ...proof } });
+    clockAt(T0 + 5 * MIN - 1000);
+    expect((await start(early)).status).toBe(200);
+    clockAt(T0 + 5 * MIN);
+    const refused = await start(late);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.code).toBe('invalid_captcha');
+  });
+});
+
+describe('the no-login readings pass (20 min)', () => {
+  it('submits a second before 20 minutes, and is refused at 20 minutes', async () => {
+    const account = '710061';
+    await importAccounts([account]);
+    const meters = await importRegistry(
+      'meters',
+      Buffer.from(`account;meter;service;reading;verified_until\n${account};Q-${account};cold_water;10;2030-12-31`),
+    );
+    expect(meters.errors).toEqual([]);
+    // Inside November's reading window (25th to the 1st).
+    const open = Date.parse('2026-11-26T10:00:00+03:00');
+    clockAt(open);
+    resetWindowCacheForTests();
+    const guest = client.fork();
+    const passes: Array<{ ticket: string; meterId: string }> = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await guest.request('POST', '/api/readings/quick/start', {
+        body: { account, ...(await captcha(guest)) },
+      });
+      expect(res.status).toBe(200);
+      expect(Date.parse(res.json.expiresAt)).toBe(open + 20 * MIN);
+      passes.push({ ticket: res.json.ticket, meterId: res.json.meters[0].id });
+    }
+    const submit = (pass: { ticket: string; meterId: string }, value: string) =>
+      guest.request('POST', '/api/readings/quick', {
+        body: { ticket: pass.ticket, readings: [{ meterId: pass.meterId, value }] },
+      });
+    clockAt(open + 20 * MIN - 1000);
+    expect((await submit(passes[0] as (typeof passes)[0], '12')).status).toBe(201);
+    clockAt(open + 20 * MIN);
+    const late = await submit(passes[1] as (typeof passes)[0], '13');
+    expect(late.status).toBe(401);
+    expect(late.json.error.code).toBe('invalid_ticket');
+    resetWindowCacheForTests();
+  });
+});
+
+describe('reconciliation (a card payment pending 20 min is asked about)', () => {
+  it('leaves a payment alone a second before 20 minutes, and settles it from the bank just after', async () => {
+    const account = '710071';
+    await importAccounts([account]);
+    clockAt(T0);
+    const stack = await startPaymentsStack();
+    try {
+      await owes(account, { cold_water: 30_000 });
+      const resident = await residentWithCabinet(stack, account);
+      const order = await resident.request('POST', '/api/payments', { body: { amount: 30_000 } });
+      expect(order.status).toBe(201);
+      // Paid at the bank, but the callback is lost: only the reconciliation can learn of it.
+      stack.sandbox.complete(mdOrderOf(order.json.paymentUrl), 'pay', { sendCallback: false });
+
+      clockAt(T0 + 20 * MIN - 1000);
+      await invokeGroup('payments', { job: 'payments.reconcile' });
+      expect((await storedPayment(account, order.json.id))?.status).toBe('pending');
+      expect(await balanceTotal(account)).toBe(30_000);
+
+      // The open-payments index orders by creation time to the millisecond: due once strictly older.
+      clockAt(T0 + 20 * MIN + 1000);
+      await invokeGroup('payments', { job: 'payments.reconcile' });
+      expect((await storedPayment(account, order.json.id))?.status).toBe('succeeded');
+      expect(await balanceTotal(account)).toBe(0);
+    } finally {
+      await stack.stop();
+    }
   });
 });

@@ -35,16 +35,22 @@ let stack: PaymentsStack;
 
 beforeAll(async () => {
   stack = await startPaymentsStack();
-  await importAccounts(['400001', '400002', '400003', '400004']);
+  // Accounts of their own per test that moves money or readings, so tests run in any order.
+  await importAccounts(['400001', '400002', '400003', '400004', '400005', '400006', '400007', '400008']);
   const meters = [
     'account;meter;service;reading;verified_until',
     '400001;ХВ-001;cold_water;100;2031-01-01',
     '400001;ГВ-002;hot_water;50;2031-01-01',
     '400002;ЭЛ-777;electricity;1000;2031-01-01',
+    '400005;ХВ-005;cold_water;100;2031-01-01',
+    '400005;ГВ-006;hot_water;50;2031-01-01',
+    '400007;ХВ-007;cold_water;100;2031-01-01',
   ].join('\n');
   expect((await importRegistry('meters', Buffer.from(meters))).errors).toEqual([]);
   await owes('400001', { cold_water: 60_000, hot_water: 40_000 });
   await owes('400002', { electricity: 30_000 });
+  await owes('400005', { cold_water: 60_000, hot_water: 40_000 });
+  await owes('400007', { cold_water: 60_000, hot_water: 40_000 });
   await setWindow(true, 'operator');
 });
 afterAll(() => stack.stop());
@@ -108,10 +114,10 @@ describe('payments a bank reports, and its daily registry', () => {
   it('credits a notified payment once, whatever the bank repeats', async () => {
     const body = {
       transactionId: 'SB-1001',
-      account: '400001',
+      account: '400007',
       amount: 50_000,
       paidAt,
-      readings: [{ meter: 'ХВ-001', value: '112,5' }],
+      readings: [{ meter: 'ХВ-007', value: '112,5' }],
     };
     const first = await bank('/api/banks/sberbank/payments', body);
     expect(first.status).toBe(200);
@@ -129,20 +135,29 @@ describe('payments a bank reports, and its daily registry', () => {
     const conflicting = await bank('/api/banks/sberbank/payments', { ...body, amount: 1 });
     expect(conflicting.status).toBe(409);
     expect(conflicting.json.error.code).toBe('transaction_conflict');
-    expect(await paymentEntries('400001')).toEqual([{ id: first.json.id, total: -50_000 }]);
-    expect(await balanceTotal('400001')).toBe(50_000);
-    const cold = (await metersOf('400001')).find((m) => m.serial === 'ХВ-001');
+    expect(await paymentEntries('400007')).toEqual([{ id: first.json.id, total: -50_000 }]);
+    expect(await balanceTotal('400007')).toBe(50_000);
+    const cold = (await metersOf('400007')).find((m) => m.serial === 'ХВ-007');
     expect(cold?.lastReading?.value).toBe('112.500');
-    const stored = await storedPayment('400001', first.json.id);
+    const stored = await storedPayment('400007', first.json.id);
     expect(stored).toMatchObject({ channel: 'bank', bank: 'sberbank', via: 'notification', status: 'succeeded' });
   });
 
   it('imports the registry: skips what came online, credits the rest, takes the readings by the rules', async () => {
+    // The bank first notified one of the registry's payments online.
+    const online = await bank('/api/banks/sberbank/payments', {
+      transactionId: 'SB-1101',
+      account: '400005',
+      amount: 50_000,
+      paidAt,
+      readings: [{ meter: 'ХВ-005', value: '112,5' }],
+    });
+    expect(online.json).toMatchObject({ status: 'succeeded', duplicate: false });
     const registry = [
       // Already received by notification: skipped, and its readings are not taken twice.
-      '20-11-2026;12-30-00;8592;0001;SB-1001;400001;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;ХВ-001=100;500.00;495.00;5.00',
+      '20-11-2026;12-30-00;8592;0001;SB-1101;400005;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;ХВ-005=100;500.00;495.00;5.00',
       // New: credited; a good hot-water reading.
-      '20-11-2026;18-05-10;8592;0002;SB-1002;400001;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;ГВ-002=55,25;300,00;297,00;3,00',
+      '20-11-2026;18-05-10;8592;0002;SB-1102;400005;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;ГВ-006=55,25;300,00;297,00;3,00',
       // New: credited; the reading is lower than the last one: refused, reported.
       '21-11-2026;09-00-00;8592;СБОЛ;SB-1003;400002;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;ЭЛ-777=900;200.00;198.00;2.00',
       // Unknown account: reported, the others still load.
@@ -163,24 +178,24 @@ describe('payments a bank reports, and its daily registry', () => {
     expect(report.readings.refused).toEqual([
       { line: 3, reason: expect.stringContaining('Показание меньше предыдущего') },
     ]);
-    expect(await balanceTotal('400001')).toBe(100_000 - 50_000 - 30_000);
+    expect(await balanceTotal('400005')).toBe(100_000 - 50_000 - 30_000);
     expect(await balanceTotal('400002')).toBe(30_000 - 20_000);
-    const meters = await metersOf('400001');
-    expect(meters.find((m) => m.serial === 'ГВ-002')?.lastReading?.value).toBe('55.250');
+    const meters = await metersOf('400005');
+    expect(meters.find((m) => m.serial === 'ГВ-006')?.lastReading?.value).toBe('55.250');
     // The online payment's reading stays as the notification brought it, not the registry's 100.
-    expect(meters.find((m) => m.serial === 'ХВ-001')?.lastReading?.value).toBe('112.500');
+    expect(meters.find((m) => m.serial === 'ХВ-005')?.lastReading?.value).toBe('112.500');
 
     // The same file again: nothing new.
     const again = await importBankRegistry('sberbank', file);
     expect(again).toMatchObject({ loaded: 0, skippedOnline: 1, skippedRepeated: 2, readings: { accepted: 0 } });
-    expect(await balanceTotal('400001')).toBe(20_000);
-    expect(await paymentEntries('400001')).toHaveLength(2);
+    expect(await balanceTotal('400005')).toBe(20_000);
+    expect(await paymentEntries('400005')).toHaveLength(2);
   });
 
   it('refuses a registry whose control line does not match: nothing loads', async () => {
     const truncated = iconv.encode(
       [
-        '22-11-2026;10-00-00;8592;0001;SB-2001;400003;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;;100.00;99.00;1.00',
+        '22-11-2026;10-00-00;8592;0001;SB-2001;400008;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;;100.00;99.00;1.00',
         '=2;200.00;198.00;2.00',
       ].join('\n'),
       'win1251',
@@ -188,11 +203,28 @@ describe('payments a bank reports, and its daily registry', () => {
     const report = await importBankRegistry('sberbank', truncated);
     expect(report.loaded).toBe(0);
     expect(report.errors[0]?.reason).toMatch(/контрольная строка/);
-    expect(await paymentEntries('400003')).toEqual([]);
+    expect(await paymentEntries('400008')).toEqual([]);
   });
 
   it('shows bank payments in the resident’s history with their channel', async () => {
-    const resident = await residentWithCabinet(stack, '400001');
+    // One payment notified online, one loaded from the registry.
+    await owes('400006', { gas: 10_000 });
+    const notified = await bank('/api/banks/sberbank/payments', {
+      transactionId: 'SB-1201',
+      account: '400006',
+      amount: 3_000,
+      paidAt,
+    });
+    expect(notified.status).toBe(200);
+    const loaded = await importBankRegistry(
+      'sberbank',
+      iconv.encode(
+        '21-11-2026;10-00-00;8592;0001;SB-1202;400006;ПЕТРОВА А С;Г СТАРЫЙ ОСКОЛ;112026;;20.00;19.80;0.20\r\n=1;20.00;19.80;0.20\r\n',
+        'win1251',
+      ),
+    );
+    expect(loaded).toMatchObject({ loaded: 1, errors: [] });
+    const resident = await residentWithCabinet(stack, '400006');
     const history = await resident.request('GET', '/api/payments');
     expect(history.json.items.map((p: { channelText: string; status: string }) => [p.channelText, p.status])).toEqual([
       ['Через банк по номеру лицевого счёта (ПАО Сбербанк)', 'succeeded'],
@@ -209,7 +241,9 @@ describe('reconciliation of card payments whose callback never came', () => {
     resetConfigForTests();
   });
 
-  it('asks the gateway about orders pending too long and settles them by the same state machine', async () => {
+  it('asks the gateway about orders pending too long, settles them by the same state machine, and the CLI lists the review', {
+    timeout: 60_000,
+  }, async () => {
     await owes('400004', { gas: 25_000 });
     const resident = await residentWithCabinet(stack, '400004');
     const start = async (amount: number) =>
@@ -249,11 +283,16 @@ describe('reconciliation of card payments whose callback never came', () => {
     await stack.sandbox.idle();
     expect((await storedPayment('400004', abandoned.id))?.status).toBe('review');
     expect(await paymentEntries('400004')).toHaveLength(1);
+
+    // The operator's CLI lists it among the payments held for review (this file's only one).
+    const review = await runCli(['payments', 'review']);
+    expect(review.code).toBe(0);
+    expect(review.stdout).toMatch(/Платежей на проверке: 1\n {2}400004-\w+: заказ на 10,00.*причина: paid_after_close/);
   });
 });
 
 describe('the operator CLI', () => {
-  it('imports a registry file and lists the payments held for review', { timeout: 60_000 }, async () => {
+  it('imports a registry file, once', { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rac-registry-')), 'sber-20261128.txt');
     writeFileSync(
       file,
@@ -270,10 +309,6 @@ describe('the operator CLI', () => {
     const again = await runCli(['import', 'payments', file]);
     expect(again.stdout).toContain('зачислено: 0; уже получены онлайн: 0; уже загружены ранее: 1');
     expect(await balanceTotal('400003')).toBe(-7_500);
-
-    const review = await runCli(['payments', 'review']);
-    expect(review.code).toBe(0);
-    expect(review.stdout).toMatch(/Платежей на проверке: 1\n {2}400004-\w+: заказ на 10,00.*причина: paid_after_close/);
 
     const wrong = await runCli(['import', 'payments']);
     expect(wrong.code).toBe(2);

@@ -29,7 +29,24 @@ const TOTAL_DEBT = 254_300;
 
 beforeAll(async () => {
   stack = await startPaymentsStack();
-  await importAccounts(['300001', '300002', '300003', '300004', '300005', '300006', '300007', '300008']);
+  // One account per test that moves money, so tests run in any order (vitest shuffles them).
+  await importAccounts([
+    '300001',
+    '300002',
+    '300003',
+    '300004',
+    '300005',
+    '300006',
+    '300007',
+    '300008',
+    '300009',
+    '300010',
+    '300011',
+    '300012',
+    '300013',
+    '300014',
+    '300015',
+  ]);
 });
 afterAll(() => stack.stop());
 
@@ -59,18 +76,23 @@ async function untilState(resident: Client, id: string, want: string) {
 }
 
 describe('paying the debt by card through the sandbox', () => {
-  let resident: Client;
-  let paid: { id: string; paymentUrl: string };
-
-  beforeAll(async () => {
-    await owes('300001', DEBT);
-    resident = await residentWithCabinet(stack, '300001');
-  });
+  /** A resident owing DEBT on `account` who has paid it all by card, the callback settled. */
+  async function paidByCard(account: string) {
+    await owes(account, DEBT);
+    const resident = await residentWithCabinet(stack, account);
+    const paid = await startPayment(resident, { amount: TOTAL_DEBT });
+    await submitPaymentPage(paid.paymentUrl, 'pay');
+    expect(await untilSettled(resident, paid.id)).toBe('succeeded');
+    await stack.sandbox.idle();
+    return { resident, paid };
+  }
 
   it('registers an order and sends the resident to the bank page carrying mdOrder', async () => {
+    await owes('300001', DEBT);
+    const resident = await residentWithCabinet(stack, '300001');
     const me = await resident.request('GET', '/api/me');
     expect(me.json.balance.total).toBe(TOTAL_DEBT);
-    paid = await startPayment(resident, { amount: TOTAL_DEBT });
+    const paid = await startPayment(resident, { amount: TOTAL_DEBT });
     expect(paid).toMatchObject({ status: 'pending', amount: TOTAL_DEBT });
     expect(paid.paymentUrl).toMatch(
       /\/sandbox-bank\/payment\/merchants\/rac\/payment_ru\.html\?mdOrder=[0-9a-f-]{36}$/,
@@ -90,6 +112,9 @@ describe('paying the debt by card through the sandbox', () => {
   });
 
   it('pays on the bank page: the callback arrives, the gateway confirms, the balance drops once', async () => {
+    await owes('300011', DEBT);
+    const resident = await residentWithCabinet(stack, '300011');
+    const paid = await startPayment(resident, { amount: TOTAL_DEBT });
     const res = await submitPaymentPage(paid.paymentUrl, 'pay');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toContain(`/payments/return?id=${paid.id}`);
@@ -99,10 +124,10 @@ describe('paying the debt by card through the sandbox', () => {
       expect.objectContaining({ operation: 'deposited', attempt: 1, status: 200 }),
     ]);
     expect(await statusOf(resident, paid.id)).toMatchObject({ status: 'succeeded' });
-    expect(await balanceTotal('300001')).toBe(0);
-    expect(await paymentEntries('300001')).toEqual([{ id: paid.id, total: -TOTAL_DEBT }]);
+    expect(await balanceTotal('300011')).toBe(0);
+    expect(await paymentEntries('300011')).toEqual([{ id: paid.id, total: -TOTAL_DEBT }]);
     // Split over what was owed, per service.
-    const stored = await storedPayment('300001', paid.id);
+    const stored = await storedPayment('300011', paid.id);
     // Opening balances of January are December's debts (shared/billing/allocation.ts).
     expect(stored?.allocation).toEqual([
       { service: 'cold_water', amount: 100_000, forPeriod: '2025-12' },
@@ -113,6 +138,7 @@ describe('paying the debt by card through the sandbox', () => {
   });
 
   it('answers a replayed callback 200 and credits nothing twice', async () => {
+    const { paid } = await paidByCard('300012');
     const replay = signedCallback({
       mdOrder: mdOrderOf(paid.paymentUrl),
       orderNumber: paid.id,
@@ -133,11 +159,12 @@ describe('paying the debt by card through the sandbox', () => {
       status: '0',
     });
     expect((await stack.client.request('GET', `/api/webhooks/sber?${late}`)).status).toBe(200);
-    expect(await paymentEntries('300001')).toHaveLength(1);
-    expect(await balanceTotal('300001')).toBe(0);
+    expect(await paymentEntries('300012')).toHaveLength(1);
+    expect(await balanceTotal('300012')).toBe(0);
   });
 
   it('lists the payment with its channel and status, and prints a receipt', async () => {
+    const { resident, paid } = await paidByCard('300013');
     const history = await resident.request('GET', '/api/payments');
     expect(history.status).toBe(200);
     expect(history.json.items).toEqual([
@@ -156,7 +183,7 @@ describe('paying the debt by card through the sandbox', () => {
     expect(receipt.json).toMatchObject({
       id: paid.id,
       amount: TOTAL_DEBT,
-      payer: { account: '300001', owner: 'Петрова Анна Сергеевна' },
+      payer: { account: '300013', owner: 'Петрова Анна Сергеевна' },
       reference: mdOrderOf(paid.paymentUrl),
       services: [
         { service: 'cold_water', title: 'Холодное водоснабжение', amount: 100_000 },
@@ -167,12 +194,13 @@ describe('paying the debt by card through the sandbox', () => {
   });
 
   it('refunds: the bank returns the money, the ledger takes the credit back', async () => {
+    const { resident, paid } = await paidByCard('300014');
     await refundOrder(mdOrderOf(paid.paymentUrl), TOTAL_DEBT);
     await untilState(resident, paid.id, 'refunded');
     await stack.sandbox.idle();
     expect(await statusOf(resident, paid.id)).toMatchObject({ status: 'failed', state: 'refunded' });
-    expect(await balanceTotal('300001')).toBe(TOTAL_DEBT);
-    expect((await paymentEntries('300001')).map((e) => e.total).sort()).toEqual([-TOTAL_DEBT, TOTAL_DEBT]);
+    expect(await balanceTotal('300014')).toBe(TOTAL_DEBT);
+    expect((await paymentEntries('300014')).map((e) => e.total).sort()).toEqual([-TOTAL_DEBT, TOTAL_DEBT]);
   });
 });
 
@@ -253,29 +281,39 @@ describe('forged and foreign callbacks', () => {
   });
 
   it('accepts the genuine callback as a POST form, base64-encoded as API Gateway may pass it', async () => {
+    // Its own lost-callback order: the refusals above must find theirs still unpaid, in any order.
+    await owes('300015', { electricity: 70_000 });
+    const owner = await residentWithCabinet(stack, '300015');
+    const lost = await startPayment(owner, { amount: 70_000 });
+    stack.sandbox.complete(mdOrderOf(lost.paymentUrl), 'pay', { sendCallback: false });
+    const genuine = { ...params(), mdOrder: mdOrderOf(lost.paymentUrl), orderNumber: lost.id };
     const { handler } = await import('#functions/payments/index');
     const { httpEvent, lambdaContext } = await import('#test/support/events');
     const event = httpEvent('POST', '/api/webhooks/sber', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: Buffer.from(signedCallback(params()).toString()).toString('base64'),
+      body: Buffer.from(signedCallback(genuine).toString()).toString('base64'),
     });
     event.isBase64Encoded = true;
     const res = (await handler(event, lambdaContext)) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ status: 'succeeded' });
-    expect(await paymentEntries('300003')).toEqual([{ id: payment.id, total: -70_000 }]);
-    expect(await balanceTotal('300003')).toBe(0);
+    expect(await paymentEntries('300015')).toEqual([{ id: lost.id, total: -70_000 }]);
+    expect(await balanceTotal('300015')).toBe(0);
   });
 });
 
 describe('what a resident may ask', () => {
   let resident: Client;
   let stranger: Client;
+  // Refusals assert the resident has no payments at all: one who makes none in the other tests.
+  let refused: Client;
 
   beforeAll(async () => {
     await owes('300004', { heating: 300_000, waste: 20_000 });
     resident = await residentWithCabinet(stack, '300004');
     stranger = await residentWithCabinet(stack, '300005');
+    await owes('300010', { heating: 300_000, waste: 20_000 });
+    refused = await residentWithCabinet(stack, '300010');
   });
 
   it.each([
@@ -299,11 +337,11 @@ describe('what a resident may ask', () => {
     ],
   ])('refuses an amount that is %s with 422 invalid_amount and creates nothing', async (_what, body) => {
     const orders = stack.sandbox.orders.size;
-    const res = await resident.request('POST', '/api/payments', { body });
+    const res = await refused.request('POST', '/api/payments', { body });
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('invalid_amount');
     expect(Object.values(res.json.error.fields ?? {}).join(' ')).toMatch(/[а-я]/);
-    expect((await resident.request('GET', '/api/payments')).json.items).toEqual([]);
+    expect((await refused.request('GET', '/api/payments')).json.items).toEqual([]);
     expect(stack.sandbox.orders.size).toBe(orders);
   });
 
@@ -361,7 +399,6 @@ describe('an amount the gateway deposited differently', () => {
 });
 
 describe('reliability', () => {
-  let resident8: Client;
   it('credits exactly once under 1,000 concurrent duplicate callbacks', { timeout: 180_000 }, async () => {
     await owes('300007', { cold_water: 123_456 });
     const resident = await residentWithCabinet(stack, '300007');
@@ -397,8 +434,7 @@ describe('reliability', () => {
 
   it('leaves nothing half-written when DynamoDB fails mid-way, and the bank’s retry completes it', async () => {
     await owes('300008', { hot_water: 88_800 });
-    resident8 = await residentWithCabinet(stack, '300008');
-    const resident = resident8;
+    const resident = await residentWithCabinet(stack, '300008');
     let failures = 0;
     const failOnce =
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
@@ -426,8 +462,8 @@ describe('reliability', () => {
   });
 
   it('between the failure and the retry nothing has moved', async () => {
-    await owes('300008', { hot_water: 10_000 });
-    const resident = resident8;
+    await owes('300009', { hot_water: 10_000 });
+    const resident = await residentWithCabinet(stack, '300009');
     const payment = await startPayment(resident, { amount: 10_000 });
     stack.sandbox.complete(mdOrderOf(payment.paymentUrl), 'pay', { sendCallback: false });
     const callback = signedCallback({
@@ -451,11 +487,11 @@ describe('reliability', () => {
       const first = await stack.client.request('GET', `/api/webhooks/sber?${callback}`);
       expect(first.status).toBe(500);
       expect(first.text).not.toContain('Injected');
-      expect((await storedPayment('300008', payment.id))?.status).toBe('pending');
-      expect((await paymentEntries('300008')).filter((e) => e.id === payment.id)).toEqual([]);
+      expect((await storedPayment('300009', payment.id))?.status).toBe('pending');
+      expect((await paymentEntries('300009')).filter((e) => e.id === payment.id)).toEqual([]);
       const retry = await stack.client.request('GET', `/api/webhooks/sber?${callback}`);
       expect(retry.status).toBe(200);
-      expect((await paymentEntries('300008')).filter((e) => e.id === payment.id)).toEqual([
+      expect((await paymentEntries('300009')).filter((e) => e.id === payment.id)).toEqual([
         { id: payment.id, total: -10_000 },
       ]);
     } finally {

@@ -212,6 +212,33 @@ describe('recovery and the no-login readings page', () => {
   });
 });
 
+describe('a session guessing the password behind it', () => {
+  it('gets 5 wrong current passwords on the e-mail and password forms together, then a lock — the right one too', async () => {
+    const { account, passport, email } = resident(9);
+    const browser = await registeredResident(client, account, passport, email);
+    const changeEmail = (currentPassword: string) =>
+      browser.request('POST', '/api/profile/email', { body: { email: `new-${email}`, currentPassword } });
+    const wrong = await Promise.all(Array.from({ length: 3 }, (_, i) => changeEmail(`не тот пароль ${i}`)));
+    expect(wrong.map((r) => r.status)).toEqual([401, 401, 401]);
+    for (let i = 0; i < 2; i++) {
+      const res = await browser.request('POST', '/api/profile/password', {
+        body: {
+          oldPassword: `снова не тот ${i}`,
+          newPassword: 'новый длинный пароль жителя',
+          ...(await captcha(browser)),
+        },
+      });
+      expect(res.status).toBe(403);
+    }
+    const locked = await changeEmail(PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.json.error.code).toBe('too_many_attempts');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(ACCOUNT_LIMITS.sessionPassword.lockSeconds - 60);
+    // Nothing changed: the address is the old one.
+    expect((await browser.request('GET', '/api/profile')).json.email).toBe(email);
+  });
+});
+
 describe('one address across many accounts', () => {
   it('is limited on the sign-in forms whatever the accounts, while other addresses go on', async () => {
     const sweeper = '192.0.2.50';

@@ -139,6 +139,8 @@ describe('a payment that names its bill («оплатить эту квитан�
     expect(paidPeriod('2026-10')).toBe('2026-10');
     expect(paidPeriod('102026')).toBe('2026-10');
     expect(paidPeriod('10.2026')).toBe('2026-10');
+    // Registries and QR scanners pad fields with spaces.
+    expect(paidPeriod(' 102026 ')).toBe('2026-10');
     expect(paidPeriod('132026')).toBeUndefined();
     expect(paidPeriod('')).toBeUndefined();
     expect(paidPeriod(undefined)).toBeUndefined();

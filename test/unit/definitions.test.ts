@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config';
-import { FUNCTION_GROUPS } from '#shared/functions';
-import { findRoute, matchPath, ROUTES, routeKey } from '#shared/routes';
+import { FUNCTION_GROUPS, type FunctionGroup } from '#shared/functions';
+import { addressLimitOf } from '#shared/limits/sourceAddress';
+import { findRoute, matchPath, ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
 import { eventBridgeCron, scheduleDefinitions, unixCron } from '#shared/schedules';
 
 describe('the route table', () => {
@@ -24,6 +25,19 @@ describe('the route table', () => {
     expect(matchPath('/api/banks/{bank}/check', '/api/banks/%C3%A9/check')).toEqual({ bank: 'é' });
     expect(findRoute('GET', '/api/health')?.route.group).toBe('system');
     expect(findRoute('POST', '/api/health')).toBeUndefined();
+  });
+
+  it('limits per address only in groups that may write the limit counters (else AccessDenied → 500 in AWS)', () => {
+    const limited = ROUTES.filter((route) => addressLimitOf(route) !== undefined);
+    expect(limited.length).toBeGreaterThan(5);
+    for (const route of limited) {
+      const group: FunctionGroup = FUNCTION_GROUPS[route.group];
+      expect(group.tableAccess, routeKey(route)).toBe('readwrite');
+      if (group.writesKeyPrefixes) expect(group.writesKeyPrefixes, routeKey(route)).toContain('LIMIT#');
+    }
+    // The constant public documents are limited at the edge, so their groups need no write access.
+    expect(addressLimitOf(findRoute('GET', '/api/health')?.route as RouteDefinition)).toBeUndefined();
+    expect(addressLimitOf(findRoute('GET', '/api/tariffs')?.route as RouteDefinition)).toBeUndefined();
   });
 
   it('names entry modules that exist', () => {

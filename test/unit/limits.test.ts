@@ -28,15 +28,16 @@ describe('the source address of a request', () => {
 });
 
 describe('per-address limits', () => {
-  it('cover every route without a session except signed bank callbacks', () => {
+  it('cover every route without a session except signed bank callbacks and the edge-limited documents', () => {
     const routes = ROUTES as readonly RouteDefinition[];
     const unlimited = routes.filter((r) => !r.auth && !r.csrfExempt && !addressLimitOf(r)).map(routeKey);
-    expect(unlimited).toEqual([]);
+    // Constant, cacheable and public: limited per address by the WAF's rule for all of /api/.
+    expect(unlimited.sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'GET /api/tariffs']);
     for (const r of routes.filter((r) => r.auth || r.csrfExempt)) expect(addressLimitOf(r)).toBeUndefined();
     const byKey = new Map(routes.map((r) => [routeKey(r), r]));
     expect(addressLimitOf(byKey.get('GET /api/captcha') as RouteDefinition)).toBe('captcha');
     expect(addressLimitOf(byKey.get('POST /api/auth/login') as RouteDefinition)).toBe('credentials');
-    expect(addressLimitOf(byKey.get('GET /api/health') as RouteDefinition)).toBe('public');
+    expect(addressLimitOf(byKey.get('POST /api/support') as RouteDefinition)).toBe('public');
     expect(ADDRESS_LIMITS.credentials.max).toBeGreaterThan(30);
   });
 
