@@ -1,5 +1,8 @@
 import { ADVANCE, type LedgerEntry, type LedgerLine, type LedgerService, PENALTY } from '#shared/billing/ledger';
+import { splitInProportion } from '#shared/billing/money';
 import { addMonths, moscowInstant, parsePeriod } from '#shared/time';
+
+export { splitInProportion };
 
 /**
  * What an account owes per bill and service, and how a payment or an advance pays it. Pure
@@ -187,29 +190,6 @@ export function ledgerPosition(entries: readonly LedgerEntry[]): LedgerPosition 
 function byBill(a: { period: string; service: string }, b: { period: string; service: string }): number {
   if (a.period !== b.period) return a.period < b.period ? -1 : 1;
   return a.service.localeCompare(b.service);
-}
-
-/**
- * Splits `total` kopecks over `weights` in proportion, exactly: each part is the floor of its
- * share and the kopecks left go to the largest remainders (ties: the earlier weight). Integer
- * arithmetic (BigInt): weight × total can exceed 2^53.
- */
-export function splitInProportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((s, w) => s + w, 0);
-  if (total === 0 || sum === 0) return weights.map(() => 0);
-  const shares = weights.map((w, index) => {
-    const scaled = BigInt(w) * BigInt(total);
-    const floor = scaled / BigInt(sum);
-    return { index, part: Number(floor), rest: scaled - floor * BigInt(sum) };
-  });
-  let left = total - shares.reduce((s, x) => s + x.part, 0);
-  const byRest = [...shares].sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
-  for (const share of byRest) {
-    if (left === 0) break;
-    share.part += 1;
-    left -= 1;
-  }
-  return shares.map((s) => s.part);
 }
 
 /** A part of a payment: positive kopecks for a bill's service, or `advance` (no period). */

@@ -1,3 +1,4 @@
+import { splitInProportion } from '#shared/billing/money';
 import { keys } from '#shared/keys';
 import { PENALTY_SERVICE, type ServiceId } from '#shared/registry/services';
 
@@ -260,7 +261,8 @@ export function byLedgerOrder(a: LedgerEntry, b: LedgerEntry): number {
 /**
  * Splits a payment over the services the resident owes for, in proportion to each debt (largest
  * remainder, so the parts sum exactly to the payment). Whatever exceeds the total debt is an
- * advance. The payments feature calls this with the balance at the moment the payment arrives.
+ * advance, by balances alone. Payments themselves are allocated bill by bill (shared/billing/allocation.ts);
+ * this split serves the ЕПД test fixture and stays pinned by its tests.
  */
 export function allocatePayment(
   amount: number,
@@ -270,25 +272,15 @@ export function allocatePayment(
   const debts = balances.filter((b) => b.balance > 0 && b.service !== ADVANCE);
   const totalDebt = debts.reduce((sum, d) => sum + d.balance, 0);
   const toDebts = Math.min(amount, totalDebt);
-  const lines: LedgerLine[] = [];
-  if (toDebts > 0) {
-    // Integer arithmetic (BigInt): balance × payment can exceed 2^53 kopecks² for large sums.
-    const shares = debts.map((d) => {
-      const scaled = BigInt(d.balance) * BigInt(toDebts);
-      const whole = scaled / BigInt(totalDebt);
-      return { service: d.service as LedgerService, floor: Number(whole), rest: scaled - whole * BigInt(totalDebt) };
-    });
-    let left = toDebts - shares.reduce((sum, s) => sum + s.floor, 0);
-    const byRest = [...shares].sort((a, b) =>
-      a.rest === b.rest ? a.service.localeCompare(b.service) : a.rest > b.rest ? -1 : 1,
-    );
-    for (const share of byRest) {
-      if (left === 0) break;
-      share.floor += 1;
-      left -= 1;
-    }
-    for (const s of shares) if (s.floor > 0) lines.push({ service: s.service, amount: s.floor });
-  }
+  // By service name, so ties of the largest remainder go to the first service alphabetically.
+  const ordered = [...debts].sort((a, b) => a.service.localeCompare(b.service));
+  const parts = splitInProportion(
+    toDebts,
+    ordered.map((d) => d.balance),
+  );
+  const lines: LedgerLine[] = ordered
+    .map((d, i) => ({ service: d.service as LedgerService, amount: parts[i] ?? 0 }))
+    .filter((l) => l.amount > 0);
   if (amount > toDebts) lines.push({ service: ADVANCE, amount: amount - toDebts });
   return lines.sort((a, b) => a.service.localeCompare(b.service));
 }

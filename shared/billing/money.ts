@@ -43,3 +43,26 @@ export function parseRoubles(text: string): number | undefined {
   if (!kopecks.abs().lte(Number.MAX_SAFE_INTEGER)) return undefined;
   return kopecks.toNumber() || 0;
 }
+
+/**
+ * Splits `total` kopecks over `weights` in proportion, exactly: each part is the floor of its
+ * share and the kopecks left go to the largest remainders (ties: the earlier weight). Integer
+ * arithmetic (BigInt): weight × total can exceed 2^53.
+ */
+export function splitInProportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (total === 0 || sum === 0) return weights.map(() => 0);
+  const shares = weights.map((w, index) => {
+    const scaled = BigInt(w) * BigInt(total);
+    const floor = scaled / BigInt(sum);
+    return { index, part: Number(floor), rest: scaled - floor * BigInt(sum) };
+  });
+  let left = total - shares.reduce((s, x) => s + x.part, 0);
+  const byRest = [...shares].sort((a, b) => (a.rest === b.rest ? a.index - b.index : a.rest > b.rest ? -1 : 1));
+  for (const share of byRest) {
+    if (left === 0) break;
+    share.part += 1;
+    left -= 1;
+  }
+  return shares.map((s) => s.part);
+}
