@@ -23,9 +23,8 @@ export default defineConfig({
           name: 'integration',
           env,
           include: ['test/integration/**/*.test.ts'],
-          // Files only, for now: accounts.test.ts and readings.test.ts still build on earlier tests of
-          // the same file, and billing.test.ts keeps its blocks in order (`{ shuffle: false }`) until
-          // they are split (issue 17); each file has its own table, so file order is free.
+          // Each file has its own table and mailbox view, and each test sets up the state it reads.
+          sequence: shuffled,
           globalSetup: ['test/support/globalSetup.ts'],
           setupFiles: ['test/support/integrationEnv.ts'],
           testTimeout: 30_000,

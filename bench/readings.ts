@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startGateway } from '#local/gateway';
 import { freePort } from '#local/ports';
 import { openSession } from '#shared/accounts/sessions';
@@ -11,6 +11,7 @@ import { importRegistry } from '#shared/registry/importRegistry';
 import { addMonths } from '#shared/time';
 import { setWindow } from '#shared/window/windowStore';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
+import { record } from './figures.ts';
 import { countRoundTrips, ms, percentile } from './support.ts';
 
 type Result = { statusCode: number; body?: string };
@@ -132,6 +133,10 @@ export async function benchReadings(): Promise<void> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
+  // The floor, measured just before and just after the burst (the machine is shared: the mean of
+  // the two is fairer than either): bare two-item transactions at the same concurrency.
+  await bareTransactionRate(BURST / 4, CONCURRENCY); // JVM warm-up of the transaction path, not timed
+  const floorBefore = await bareTransactionRate(BURST, CONCURRENCY);
   const t0 = performance.now();
   try {
     await Promise.all(
@@ -160,12 +165,61 @@ export async function benchReadings(): Promise<void> {
     await gateway.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const floorAfter = await bareTransactionRate(BURST, CONCURRENCY);
+  const floor = (floorBefore + floorAfter) / 2;
+  const rate = BURST / seconds;
 
   console.log('\nReadings (in-process `readings` handler, DynamoDB Local; session check included)');
   console.table(rows);
   console.log(
     `Burst through the local gateway (loopback, ${CONCURRENCY} in flight, ${BURST} submissions of 3 meters): ` +
-      `${(BURST / seconds).toFixed(0)} requests/s, p50 ${ms(percentile(latencies, 50))} ms, ` +
+      `${rate.toFixed(0)} requests/s, p50 ${ms(percentile(latencies, 50))} ms, ` +
       `p95 ${ms(percentile(latencies, 95))} ms, non-201 answers: ${failures}`,
   );
+  console.log(
+    `Floor: bare two-item TransactWriteItems, ${CONCURRENCY} in flight, same DynamoDB Local: ` +
+      `${floor.toFixed(0)}/s (before ${floorBefore.toFixed(0)}, after ${floorAfter.toFixed(0)}); ` +
+      `burst ${(rate / floor).toFixed(2)}× the floor (goal ≥ 0.5×, no non-201 answers)`,
+  );
+  for (const row of rows) record('readings', `roundTrips ${row.what}`, row['DynamoDB round trips']);
+  record('readings', 'burst requests/s', Number(rate.toFixed(1)));
+  record('readings', 'burst p50 ms', Number(ms(percentile(latencies, 50))));
+  record('readings', 'burst p95 ms', Number(ms(percentile(latencies, 95))));
+  record('readings', 'burst non-201 answers', failures);
+  record('readings', 'floor bare 2-item transactions/s', Number(floor.toFixed(1)));
+  record('readings', 'burst ratio to floor', Number((rate / floor).toFixed(3)));
+}
+
+/**
+ * The floor of the burst: bare two-item TransactWriteItems (a reading's put and its meter's update,
+ * the least a submission writes) through the same document client, `concurrency` in flight.
+ */
+async function bareTransactionRate(count: number, concurrency: number): Promise<number> {
+  const run = `${Date.now()}`;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const pk = `BENCH_FLOOR#${run}#${n % 60}`;
+        await db().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName(), Item: { pk, sk: `READING#${n}`, value: String(n) } } },
+              {
+                Update: {
+                  TableName: tableName(),
+                  Key: { pk, sk: 'METER' },
+                  UpdateExpression: 'ADD readingRev :one',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+      }
+    }),
+  );
+  return count / ((performance.now() - t0) / 1000);
 }

@@ -4,13 +4,17 @@ import { config } from '#shared/config';
 import { ENV } from '#shared/env';
 
 /**
- * The CLI acts on the local runtime's DynamoDB unless told otherwise: the same variables as
- * `npm start` (`DYNAMODB_PORT`) find it. With `RAC_RUNTIME=aws` and no endpoint the SDK's default
+ * The CLI acts on the local runtime's DynamoDB and SES emulator unless told otherwise: the same
+ * variables as `npm start` (`DYNAMODB_PORT`, `SES_PORT`) find them. With `RAC_RUNTIME=aws` and no endpoint the SDK's default
  * (the operator's AWS credentials and region) applies instead.
  */
 export function useLocalStackByDefault(env: NodeJS.ProcessEnv = process.env): void {
-  if (env[ENV.runtime] === 'aws' || env[ENV.dynamoEndpoint]) return;
-  env[ENV.dynamoEndpoint] = `http://localhost:${env[ENV.dynamoPort] || 8000}`;
+  if (env[ENV.runtime] === 'aws') return;
+  // Mail the CLI sends (news to subscribers, replies, notices) goes to the runtime's SES emulator.
+  env[ENV.sesEndpoint] ||= `http://localhost:${env[ENV.sesPort] || 8005}`;
+  env[ENV.dynamoEndpoint] ||= `http://localhost:${env[ENV.dynamoPort] || 8000}`;
+  // Links in that mail point at the runtime's site, as `npm start` sets them (PORT).
+  env[ENV.publicUrl] ||= `http://localhost:${env[ENV.port] || 3000}`;
 }
 
 /** Why the database cannot be used, in words for the operator; thrown before any work starts. */

@@ -1,9 +1,12 @@
 import { billingCommand } from './billingCommand';
+import { cabinetCommand } from './cabinetCommand';
 import { importCommand } from './importCommand';
 import { asDatabaseUnavailable, ensureDatabase, useLocalStackByDefault } from './localStack';
+import { newsCommand } from './newsCommand';
 import { type CommandResult, EXIT, UsageError } from './output';
 import { importPaymentsCommand, paymentsCommand } from './paymentsCommand';
 import { readingsCommand } from './readingsCommand';
+import { supportCommand } from './supportCommand';
 import { windowCommand } from './windowCommand';
 
 /**
@@ -38,12 +41,29 @@ const USAGE = `Использование: npm run rac -- <команда>
                          показания за период для расчётной системы: CSV «;», десятичная
                          запятая, UTF-8 с BOM (по умолчанию) или Windows-1251; столбцы
                          account;meter;service;period;value;consumption;submitted_at;source
+  support list [--open]  незакрытые обращения (--open — только ждущие ответа РАЦ), в т. ч. гостей
+  support show ОБРАЩЕНИЕ переписка по обращению (номер — 7 цифр)
+  support reply ОБРАЩЕНИЕ --text "…"
+                         ответ жителю: в переписку в личном кабинете и письмом (гостю — только письмом)
+  support close ОБРАЩЕНИЕ
+                         закрыть обращение (новые сообщения в нём не принимаются); житель уведомлён
+                         письмом. Для обращений до 7-значных номеров — ещё --account ЛИЦЕВОЙ_СЧЁТ
+  cabinet close ACCOUNT [--ticket ОБРАЩЕНИЕ]
+                         закрыть личный кабинет по заявке жителя: сеансы, пароль и ссылки из писем
+                         отменяются, на адрес кабинета — уведомление; счёт можно зарегистрировать
+                         снова; --ticket закрывает и заявку
+  news publish --title "…" [--addresses "…; …"] [--format markdown|text] FILE
+                         опубликовать новость (обычный текст; Markdown — для файлов .md) и
+                         разослать подписчикам; --addresses — только для этих адресов (через «;»,
+                         например "мкр. Жукова; ул. Ленина, д. 41")
+  news list              последние новости
+  news mail ID           повторить рассылку новости (кто её получил, второй раз не получит)
   help                   эта справка
 
 CSV с заголовком, UTF-8 или Windows-1251, разделитель «;» или «,» (определяются сами).
 Повторный импорт обновляет записи. Коды выхода: 0 — готово; 1 — есть отклонённые строки
 (остальные загружены); 2 — неверная команда или файл; 3 — DynamoDB недоступна; 4 — иная ошибка.
-Переменные: DYNAMODB_PORT (8000), RAC_DYNAMODB_ENDPOINT, RAC_TABLE, RAC_NOW, RAC_RUNTIME=aws.`;
+Переменные: DYNAMODB_PORT (8000), SES_PORT (8005, почта), RAC_DYNAMODB_ENDPOINT, RAC_TABLE, RAC_NOW, RAC_RUNTIME=aws.`;
 
 /**
  * A command receives the arguments after its name, checks them (and reads its input) before the
@@ -58,6 +78,9 @@ const COMMANDS: Record<string, Command> = {
   window: windowCommand,
   billing: billingCommand,
   readings: readingsCommand,
+  news: newsCommand,
+  support: supportCommand,
+  cabinet: cabinetCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

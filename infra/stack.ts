@@ -32,6 +32,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PortalBackup } from '#infra/constructs/backup';
+import { EpdStore } from '#infra/constructs/epdStore';
 import { PortalMail } from '#infra/constructs/mail';
 import { PortalFunction } from '#infra/constructs/portalFunction';
 import { PortalQueue } from '#infra/constructs/portalQueue';
@@ -86,6 +87,8 @@ export class PortalStack extends Stack {
   readonly jobFailures: Queue;
   readonly dashboard: Dashboard;
   readonly mail: PortalMail;
+  /** The printed ЕПД files, read and created by the functions that render (shared/epd/files.ts). */
+  readonly epdStore: EpdStore;
   readonly stage: StageConfig;
   /** Subscribed to the alarm topics (this stack's and the edge alarms stack's). */
   readonly alarmEmail: string | undefined;
@@ -176,6 +179,11 @@ export class PortalStack extends Stack {
       functions[group] = fn;
     }
     this.functions = functions as Record<FunctionGroupName, PortalFunction>;
+    this.epdStore = new EpdStore(this, 'EpdStore', {
+      functions: FUNCTION_GROUP_NAMES.filter((g) => this.functions[g].definition.usesChromium).map(
+        (g) => this.functions[g],
+      ),
+    });
 
     // Work queues (the fan-outs of billing, ЕПД issuance and reading reminders): producers, consumer
     // and dead letters from shared/queues.ts.

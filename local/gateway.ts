@@ -1,32 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import path from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { invokeGroup } from '#local/lambda';
 import { assertPortFree } from '#local/ports';
+import { serveStatic } from '#local/static';
 import { DomainError } from '#shared/errors';
 import { errorResponse } from '#shared/http/errorHandler';
 import { findRoute, pathExists, routeKey } from '#shared/routes';
-import { SITE_HEADERS } from '#shared/sitePolicy';
 
 /** API Gateway HTTP API's payload limit; larger requests get 413 there too. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json; charset=utf-8',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-};
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -119,40 +104,6 @@ export function writeResult(res: ServerResponse, result: unknown): void {
   res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
-function decodedPath(pathname: string): string | undefined {
-  try {
-    return decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-}
-
-function serveStatic(res: ServerResponse, siteDir: string, pathname: string): void {
-  // A malformed %-escape names no file (the site's page or a 404 below, as CloudFront), never a crash.
-  const decoded = decodedPath(pathname);
-  const resolved = decoded === undefined ? '' : path.resolve(siteDir, `.${decoded}`);
-  const inside = resolved !== '' && resolved.startsWith(path.resolve(siteDir) + path.sep);
-  let file = inside && existsSync(resolved) && statSync(resolved).isFile() ? resolved : undefined;
-  // Single-page app: unknown paths get index.html, as CloudFront's error responses do.
-  if (!file && !path.extname(pathname)) file = path.join(siteDir, 'index.html');
-  if (!file || !existsSync(file)) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SITE_HEADERS });
-    res.end(
-      existsSync(path.join(siteDir, 'index.html'))
-        ? 'Не найдено'
-        : 'Сайт не собран: выполните npm run build:web (npm start делает это сам).',
-    );
-    return;
-  }
-  const hashed = file.includes(`${path.sep}assets${path.sep}`);
-  res.writeHead(200, {
-    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-    ...SITE_HEADERS,
-  });
-  createReadStream(file).pipe(res);
-}
-
 /** A local service under its own path prefix on the same port (the sandbox acquirer). */
 export interface GatewayMount {
   prefix: string;
@@ -189,7 +140,7 @@ export async function startGateway(options: {
           writeResult(res, errorResponse(DomainError.of('method_not_allowed')));
           return;
         }
-        serveStatic(res, options.siteDir, url.pathname);
+        await serveStatic(req, res, options.siteDir, url.pathname);
         return;
       }
       const method = (req.method ?? 'GET').toUpperCase();

@@ -9,9 +9,12 @@ export const BUNDLING = {
   sourcemap: true,
   /**
    * Chromium ships its own binary and must stay a real node_modules package (a layer or the
-   * bundle's node_modules), never inlined.
+   * bundle's node_modules), never inlined; puppeteer-core, which drives it, comes from the same
+   * renderer layer (infra/constructs/rendererLayer.ts), so the ЕПД functions' bundles do not carry
+   * ~0.9 MB of it into every cold start. Both are loaded with `require` on the first render
+   * (shared/epd/render.ts): an ES module `import` would not search the layer's NODE_PATH.
    */
-  externalModules: ['@sparticuz/chromium'],
+  externalModules: ['@sparticuz/chromium', 'puppeteer-core'],
   /** ESM bundles still meet CommonJS dependencies that call require(). */
   banner:
     "import { createRequire as __rac_createRequire } from 'node:module'; const require = __rac_createRequire(import.meta.url);",

@@ -40,6 +40,8 @@ const ConfigSchema = z
       .default('0')
       .transform((v) => v === '1'),
     sberGatewayUrl: z.url().optional(),
+    /** The bucket of printed ЕПД files (AWS only; locally they are kept in the data folder). */
+    epdBucket: z.string().min(1).optional(),
     windowOpenDay: dayOfMonth.default(25),
     windowCloseDay: dayOfMonth.default(1),
   })

@@ -58,6 +58,8 @@ export const ENV = {
   readingMailQueueUrl: 'RAC_READING_MAIL_QUEUE_URL',
   /** URL of the ЕПД issuance queue (shared/queues.ts); set on its producers in AWS. */
   epdQueueUrl: 'RAC_EPD_QUEUE_URL',
+  /** The bucket of printed ЕПД files (infra/constructs/epdStore.ts); set on the ЕПД functions in AWS. */
+  epdBucket: 'RAC_EPD_BUCKET',
   /** URL of the SES events queue; set on no function (SNS delivers to it), named for the CLI and tests. */
   mailEventsQueueUrl: 'RAC_MAIL_EVENTS_QUEUE_URL',
   // Local runtime only.

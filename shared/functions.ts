@@ -44,6 +44,12 @@ export interface FunctionGroup {
    * instances (bulk mail); the stack divides it among them (RAC_SES_SEND_RATE).
    */
   mailRateShare?: number;
+  /**
+   * X-Ray subsegments for each AWS SDK call (Powertools Tracer: shared/tracer.ts), for the queue and
+   * job workers, whose long batches a trace explains. The others (the API functions) keep Lambda
+   * active tracing's own segments and skip the X-Ray SDK's share of their cold start.
+   */
+  traceAwsCalls?: boolean;
 }
 
 export const FUNCTION_GROUPS = {
@@ -85,6 +91,7 @@ export const FUNCTION_GROUPS = {
     readsSecrets: [],
     // The window state only (keys.windowState).
     writesKeyPrefixes: ['CONFIG'],
+    traceAwsCalls: true,
   },
   readings: {
     entry: 'functions/readings/index.ts',
@@ -99,7 +106,7 @@ export const FUNCTION_GROUPS = {
   },
   readingMail: {
     entry: 'functions/readingMail/index.ts',
-    description: 'Reading-window reminders and meter verification warnings (scheduled mail)',
+    description: 'Reading-window reminders, meter verification warnings and news to subscribers (bulk mail)',
     memoryMb: 512,
     // One shard of reminders per invocation; a shard that takes longer continues in a new message.
     timeoutSeconds: 300,
@@ -109,6 +116,7 @@ export const FUNCTION_GROUPS = {
     // Its queues' maxConcurrency (8 + 2) and the jobs.
     reservedConcurrency: 12,
     mailRateShare: 0.3,
+    traceAwsCalls: true,
   },
   billing: {
     entry: 'functions/billing/index.ts',
@@ -123,6 +131,7 @@ export const FUNCTION_GROUPS = {
     reservedConcurrency: 22,
     // Ledger entries (ACC#), run records, the schedule's claim of a period.
     writesKeyPrefixes: ['ACC#', 'BILLING_RUN#', 'SCHEDULED_RUN#'],
+    traceAwsCalls: true,
   },
   statement: {
     entry: 'functions/statement/index.ts',
@@ -142,7 +151,8 @@ export const FUNCTION_GROUPS = {
     // gives up at 30 s anyway. The reconciliation job settles a bounded batch per run.
     timeoutSeconds: 30,
     tableAccess: 'readwrite',
-    sendsMail: false,
+    // The receipt of a payment made without login (shared/payments/guestReceipt.ts).
+    sendsMail: true,
     // The session key, the acquirer's credentials and callback key, the banks' keys.
     readsSecrets: ['session', 'acquirer', 'banks'],
   },
@@ -176,6 +186,7 @@ export const FUNCTION_GROUPS = {
     // Mail markers (ACC#…EPD_MAIL#), run records, the schedule's claim of a period.
     writesKeyPrefixes: ['ACC#', 'EPD_RUN#', 'SCHEDULED_RUN#'],
     mailRateShare: 0.6,
+    traceAwsCalls: true,
   },
 } as const satisfies Record<string, FunctionGroup>;
 

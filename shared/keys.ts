@@ -31,12 +31,18 @@
  * | captcha                  | CAPTCHA#<id>            | CAPTCHA                           |       | accounts/store (forms without a session)                                   |
  * | quickPassUse             | QUICK_PASS#<id>         | USED                              |       | readings/store (a no-login pass carries one submission; TTL at its expiry) |
  * | suppressedAddress        | SUPPRESSED#<sha256>     | SUPPRESSED                        |       | mail/suppression (every send; the profile's bounce notice)                 |
- * | supportTicket            | ACC#<acc>               | TICKET#<cabinet>#<at>#<id>        |       | support/store (the tickets of the account's current cabinet)               |
- * | guestSupportTicket       | GUEST_TICKETS#<day>     | TICKET#<at>#<id>                  |       | support/store (written only; read by operators)                            |
+ * | supportTicket            | ACC#<acc>               | TICKET#<cabinet>#<at>#<id>        |       | support/store (the threads of the account's current cabinet)               |
+ * | guestSupportTicket       | GUEST_TICKETS#<day>     | TICKET#<at>#<id>                  |       | support/store (by its number, through supportTicketNumber)                 |
+ * | supportMessage           | <ticket's pk>           | <ticket's sk>#MSG#<at>#<rand>     |       | support/store (a thread: the ticket's sk prefix, one query)                |
+ * | supportTicketNumber      | SUPPORT_TICKET#<number> | TICKET                            |       | support/store findTicket (CLI and residents: number → the ticket's key)    |
+ * | supportQueue             | SUPPORT#<status>        | <since>#<number>                  | gsi1  | support/store ticketsInQueue (CLI `support list`; open and answered only)  |
  * | payment                  | PAYMENTS#<acc>          | <paymentId>                       |       | payments/store getPayment, paymentsOf (history, receipts, callbacks)       |
  * | openPayment              | PAYMENTS#OPEN#<shard>   | <createdAt>#<paymentId>           | gsi1  | payments/store openPaymentsBefore (reconciliation job)                     |
  * | reviewPayment            | PAYMENTS#REVIEW         | <at>#<paymentId>                  | gsi1  | payments/store paymentsInReview (CLI `payments review`)                    |
  * | bankTransaction          | BANKTX#<bank>#<txId>    | BANKTX                            |       | payments/store, payments/banks (idempotency of bank payments)              |
+ * | news                     | NEWS                    | <id> (time-ordered)               |       | news/store latestNews (newest first, cached 30 s), getNews                 |
+ * | newsSubscription         | NEWS_SUBSCRIBERS#<shard>| ACC#<acc>                         |       | news/mailing (each item's mail, per shard)                                 |
+ * | newsMail                 | NEWS_MAIL#<newsId>      | ACC#<acc>                         |       | news/mailing claimNewsMail (one mail per item and account; TTL)            |
  * | windowState              | CONFIG                  | READING_WINDOW                    |       | window/windowStore (cached 30 s per container)                             |
  * | demoSeed                 | CONFIG                  | DEMO_SEED                         |       | local/seed (local runtime only)                                            |
  *
@@ -48,6 +54,8 @@
 /** Shards of the per-period reading index and of the reminder subscriptions. */
 export const READING_SHARDS = 16;
 export const REMINDER_SHARDS = 8;
+/** Shards of the news subscriptions (keys.newsSubscription): one mailing message per shard. */
+export const NEWS_SHARDS = 8;
 
 /** A stable shard of an account number (FNV-1a): the same account always lands in one shard. */
 export function shardOf(account: string, shards: number): number {
@@ -73,6 +81,12 @@ const PROVIDERS = 'PROVIDER';
 const KEY_RATES = 'KEY_RATE';
 const LEDGER = 'LEDGER#';
 const PAYMENTS_IN_REVIEW = 'PAYMENTS#REVIEW';
+const NEWS = 'NEWS';
+
+/** The partition of one news item's mail claims (keys.newsMail). */
+const newsMailsOf = (newsId: string) => `NEWS_MAIL#${newsId}`;
+const SUPPORT_MESSAGE = '#MSG#';
+const SUPPORT_QUEUE = 'SUPPORT#';
 
 /** The partition of a period's billing runs, newest last (run ids begin with their time). */
 const billingRunsOf = (period: string) => `BILLING_RUN#${period}`;
@@ -215,7 +229,35 @@ export const keys = {
     pk: `GUEST_TICKETS#${day}`,
     sk: `TICKET#${createdAt}#${id}`,
   }),
+  guestSupportTicketsOf: (day: string) => `GUEST_TICKETS#${day}`,
   supportTicketPrefix: 'TICKET#',
+  /**
+   * A message of a support thread after the first (which the ticket item holds), under the ticket's
+   * own key: `<ticket sk>#MSG#<at>#<rand>`. Items of their own, not a list on the ticket, so a long
+   * thread never meets the 400 KB item limit and two messages written at once are two puts that
+   * cannot overwrite each other; the thread is one query of the ticket's sk prefix.
+   */
+  supportMessage: (ticket: { pk: string; sk: string }, at: string, rand: string) => ({
+    pk: ticket.pk,
+    sk: `${ticket.sk}${SUPPORT_MESSAGE}${at}#${rand}`,
+  }),
+  supportMessagesOf: (ticketSk: string) => `${ticketSk}${SUPPORT_MESSAGE}`,
+  /**
+   * A ticket's number (7 digits, read out on the phone) → where the ticket lives. Written with the
+   * ticket under attribute_not_exists, so a number is never given twice; operators and residents
+   * find a ticket by it without knowing its account.
+   */
+  supportTicketNumber: (id: string) => ({ pk: `SUPPORT_TICKET#${id}`, sk: 'TICKET' }),
+  /**
+   * gsi1 of a ticket that is not closed: `SUPPORT#open` (waiting for the centre) or
+   * `SUPPORT#answered` (waiting for the resident), by the time it got there; removed on closing.
+   * A small partition each (tickets of a city's day), read by the operators' `support list`.
+   */
+  supportQueue: (status: 'open' | 'answered', since: string, id: string) => ({
+    gsi1pk: `${SUPPORT_QUEUE}${status}`,
+    gsi1sk: `${since}#${id}`,
+  }),
+  supportQueueOf: (status: 'open' | 'answered') => `${SUPPORT_QUEUE}${status}`,
   /**
    * A payment of an account (card through the acquirer, or reported by a bank), in the account's
    * own payments partition: the history is one query, newest first (ids start with their time),
@@ -244,6 +286,29 @@ export const keys = {
     pk: `BANKTX#${bank}#${transactionId}`,
     sk: 'BANKTX',
   }),
+  /**
+   * A published news item (shared/news): all items share one partition, ids begin with the
+   * publication time, so the newest are one Query read backwards. The public list reads it at most
+   * every 30 s per container (news/store latestNews), so page views never make it hot.
+   */
+  news: (id: string) => ({ pk: NEWS, sk: id }),
+  newsPartition: NEWS,
+  /**
+   * A sparse item per resident who wants news by mail (`newsByEmail`), under one of NEWS_SHARDS
+   * partitions: each item's mailing queries these, never the table. The cabinet stays the truth.
+   */
+  newsSubscription: (account: string) => ({
+    pk: `NEWS_SUBSCRIBERS#${shardOf(account, NEWS_SHARDS)}`,
+    sk: `ACC#${account}`,
+  }),
+  newsSubscriberShards: () => Array.from({ length: NEWS_SHARDS }, (_, shard) => `NEWS_SUBSCRIBERS#${shard}`),
+  /**
+   * The claim of one news item's mail to one account, written under a condition before the mail
+   * goes out: a redelivered or repeated mailing sends nobody the same item twice. In the item's own
+   * partition, not the account's: billing's range query of `ACC#<acc>` never meets them.
+   */
+  newsMail: (newsId: string, account: string) => ({ pk: newsMailsOf(newsId), sk: `ACC#${account}` }),
+  newsMailsOf: (newsId: string) => newsMailsOf(newsId),
   windowState: () => ({ pk: 'CONFIG', sk: 'READING_WINDOW' }),
   /** Marks that the local runtime has loaded its demo data. */
   demoSeed: () => ({ pk: 'CONFIG', sk: 'DEMO_SEED' }),

@@ -1,4 +1,4 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { config } from '#shared/config';
 import { logger } from '#shared/logger';
 
@@ -41,13 +41,20 @@ export const OPS_METRIC = {
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC] | (typeof OPS_METRIC)[keyof typeof OPS_METRIC];
 
-let emitter: Metrics | undefined;
+let emitter: Promise<{ metrics: Metrics; count: 'Count' }> | undefined;
 
-function metrics(): Metrics {
-  emitter ??= new Metrics({
-    namespace: METRICS_NAMESPACE,
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'rac-portal',
-  });
+/**
+ * Powertools Metrics is loaded with the first metric, not at cold start: most invocations never
+ * count one (the counters mark forgeries, unhandled errors and finished runs).
+ */
+function metrics(): Promise<{ metrics: Metrics; count: 'Count' }> {
+  emitter ??= import('@aws-lambda-powertools/metrics').then(({ Metrics, MetricUnit }) => ({
+    metrics: new Metrics({
+      namespace: METRICS_NAMESPACE,
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'rac-portal',
+    }),
+    count: MetricUnit.Count,
+  }));
   return emitter;
 }
 
@@ -55,14 +62,18 @@ const counts = new Map<MetricName, number>();
 
 /**
  * Counts and publishes at once: a metric is written even when the invocation then fails or times
- * out, which is when the alarms matter most.
+ * out, which is when the alarms matter most. The module loads in a microtask (it is in the bundle),
+ * so the line is out before the invocation's answer is.
  */
 export function countMetric(name: MetricName, value = 1): void {
   counts.set(name, (counts.get(name) ?? 0) + value);
   if (config().runtime === 'aws') {
-    const m = metrics();
-    m.addMetric(name, MetricUnit.Count, value);
-    m.publishStoredMetrics();
+    void metrics()
+      .then(({ metrics: m, count }) => {
+        m.addMetric(name, count, value);
+        m.publishStoredMetrics();
+      })
+      .catch((error: Error) => logger.error('Metric not published', { metric: name, error }));
   } else {
     logger.warn('Metric', { metric: name, value });
   }

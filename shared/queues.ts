@@ -50,7 +50,8 @@ export const QUEUES = {
   },
   readingMail: {
     id: 'ReadingMailQueue',
-    description: 'Reading-window reminders: one message per subscription shard (and its continuations)',
+    description:
+      'Bulk mail to subscribers: reading-window reminders and news items, one message per subscription shard (and its continuations)',
     consumer: 'readingMail',
     producers: ['readingMail'],
     urlEnv: ENV.readingMailQueueUrl,

@@ -21,3 +21,14 @@ export const SITE_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
+
+/**
+ * Caching of the site, locally and in CloudFront's behaviours: Vite names every file under
+ * `/assets/` by a hash of its content (a new build is a new name), so those are kept for a year;
+ * index.html names the current ones, so the browser asks again on every visit (a 304 when unchanged).
+ */
+export const SITE_ASSETS_PREFIX = '/assets/';
+export const SITE_CACHE_CONTROL = {
+  assets: 'public, max-age=31536000, immutable',
+  page: 'no-cache',
+} as const;

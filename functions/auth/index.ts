@@ -5,6 +5,7 @@ import { changePassword } from '#shared/accounts/passwordChange';
 import { recover, resetPassword } from '#shared/accounts/recovery';
 import { confirmRegistration, register } from '#shared/accounts/registration';
 import { clearSessionCookie, endSession, readSession, requireSession } from '#shared/accounts/sessions';
+import { AUTH_API } from '#shared/api/groups/auth';
 import { sendMail } from '#shared/clients/mail';
 import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
@@ -13,7 +14,7 @@ const accepted = (message: string) => ({ body: { message } });
 
 export const handler = groupEntry({
   http: httpApi(
-    'auth',
+    AUTH_API,
     {
       'GET /api/captcha': async () => ({ body: await createCaptcha() }),
       'POST /api/auth/register': async ({ body }) => {

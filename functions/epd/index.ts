@@ -1,4 +1,5 @@
 import { requireSession } from '#shared/accounts/sessions';
+import { EPD_API } from '#shared/api/groups/epd';
 import { epdPdfFor } from '#shared/epd/bill';
 import { EpdPathParams } from '#shared/epd/schemas';
 import { epdFileName } from '#shared/format';
@@ -6,12 +7,14 @@ import { httpApi, parseOrThrow } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 
 /**
- * The resident's ЕПД as PDF. The browser is launched once per container (shared/epd/render.ts)
- * and reused by every request the container serves.
+ * The resident's ЕПД as PDF: the stored file of the bill's state, printed on the first request
+ * (shared/epd/bill.ts `epdPdf`). The contract answers the PDF itself, so it is streamed from
+ * storage, not redirected to it. The browser is launched once per container (shared/epd/render.ts)
+ * and reused by every print the container makes.
  */
 export const handler = groupEntry({
   http: httpApi(
-    'epd',
+    EPD_API,
     {
       'GET /api/epd/{period}': async ({ account, params }) => {
         const { period } = parseOrThrow(EpdPathParams, params);

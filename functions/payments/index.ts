@@ -1,9 +1,11 @@
 import { requireSession } from '#shared/accounts/sessions';
+import { PAYMENTS_API } from '#shared/api/groups/payments';
 import { DomainError } from '#shared/errors';
 import { type ApiRequest, httpApi, parseOrThrow } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 import { authenticateBank, checkAccount, receiveBankNotification } from '#shared/payments/banks';
 import { handleSberCallback, paymentHistory, paymentOf, receiptOf, startCardPayment } from '#shared/payments/card';
+import { guestPaymentStatus, startGuestPayment } from '#shared/payments/guest';
 import { reconcilePendingPayments } from '#shared/payments/reconcile';
 import { BankCheckRequest, BankPaymentRequest } from '#shared/payments/schemas';
 
@@ -31,7 +33,7 @@ const callback = async ({ rawBody, event }: Pick<ApiRequest, 'rawBody' | 'event'
 
 export const handler = groupEntry({
   http: httpApi(
-    'payments',
+    PAYMENTS_API,
     {
       'POST /api/payments': async ({ account, body }) => ({ body: await startCardPayment(account, body) }),
       'GET /api/payments': async ({ account }) => ({ body: await paymentHistory(account) }),
@@ -45,6 +47,8 @@ export const handler = groupEntry({
         const { account } = parseOrThrow(BankCheckRequest, await bankJson(request));
         return { body: await checkAccount(account) };
       },
+      'POST /api/pay': async ({ body }) => ({ body: await startGuestPayment(body) }),
+      'GET /api/pay/{id}': async ({ params }) => ({ body: await guestPaymentStatus(params.id) }),
       'POST /api/banks/{bank}/payments': async (request) => {
         const notification = parseOrThrow(BankPaymentRequest, await bankJson(request));
         return { body: await receiveBankNotification(request.params.bank ?? '', notification) };

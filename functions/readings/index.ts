@@ -1,18 +1,19 @@
-import { requireSession } from '#shared/accounts/sessions';
+import { READINGS_API } from '#shared/api/groups/readings';
 import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 import { readingHistory } from '#shared/readings/history';
 import { metersPage } from '#shared/readings/metersPage';
 import { livePass, startQuickSubmission } from '#shared/readings/quickPass';
+import { authenticateReadings, meterReadingsRead } from '#shared/readings/session';
 import { submitReadings } from '#shared/readings/submitReadings';
 
 export const handler = groupEntry({
   http: httpApi(
-    'readings',
+    READINGS_API,
     {
       'GET /api/meters': async ({ account }) => ({ body: await metersPage(account) }),
-      'POST /api/readings': async ({ account, body }) => ({
-        body: await submitReadings(account, body.readings, 'web'),
+      'POST /api/readings': async ({ account, body, event }) => ({
+        body: await submitReadings(account, body.readings, 'web', { read: meterReadingsRead(event) }),
       }),
       'GET /api/readings': async ({ account, query }) => ({
         body: await readingHistory(account, query),
@@ -25,6 +26,6 @@ export const handler = groupEntry({
         return { body: await submitReadings(pass.account, body.readings, 'quick', { pass: pass.use }) };
       },
     },
-    { authenticate: requireSession },
+    { authenticate: authenticateReadings },
   ),
 });

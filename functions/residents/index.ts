@@ -1,19 +1,21 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { confirmEmailChange, requestEmailChange, undoEmailChange } from '#shared/accounts/emailChange';
 import { me, profileOf, updateProfile } from '#shared/accounts/profile';
-import { clearSessionCookie, readSession, requireSession } from '#shared/accounts/sessions';
+import { clearSessionCookie, readSession, requireResident, residentOf } from '#shared/accounts/sessions';
+import { RESIDENTS_API } from '#shared/api/groups/residents';
 import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
-import { createTicket, ticketsOf } from '#shared/support/tickets';
+import { newsFor } from '#shared/news/feed';
+import { addResidentMessage, createTicket, ticketsOf } from '#shared/support/tickets';
 
 export const handler = groupEntry({
   http: httpApi(
-    'residents',
+    RESIDENTS_API,
     {
-      'GET /api/me': async ({ account }) => ({ body: await me(account) }),
-      'GET /api/profile': async ({ account }) => ({ body: await profileOf(account) }),
-      'PATCH /api/profile': async ({ account, body }) => ({
-        body: await updateProfile(account, body),
+      'GET /api/me': async ({ account, event }) => ({ body: await me(account, residentOf(event)) }),
+      'GET /api/profile': async ({ account, event }) => ({ body: await profileOf(account, residentOf(event)) }),
+      'PATCH /api/profile': async ({ account, body, event }) => ({
+        body: await updateProfile(account, body, residentOf(event)),
       }),
       'POST /api/profile/email': async ({ account, body }) => {
         await requestEmailChange(account, body.email, body.currentPassword);
@@ -40,8 +42,18 @@ export const handler = groupEntry({
         if (!session) await verifyCaptcha(body.captchaId, body.captchaAnswer);
         return { body: await createTicket(body, session?.account) };
       },
-      'GET /api/support': async ({ account }) => ({ body: await ticketsOf(account) }),
+      'GET /api/support': async ({ account, event }) => ({
+        body: await ticketsOf(account, residentOf(event).cabinet),
+      }),
+      'POST /api/support/{id}/messages': async ({ account, params, body }) => ({
+        body: await addResidentMessage(account, params.id ?? '', body.text),
+      }),
+      'GET /api/news': async ({ event, query }) => {
+        // Public; a resident's session adds the news for their address.
+        const session = await readSession(event);
+        return { body: await newsFor(session?.account, query.limit) };
+      },
     },
-    { authenticate: requireSession },
+    { authenticate: requireResident },
   ),
 });

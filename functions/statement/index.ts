@@ -1,11 +1,12 @@
 import { requireSession } from '#shared/accounts/sessions';
+import { STATEMENT_API } from '#shared/api/groups/statement';
 import { chargesOf, paymentsOf, publicTariffs, statementCsvOf, statementOf } from '#shared/billing/views';
 import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 
 export const handler = groupEntry({
   http: httpApi(
-    'statement',
+    STATEMENT_API,
     {
       'GET /api/statement': async ({ account, query }) => ({
         body: await statementOf(account, query),

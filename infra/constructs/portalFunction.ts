@@ -74,7 +74,8 @@ export class PortalFunction extends NodejsFunction {
         ? { layers: [RendererLayer.of(scope)], ephemeralStorageSize: Size.mebibytes(1024) }
         : {}),
       timeout: Duration.seconds(definition.timeoutSeconds),
-      // Powertools Tracer (shared/tracer.ts) records into the active X-Ray trace.
+      // Lambda records every invocation's segment; Powertools Tracer (shared/tracer.ts) adds the
+      // AWS SDK calls' subsegments where the group traces them (traceAwsCalls).
       tracing: Tracing.ACTIVE,
       ...(definition.reservedConcurrency === undefined
         ? {}
@@ -88,6 +89,8 @@ export class PortalFunction extends NodejsFunction {
         [ENV.serviceName]: `rac-${props.group}`,
         // Powertools Metrics (shared/metrics.ts): the group is the `service` dimension of every metric.
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Powertools Tracer (and the X-Ray SDK) only where the group traces its AWS SDK calls.
+        POWERTOOLS_TRACE_ENABLED: String(definition.traceAwsCalls === true),
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

@@ -9,7 +9,9 @@ import { FONT_PACKAGE } from '#shared/epd/fonts';
 
 /**
  * The Lambda layer of the PDF renderer: @sparticuz/chromium (its Brotli-packed Chromium, ~67 MB,
- * and its few JavaScript dependencies) and the bill's font package, laid out as
+ * and its few JavaScript dependencies), puppeteer-core with its dependencies (kept out of the
+ * function bundles: ~0.9 MB of code that every cold start would parse, issue 13) and the bill's
+ * font package, laid out as
  * `nodejs/node_modules/<package>` so Lambda puts them on NODE_PATH (/opt/nodejs/node_modules).
  *
  * It is staged from this project's own node_modules by local bundling, at synth time and offline:
@@ -20,7 +22,7 @@ import { FONT_PACKAGE } from '#shared/epd/fonts';
  *
  * The npm package carries an x64 Chromium only: functions with this layer run on x86_64.
  */
-export const RENDERER_PACKAGES = ['@sparticuz/chromium', FONT_PACKAGE] as const;
+export const RENDERER_PACKAGES = ['@sparticuz/chromium', 'puppeteer-core', FONT_PACKAGE] as const;
 
 interface StagedPackage {
   name: string;

@@ -25,7 +25,7 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { siteSource } from '#infra/paths';
 import { ORIGIN_HEADER } from '#shared/http/origin';
-import { SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
+import { SITE_ASSETS_PREFIX, SITE_CACHE_CONTROL, SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
 
 export interface SiteProps {
   /** Domain of the HTTP API's default endpoint (`{apiId}.execute-api.{region}.amazonaws.com`). */
@@ -103,13 +103,26 @@ export class Site extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const siteSecurityHeaders: ResponseSecurityHeadersBehavior = {
+      ...COMMON_SECURITY_HEADERS,
+      // The one policy the local gateway and `vite preview` send too, so what is tested is what
+      // CloudFront serves.
+      contentSecurityPolicy: { contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, override: true },
+    };
+    // The bucket's objects carry no Cache-Control: the browser is told here, as the local gateway
+    // tells it (shared/sitePolicy.ts). The edge keeps its own copies until a deploy invalidates them.
     const siteHeaders = new ResponseHeadersPolicy(this, 'SiteHeaders', {
-      comment: 'Security headers of the resident portal pages',
-      securityHeadersBehavior: {
-        ...COMMON_SECURITY_HEADERS,
-        // The one policy the local gateway and `vite preview` send too, so what is tested is what
-        // CloudFront serves.
-        contentSecurityPolicy: { contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, override: true },
+      comment: 'Security headers of the resident portal pages; revalidated on every visit',
+      securityHeadersBehavior: siteSecurityHeaders,
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Cache-Control', value: SITE_CACHE_CONTROL.page, override: true }],
+      },
+    });
+    const assetHeaders = new ResponseHeadersPolicy(this, 'AssetHeaders', {
+      comment: 'Security headers of the resident portal assets; content-hashed names, cached for a year',
+      securityHeadersBehavior: siteSecurityHeaders,
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Cache-Control', value: SITE_CACHE_CONTROL.assets, override: true }],
       },
     });
     // No CSP on the API: the ЕПД PDF is opened in the browser's viewer, which a CSP like the one
@@ -125,6 +138,7 @@ export class Site extends Construct {
       comment: 'Serves index.html for client-side routes',
     });
 
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(bucket);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Resident portal',
       defaultRootObject: 'index.html',
@@ -135,14 +149,24 @@ export class Site extends Construct {
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
+      // gzip and brotli at the edge (`compress`; CACHING_OPTIMIZED keys the cache on both), as the
+      // local gateway serves them.
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(bucket),
+        origin: siteOrigin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        compress: true,
         responseHeadersPolicy: siteHeaders,
         functionAssociations: [{ function: spaRouting, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        [`${SITE_ASSETS_PREFIX}*`]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+          compress: true,
+          responseHeadersPolicy: assetHeaders,
+        },
         '/api/*': {
           origin: new HttpOrigin(props.apiDomain, {
             protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,

@@ -1,7 +1,7 @@
 import { passLoginGuard } from '#shared/accounts/loginGuard';
 import { dummyPasswordHash, verifyPassword } from '#shared/accounts/passwords';
 import { startSession } from '#shared/accounts/sessions';
-import { getCabinet } from '#shared/accounts/store';
+import { getResident } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
 
 export interface LoginInput {
@@ -18,12 +18,16 @@ export interface LoginInput {
 export async function login(input: LoginInput) {
   // The attempt is counted before the password is checked: parallel guesses cannot outrun the limit.
   const guard = await passLoginGuard(input.account, input);
-  const cabinet = await getCabinet(input.account, true);
+  // The cabinet (password hash) and the record (the owner's name for the answer) in one request.
+  const { cabinet, record } = await getResident(input.account);
   const ok = await verifyPassword(input.password, cabinet?.passwordHash ?? (await dummyPasswordHash()));
   if (!cabinet || !ok) {
     await guard.failed();
     throw DomainError.of('invalid_credentials');
   }
-  await guard.succeeded();
-  return startSession(input.account);
+  // The new session and the cleared count in one transaction: four requests in all (the address
+  // limit, the login guard, this read, this write). Fewer would need the guard's slot and the
+  // password hash in one request: an update returns only its own item, and the guard cannot live
+  // on the cabinet, since accounts without one must count alike and a lock must outlive it.
+  return startSession(input.account, { record, also: [guard.succeeded()] });
 }

@@ -1,7 +1,8 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
-import { type Attempt, clearAttempts, reserveAttempt } from '#shared/limits/attempts';
+import type { TransactItem } from '#shared/accounts/store';
+import { type Attempt, clearAttempts, clearOperation, reserveAttempt } from '#shared/limits/attempts';
 import { ACCOUNT_LIMITS } from '#shared/limits/policy';
 
 /** Login throttling per account: a captcha after a few failures, a short lock after many. */
@@ -14,13 +15,14 @@ export const LOGIN_LIMITS = ACCOUNT_LIMITS.login;
  * the 4th slot on, the attempt needs a right captcha; without one it gives its slot back (nothing
  * was evaluated) and answers 428. A wrong captcha keeps the slot: it was a failed attempt.
  *
- * The caller reports the outcome: `succeeded()` clears the account's count, `failed()` keeps the
- * slot and, on the last one, locks the account for `lockSeconds`.
+ * The caller reports the outcome: `succeeded()` is the delete that clears the account's count, for
+ * the caller to write in one transaction with the new session; `failed()` keeps the slot and, on
+ * the last one, locks the account for `lockSeconds`.
  */
 export async function passLoginGuard(
   account: string,
   captcha: { captchaId?: string | undefined; captchaAnswer?: string | undefined },
-): Promise<{ succeeded: () => Promise<void>; failed: () => Promise<void> }> {
+): Promise<{ succeeded: () => TransactItem; failed: () => Promise<void> }> {
   const attempt: Attempt = await reserveAttempt(keys.loginGuard(account), LOGIN_LIMITS, 'login');
   if (attempt.number > LOGIN_LIMITS.captchaAfter) {
     if (!captcha.captchaId || !captcha.captchaAnswer) {
@@ -34,7 +36,7 @@ export async function passLoginGuard(
       throw error;
     }
   }
-  return { succeeded: () => clearLoginFailures(account), failed: attempt.fail };
+  return { succeeded: () => ({ Delete: clearOperation(keys.loginGuard(account)) }), failed: attempt.fail };
 }
 
 /** A successful login or a password reset starts the count over. */

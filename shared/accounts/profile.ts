@@ -3,11 +3,13 @@ import {
   type CabinetSettings,
   getAccount,
   getCabinet,
+  type ResidentItems,
   updateCabinetSettings,
 } from '#shared/accounts/store';
 import { balanceOf } from '#shared/billing/balance';
 import { DomainError } from '#shared/errors';
 import { suppressionOf } from '#shared/mail/suppression';
+import { setNewsSubscription } from '#shared/news/store';
 import { setReminderSubscription } from '#shared/readings/reminderSubscription';
 import type { AccountRecord } from '#shared/registry/repository';
 
@@ -18,11 +20,15 @@ export async function requireCabinet(account: string, consistent = false): Promi
   return cabinet;
 }
 
-/** The resident's account as the site's header and home page show it (GET /api/me). */
-export async function me(account: string) {
+/**
+ * The resident's account as the site's header and home page show it (GET /api/me). `read`: the
+ * record and cabinet the session check read along (sessions.ts requireResident); then the ledger's
+ * query is the page's only other request.
+ */
+export async function me(account: string, read: ResidentItems = {}) {
   const [record, cabinet, balance] = await Promise.all([
-    getAccount(account),
-    requireCabinet(account),
+    read.record ?? getAccount(account),
+    read.cabinet ?? requireCabinet(account),
     balanceOf(account),
   ]);
   if (!record) throw DomainError.of('unauthorized');
@@ -38,8 +44,11 @@ export async function me(account: string) {
 }
 
 /** The profile page: the cabinet's contacts, subscriptions and consent (GET /api/profile). */
-export async function profileOf(account: string) {
-  const [record, cabinet] = await Promise.all([getAccount(account), requireCabinet(account)]);
+export async function profileOf(account: string, read: ResidentItems = {}) {
+  const [record, cabinet] = await Promise.all([
+    read.record ?? getAccount(account),
+    read.cabinet ?? requireCabinet(account),
+  ]);
   return profileView(account, record, cabinet);
 }
 
@@ -55,6 +64,7 @@ async function profileView(account: string, record: AccountRecord | undefined, c
     phone: cabinet.phone ?? null,
     remindersOptIn: cabinet.remindersOptIn,
     billByEmail: cabinet.billByEmail,
+    newsByEmail: cabinet.newsByEmail ?? false,
     consent: cabinet.consent,
     registeredAt: cabinet.registeredAt,
   };
@@ -64,9 +74,13 @@ async function profileView(account: string, record: AccountRecord | undefined, c
  * PATCH /api/profile: one conditional write (a cabinet that has gone answers `unauthorized`); the
  * answer is built from the updated cabinet it returns, not read again.
  */
-export async function updateProfile(account: string, changes: CabinetSettings) {
-  const [cabinet, record] = await Promise.all([updateCabinetSettings(account, changes), getAccount(account)]);
+export async function updateProfile(account: string, changes: CabinetSettings, read: ResidentItems = {}) {
+  const [cabinet, record] = await Promise.all([
+    updateCabinetSettings(account, changes),
+    read.record ?? getAccount(account),
+  ]);
   if (!cabinet) throw DomainError.of('unauthorized');
   if (changes.remindersOptIn !== undefined) await setReminderSubscription(account, changes.remindersOptIn);
+  if (changes.newsByEmail !== undefined) await setNewsSubscription(account, changes.newsByEmail);
   return profileView(account, record, cabinet);
 }

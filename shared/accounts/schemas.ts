@@ -121,6 +121,7 @@ export const ProfileResponse = z
     phone: z.string().nullable(),
     remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
     billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),
+    newsByEmail: z.boolean().meta({ description: 'Присылать новости РАЦ на почту' }),
     consent: z.object({ version: z.string(), acceptedAt: z.string() }),
     registeredAt: z.string(),
   })
@@ -131,6 +132,7 @@ export const ProfileUpdateRequest = z
     phone: Phone.or(z.literal('')).optional(),
     remindersOptIn: z.boolean().optional(),
     billByEmail: z.boolean().optional(),
+    newsByEmail: z.boolean().optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять');
 

@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { jwtVerify, SignJWT } from 'jose';
-import { deleteSession, getAccount, getSession, putSession, touchSession } from '#shared/accounts/store';
+import {
+  deleteSession,
+  getAccount,
+  getSession,
+  getSessionWithResident,
+  putSession,
+  type ResidentItems,
+  type SessionRecord,
+  sessionPut,
+  type TransactItem,
+  touchSession,
+} from '#shared/accounts/store';
+import type { AccountRecord } from '#shared/registry/repository';
 import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
@@ -61,21 +73,44 @@ function cookie(value: string, maxAgeSeconds: number): string {
 
 export const clearSessionCookie = () => cookie('', 0);
 
-/** Opens a session: stores its record and returns the Set-Cookie value. */
-export async function openSession(account: string): Promise<{ cookie: string; session: Session }> {
+/**
+ * Opens a session: stores its record and returns the Set-Cookie value. `also`: writes that belong
+ * with it (putSession), in the same request.
+ */
+export async function openSession(
+  account: string,
+  also: readonly TransactItem[] = [],
+): Promise<{ cookie: string; session: Session }> {
+  const prepared = prepareSession(account);
+  await putSession(account, prepared.session.sessionId, prepared.expiresAt, also);
+  return { cookie: await prepared.cookie(), session: prepared.session };
+}
+
+/**
+ * A new session not stored yet: its record as a transaction item (`put`), for a caller that writes
+ * it in its own transaction (confirming the registration link), and its cookie, to send once written.
+ */
+export function prepareSession(account: string) {
   const sessionId = randomBytes(18).toString('base64url');
   const issuedAt = Math.floor(now().getTime() / 1000);
   const expiresAt = issuedAt + SESSION_HOURS * 3600;
-  await putSession(account, sessionId, expiresAt);
-  const jwt = await new SignJWT({ sid: sessionId })
-    .setProtectedHeader({ alg: ALGORITHM })
-    .setSubject(account)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(expiresAt)
-    .sign(await sessionSigningKey());
-  return { cookie: cookie(jwt, SESSION_HOURS * 3600), session: { account, sessionId } };
+  const cookieValue = async () => {
+    const jwt = await new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setSubject(account)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(await sessionSigningKey());
+    return cookie(jwt, SESSION_HOURS * 3600);
+  };
+  return {
+    session: { account, sessionId } satisfies Session,
+    expiresAt,
+    put: sessionPut(account, sessionId, expiresAt),
+    cookie: cookieValue,
+  };
 }
 
 function tokenFrom(event: APIGatewayProxyEventV2): string | undefined {
@@ -86,12 +121,10 @@ function tokenFrom(event: APIGatewayProxyEventV2): string | undefined {
   return undefined;
 }
 
-/** The live session of a request, or undefined (no cookie, forged, expired or ended). */
-export async function readSession(event: APIGatewayProxyEventV2): Promise<Session | undefined> {
+/** The session a cookie names, if its signature and claims hold (no I/O). */
+export async function claimsOf(event: APIGatewayProxyEventV2): Promise<Session | undefined> {
   const token = tokenFrom(event);
   if (!token) return undefined;
-  let account: string;
-  let sessionId: string;
   try {
     const { payload } = await jwtVerify(token, await sessionSigningKey(), {
       algorithms: [ALGORITHM],
@@ -100,16 +133,28 @@ export async function readSession(event: APIGatewayProxyEventV2): Promise<Sessio
       currentDate: now(),
       requiredClaims: ['sub', 'exp', 'sid'],
     });
-    account = String(payload.sub);
-    sessionId = String(payload.sid);
+    return { account: String(payload.sub), sessionId: String(payload.sid) };
   } catch {
     return undefined;
   }
-  const record = await getSession(account, sessionId);
+}
+
+/**
+ * Whether the record keeps the session alive now; refreshes `lastSeen` when it is older than
+ * SESSION_TOUCH_SECONDS (one conditional write a minute at most, not one per request).
+ */
+export async function alive(session: Session, record: SessionRecord | undefined): Promise<boolean> {
   const nowSec = Math.floor(now().getTime() / 1000);
-  if (!record || record.expiresAt <= nowSec || record.lastSeen + SESSION_IDLE_MINUTES * 60 <= nowSec) return undefined;
-  if (nowSec - record.lastSeen >= SESSION_TOUCH_SECONDS) await touchSession(account, sessionId, nowSec);
-  return { account, sessionId };
+  if (!record || record.expiresAt <= nowSec || record.lastSeen + SESSION_IDLE_MINUTES * 60 <= nowSec) return false;
+  if (nowSec - record.lastSeen >= SESSION_TOUCH_SECONDS) await touchSession(session.account, session.sessionId, nowSec);
+  return true;
+}
+
+/** The live session of a request, or undefined (no cookie, forged, expired or ended). */
+export async function readSession(event: APIGatewayProxyEventV2): Promise<Session | undefined> {
+  const session = await claimsOf(event);
+  if (!session) return undefined;
+  return (await alive(session, await getSession(session.account, session.sessionId))) ? session : undefined;
 }
 
 /** For routes that need a resident: the session, or 401 `unauthorized`. */
@@ -119,16 +164,44 @@ export async function requireSession(event: APIGatewayProxyEventV2): Promise<Ses
   return session;
 }
 
+/** The account record and cabinet read with a request's session check (requireResident). */
+const residentReads = new WeakMap<APIGatewayProxyEventV2, ResidentItems>();
+
+/**
+ * Like requireSession, and reads the account's record and cabinet in the same request as the
+ * session (one BatchGetItem): the authentication of the `residents` group, whose pages all show
+ * them. A session whose cabinet has gone (ownership transfer, closing) is no session.
+ */
+export async function requireResident(event: APIGatewayProxyEventV2): Promise<Session> {
+  const session = await claimsOf(event);
+  if (!session) throw DomainError.of('unauthorized');
+  const read = await getSessionWithResident(session.account, session.sessionId);
+  if (!read.cabinet || !(await alive(session, read.session))) throw DomainError.of('unauthorized');
+  residentReads.set(event, { record: read.record, cabinet: read.cabinet });
+  return session;
+}
+
+/** What requireResident read for this request (the same event object), or nothing to reuse. */
+export function residentOf(event: APIGatewayProxyEventV2): ResidentItems {
+  return residentReads.get(event) ?? {};
+}
+
 export async function endSession(session: Session): Promise<void> {
   await deleteSession(session.account, session.sessionId);
 }
 
 /**
  * Opens a session for a resident who has just proved who they are (a password, a mailed link) and
- * answers with the cookie and what the site shows of the account.
+ * answers with the cookie and what the site shows of the account. `record`: the account's record
+ * when the caller has read it already; `also`: writes to make with the session's (openSession).
  */
-export async function startSession(account: string) {
-  const record = await getAccount(account);
-  const { cookie } = await openSession(account);
+export async function startSession(
+  account: string,
+  options: { record?: AccountRecord | undefined; also?: readonly TransactItem[] } = {},
+) {
+  const [record, { cookie }] = await Promise.all([
+    options.record ?? getAccount(account),
+    openSession(account, options.also),
+  ]);
   return { cookie, body: { account, owner: record?.owner ?? '' } };
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   DeleteCommand,
   GetCommand,
@@ -33,8 +35,10 @@ import { now } from '#shared/time';
 const nowSeconds = () => Math.floor(now().getTime() / 1000);
 
 /** The registry's record of an account (owner, address, passport hash), or undefined. */
-export async function getAccount(account: string): Promise<AccountRecord | undefined> {
-  const out = await db().send(new GetCommand({ TableName: tableName(), Key: keys.account(account) }));
+export async function getAccount(account: string, consistent = false): Promise<AccountRecord | undefined> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.account(account), ConsistentRead: consistent }),
+  );
   return out.Item as AccountRecord | undefined;
 }
 
@@ -50,6 +54,8 @@ export interface Cabinet {
   phone?: string;
   remindersOptIn: boolean;
   billByEmail: boolean;
+  /** News by mail (shared/news); off unless the resident turns it on, absent on older cabinets. */
+  newsByEmail?: boolean;
   consent: { version: string; acceptedAt: string };
   registeredAt: string;
   passwordChangedAt: string;
@@ -71,7 +77,7 @@ export async function getCabinet(account: string, consistent = false): Promise<C
   return out.Item as Cabinet | undefined;
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
  * The account's link generation: every mailed link (registration, reset, e-mail change) carries the
@@ -92,6 +98,10 @@ export async function linkGeneration(account: string): Promise<number> {
   );
   return Number(out.Item?.linkGeneration ?? 0);
 }
+
+/** The link generation an account's record (read consistently) is in. */
+export const linkGenerationOf = (record: AccountRecord): number =>
+  Number((record as { linkGeneration?: unknown }).linkGeneration ?? 0);
 
 /** The condition "the account is still in link generation `generation`" (absent counts as 0). */
 function inGeneration(generation: number): { expression: string; values: Record<string, unknown> } {
@@ -169,6 +179,7 @@ export async function createCabinet(
   cabinet: Cabinet,
   passportHash: string,
   generation: number,
+  also: readonly TransactItem[] = [],
 ): Promise<void> {
   const guard = inGeneration(generation);
   await consumeTokenAnd(
@@ -191,6 +202,8 @@ export async function createCabinet(
       },
       // Reminders are on by default: the window reminder job finds the resident by this item.
       subscribeOperation(cabinet.account),
+      // The first session, so the link's one transaction also logs the resident in.
+      ...also,
     ],
     { 0: 'already_registered' },
   );
@@ -301,6 +314,7 @@ export interface CabinetSettings {
   phone?: string | undefined;
   remindersOptIn?: boolean | undefined;
   billByEmail?: boolean | undefined;
+  newsByEmail?: boolean | undefined;
 }
 
 /**
@@ -318,7 +332,7 @@ export async function updateCabinetSettings(account: string, changes: CabinetSet
       values[':phone'] = changes.phone;
     }
   }
-  for (const flag of ['remindersOptIn', 'billByEmail'] as const) {
+  for (const flag of ['remindersOptIn', 'billByEmail', 'newsByEmail'] as const) {
     if (changes[flag] !== undefined) {
       set.push(`${flag} = :${flag}`);
       values[`:${flag}`] = changes[flag];
@@ -381,9 +395,25 @@ export interface SessionRecord {
   lastSeen: number;
 }
 
-export async function putSession(account: string, sessionId: string, expiresAt: number): Promise<void> {
-  await db().send(
-    new PutCommand({
+/**
+ * Stores a new session; `also`: writes that belong with it (a login clears its failed attempts),
+ * then one TransactWriteItems carries them all in a single request.
+ */
+export async function putSession(
+  account: string,
+  sessionId: string,
+  expiresAt: number,
+  also: readonly TransactItem[] = [],
+): Promise<void> {
+  const put = sessionPut(account, sessionId, expiresAt);
+  if (also.length === 0) await db().send(new PutCommand(put.Put));
+  else await db().send(new TransactWriteCommand({ TransactItems: [put, ...also] }));
+}
+
+/** A new session's record as a transaction item, to be written with the write that opens it. */
+export function sessionPut(account: string, sessionId: string, expiresAt: number) {
+  return {
+    Put: {
       TableName: tableName(),
       Item: {
         ...keys.session(account, sessionId),
@@ -392,8 +422,19 @@ export async function putSession(account: string, sessionId: string, expiresAt: 
         expiresAt,
         lastSeen: nowSeconds(),
       },
-    }),
-  );
+    },
+  } satisfies TransactItem;
+}
+
+/** A session item as read (GetItem, BatchGet or a range query of the account's partition). */
+export function sessionRecordOf(item: Record<string, unknown> | undefined): SessionRecord | undefined {
+  if (!item) return undefined;
+  const created = Math.floor(Date.parse(String(item.createdAt)) / 1000);
+  return {
+    expiresAt: Number(item.expiresAt),
+    // Sessions opened before the idle timeout existed count from their opening.
+    lastSeen: Number(item.lastSeen ?? created),
+  };
 }
 
 /** The session record, or undefined when it has ended. */
@@ -401,12 +442,65 @@ export async function getSession(account: string, sessionId: string): Promise<Se
   const out = await db().send(
     new GetCommand({ TableName: tableName(), Key: keys.session(account, sessionId), ConsistentRead: true }),
   );
-  if (!out.Item) return undefined;
-  const created = Math.floor(Date.parse(String(out.Item.createdAt)) / 1000);
+  return sessionRecordOf(out.Item);
+}
+
+/** What a resident's page needs of the account besides the session: the registry's record and the cabinet. */
+export interface ResidentItems {
+  record?: AccountRecord | undefined;
+  cabinet?: Cabinet | undefined;
+}
+
+/**
+ * A few items by key in one strongly consistent BatchGetItem, by `pk`+`sk`. Keys DynamoDB leaves
+ * unprocessed under load are asked for again (each a further request, rare).
+ */
+async function getConsistently(
+  keyList: ReadonlyArray<{ pk: string; sk: string }>,
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  let request: Record<string, unknown>[] | undefined = [...keyList];
+  for (let attempt = 0; request?.length; attempt++) {
+    if (attempt >= 8) throw new Error('DynamoDB left keys unprocessed after retries');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+    const out: BatchGetCommandOutput = await db().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request, ConsistentRead: true } } }),
+    );
+    for (const item of out.Responses?.[tableName()] ?? []) found.set(`${item.pk}\n${item.sk}`, item);
+    request = out.UnprocessedKeys?.[tableName()]?.Keys;
+  }
+  return found;
+}
+
+const itemOf = (found: Map<string, Record<string, unknown>>, key: { pk: string; sk: string }) =>
+  found.get(`${key.pk}\n${key.sk}`);
+
+/**
+ * The session record together with the account's record and cabinet, in one strongly consistent
+ * BatchGetItem: the pages of the `residents` group (GET /api/me, /api/profile, /api/support) need
+ * both, and reading them with the session check saves them a round trip each.
+ */
+export async function getSessionWithResident(
+  account: string,
+  sessionId: string,
+): Promise<{ session: SessionRecord | undefined } & ResidentItems> {
+  const found = await getConsistently([keys.session(account, sessionId), keys.account(account), keys.cabinet(account)]);
   return {
-    expiresAt: Number(out.Item.expiresAt),
-    // Sessions opened before the idle timeout existed count from their opening.
-    lastSeen: Number(out.Item.lastSeen ?? created),
+    session: sessionRecordOf(itemOf(found, keys.session(account, sessionId))),
+    record: itemOf(found, keys.account(account)) as AccountRecord | undefined,
+    cabinet: itemOf(found, keys.cabinet(account)) as Cabinet | undefined,
+  };
+}
+
+/**
+ * The account's record and cabinet in one consistent request (login, registration): the password
+ * hash, the passport hash and the link generation (kept on the record) at once.
+ */
+export async function getResident(account: string): Promise<ResidentItems> {
+  const found = await getConsistently([keys.account(account), keys.cabinet(account)]);
+  return {
+    record: itemOf(found, keys.account(account)) as AccountRecord | undefined,
+    cabinet: itemOf(found, keys.cabinet(account)) as Cabinet | undefined,
   };
 }
 
@@ -456,10 +550,27 @@ export async function deleteSessions(account: string, keep?: string): Promise<nu
 /** Only the SHA-256 of a link token is stored: a leaked table holds no usable link. */
 const linkTokenKey = (token: string) => keys.linkToken(createHash('sha256').update(token).digest('base64url'));
 
-export async function putLinkToken(token: string, record: TokenRecord): Promise<void> {
-  await db().send(
-    new PutCommand({ TableName: tableName(), Item: { ...linkTokenKey(token), entity: 'token', ...record } }),
-  );
+/**
+ * Stores a link's token; `alsoUpdate`: a conditional update that belongs with it (registration gives
+ * its limit's slot back), in the same request. When only that update's condition fails, the token
+ * is stored alone: the update was a courtesy, the link is not.
+ */
+export async function putLinkToken(
+  token: string,
+  record: TokenRecord,
+  alsoUpdate?: NonNullable<TransactItem['Update']>,
+): Promise<void> {
+  const put = { TableName: tableName(), Item: { ...linkTokenKey(token), entity: 'token', ...record } };
+  if (alsoUpdate) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Update: alsoUpdate }] }));
+      return;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code !== 'None' || reasons[1]?.Code !== 'ConditionalCheckFailed') throw error;
+    }
+  }
+  await db().send(new PutCommand(put));
 }
 
 export async function getLinkToken<D>(token: string): Promise<TokenRecord<D> | undefined> {
@@ -491,7 +602,7 @@ export async function takeCaptcha(id: string): Promise<Partial<CaptchaRecord> | 
 }
 
 /** What scheduled mail needs of a cabinet: where to write, and what the resident asked to receive. */
-export type CabinetContact = Pick<Cabinet, 'account' | 'email' | 'remindersOptIn' | 'billByEmail'>;
+export type CabinetContact = Pick<Cabinet, 'account' | 'email' | 'remindersOptIn' | 'billByEmail' | 'newsByEmail'>;
 
 /**
  * The cabinets of many accounts by key, in one BatchGet per 100: the reminder and ЕПД mail jobs
@@ -499,8 +610,17 @@ export type CabinetContact = Pick<Cabinet, 'account' | 'email' | 'remindersOptIn
  */
 export async function cabinetsOf(accounts: readonly string[]): Promise<Map<string, CabinetContact>> {
   const items = await batchGetAll<CabinetContact>(accounts.map(keys.cabinet), {
-    expression: '#account, email, remindersOptIn, billByEmail',
+    expression: '#account, email, remindersOptIn, billByEmail, newsByEmail',
     names: { '#account': 'account' },
   });
   return new Map(items.map((item) => [String(item.account), item]));
+}
+
+/** The registry's addresses of many accounts by key (news for some addresses); unknown ones are absent. */
+export async function addressesOf(accounts: readonly string[]): Promise<Map<string, string>> {
+  const items = await batchGetAll<{ account: string; address?: string }>(accounts.map(keys.account), {
+    expression: '#account, #address',
+    names: { '#account': 'account', '#address': 'address' },
+  });
+  return new Map(items.map((item) => [String(item.account), String(item.address ?? '')]));
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { getLinkToken, linkGeneration, putLinkToken } from '#shared/accounts/store';
+import { getAccount, getLinkToken, linkGeneration, linkGenerationOf, putLinkToken } from '#shared/accounts/store';
+import type { AccountRecord } from '#shared/registry/repository';
 import { DomainError } from '#shared/errors';
 import { now } from '#shared/time';
 
@@ -32,15 +33,20 @@ export interface TokenRecord<D = Record<string, unknown>> {
   generation?: number;
 }
 
+/**
+ * Issues a link's token. `generation`: the account's link generation when the caller has just read
+ * the record consistently (saves a read); `alsoUpdate`: a write to make with it (putLinkToken).
+ */
 export async function issueToken(
   purpose: TokenPurpose,
   account: string,
   data: Record<string, unknown>,
+  options: { generation?: number; alsoUpdate?: Parameters<typeof putLinkToken>[2] } = {},
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = Math.floor(now().getTime() / 1000) + TOKEN_TTL_MINUTES[purpose] * 60;
-  const generation = await linkGeneration(account);
-  await putLinkToken(token, { purpose, account, data, expiresAt, generation });
+  const generation = options.generation ?? (await linkGeneration(account));
+  await putLinkToken(token, { purpose, account, data, expiresAt, generation }, options.alsoUpdate);
   return token;
 }
 
@@ -52,13 +58,16 @@ export async function issueToken(
 export async function peekToken<D>(
   token: string,
   purpose: TokenPurpose,
-): Promise<TokenRecord<D> & { generation: number }> {
+): Promise<TokenRecord<D> & { generation: number; record?: AccountRecord | undefined }> {
   const item = await getLinkToken<D>(token);
   // DynamoDB's TTL deletes late (and never locally): expiry is checked here.
   if (!item || item.purpose !== purpose || item.expiresAt <= Math.floor(now().getTime() / 1000)) {
     throw DomainError.of('invalid_token');
   }
   const generation = item.generation ?? 0;
-  if (purpose !== 'undo' && generation !== (await linkGeneration(item.account))) throw DomainError.of('invalid_token');
-  return { ...item, generation };
+  if (purpose === 'undo') return { ...item, generation };
+  // The whole record (read consistently, for its generation): the caller may need its owner too.
+  const record = await getAccount(item.account, true);
+  if (!record || generation !== linkGenerationOf(record)) throw DomainError.of('invalid_token');
+  return { ...item, generation, record };
 }

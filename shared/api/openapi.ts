@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { addressLimitOf, type RouteDefinition } from '#shared/api/route';
 import { ErrorResponse } from '#shared/api/schemas';
 import { ERRORS, type ErrorCode } from '#shared/errors';
-import { addressLimitOf } from '#shared/limits/sourceAddress';
-import { ROUTES, type RouteDefinition } from '#shared/routes';
+import { ROUTES } from '#shared/routes';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -47,7 +47,7 @@ import { addMonths, now, PERIOD_RE, periodOf } from '#shared/time';
 
 export const BATCH_SIZE = 100;
 /** Accounts of one batch billed at once: DynamoDB round trips overlap, memory stays small. */
-const ACCOUNT_CONCURRENCY = 8;
+export const ACCOUNT_CONCURRENCY = 8;
 
 export const BillingMessage = runMessageSchema(BATCH_SIZE);
 export type BillingMessage = RunMessage;

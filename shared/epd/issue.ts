@@ -1,7 +1,7 @@
 import { closedPeriod } from '#shared/billing/run';
 import { sendRawMail, surelyNotSent } from '#shared/clients/mail';
 import { forEachConcurrently } from '#shared/concurrency';
-import { epdOf, renderEpd } from '#shared/epd/bill';
+import { epdOf, epdPdf } from '#shared/epd/bill';
 import { epdMail } from '#shared/epd/mails';
 import {
   addToIssueRun,
@@ -39,8 +39,9 @@ import { now, PERIOD_RE } from '#shared/time';
  * 3. a batch message reads which of its accounts want the bill by mail (one BatchGet), skips those
  *    already mailed (one BatchGet of markers), and for each of the rest renders the bill and mails
  *    it as a PDF attachment, claiming the account's marker first (shared/epd/store.ts).
- * Only subscribers' bills are rendered: everyone else downloads theirs on demand (GET
- * /api/epd/{period}), rendered from the same ledger, so nothing is printed that nobody reads.
+ * Only subscribers' bills are printed: everyone else downloads theirs on demand (GET
+ * /api/epd/{period}), printed from the same ledger, so nothing is printed that nobody reads. A
+ * printed bill is stored, and the download of the same state serves that file.
  * Re-running the job, or a redelivered message, mails nobody twice.
  */
 
@@ -107,7 +108,8 @@ async function issueOne(
 ): Promise<Outcome> {
   const epd = await epdOf(recipient.account, period);
   if (!epd) return 'noBill';
-  const pdf = await renderEpd(epd);
+  // The file the resident downloads too: printed once, by whichever asks first (shared/epd/bill.ts).
+  const { pdf } = await epdPdf(epd);
   const at = now().toISOString();
   if (!(await claimMail(recipient.account, period, runId, at))) return 'alreadySent';
   let messageId: string | undefined;

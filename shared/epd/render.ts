@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser, Page, PDFOptions, PuppeteerNode } from 'puppeteer-core';
 import { logger } from '#shared/logger';
 
 /**
@@ -9,11 +9,16 @@ import { logger } from '#shared/logger';
  *   Chromium to /tmp and starting it, ~2 s), then reused by every render of the container's life.
  *   The launch is a module-level promise, so concurrent first renders share it; a browser that
  *   died (Chromium runs single-process, so a crashed page takes it down) is launched anew.
- * - A page per render, closed afterwards; at most RENDER_CONCURRENCY pages at once, so a batch of
- *   bills never opens more pages than the function's CPU and memory can print.
- * - @sparticuz/chromium is loaded with `require`, not a static import: it stays out of the bundle
- *   (shared/bundling.ts), resolves from node_modules locally and from the renderer layer in Lambda
- *   (NODE_PATH), and functions that never render never load it.
+ * - A page per render slot, kept open and reused: at most RENDER_CONCURRENCY pages, so a batch of
+ *   bills never opens more pages than the function's CPU and memory can print. Opening a page,
+ *   loading a new document and decoding the embedded fonts again cost more than the printing
+ *   itself (`npm run bench`); so a page loads a document's <head> (styles, fonts) once, and each
+ *   bill then only replaces the <body> and the title (`printDocument`). The page emulates print
+ *   media throughout, so the layout it computes for the new body is the one printToPDF prints.
+ * - @sparticuz/chromium and puppeteer-core are loaded with `require`, not a static import: they
+ *   stay out of the bundle (shared/bundling.ts), resolve from node_modules locally and from the
+ *   renderer layer in Lambda (NODE_PATH, which an ES module `import` would not search), and a cold
+ *   start that renders nothing never loads them (puppeteer-core alone is ~0.9 MB of bundle).
  */
 
 /**
@@ -40,6 +45,13 @@ function chromium(): ChromiumModule {
   return chromiumModule;
 }
 
+let puppeteerModule: PuppeteerNode | undefined;
+
+function puppeteer(): PuppeteerNode {
+  puppeteerModule ??= (createRequire(import.meta.url)('puppeteer-core') as { default: PuppeteerNode }).default;
+  return puppeteerModule;
+}
+
 let browserPromise: Promise<Browser> | undefined;
 
 async function launch(): Promise<Browser> {
@@ -47,8 +59,8 @@ async function launch(): Promise<Browser> {
   const c = chromium();
   const executablePath = await c.executablePath();
   const extracted = performance.now();
-  const browser = await puppeteer.launch({
-    args: await puppeteer.defaultArgs({ args: c.args, headless: 'shell' }),
+  const browser = await puppeteer().launch({
+    args: await puppeteer().defaultArgs({ args: c.args, headless: 'shell' }),
     executablePath,
     headless: 'shell',
     // The page is print-only: no viewport emulation beyond A4 at 96 dpi.
@@ -86,6 +98,7 @@ export async function sharedBrowser(): Promise<Browser> {
 
 /** Closes the container's browser (tests, the benchmark, the local runtime on shutdown). */
 export async function closeBrowser(): Promise<void> {
+  idle.length = 0;
   const current = browserPromise;
   browserPromise = undefined;
   const browser = await current?.catch(() => undefined);
@@ -108,23 +121,121 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What every bill is printed with; the benchmark's bare page.pdf() floor uses the same. */
+export const PDF_OPTIONS = {
+  format: 'A4',
+  printBackground: true,
+  preferCSSPageSize: true,
+  // printDocument has awaited the fonts in the page already: no second round trip for it.
+  waitForFonts: false,
+} as const satisfies PDFOptions;
+
+interface PrintPage {
+  page: Page;
+  browser: Browser;
+  /** The <head> the page's document holds, when it is one of printDocument's. */
+  head: string | undefined;
+}
+
+/** Pages free for the next render, at most one per slot. */
+const idle: PrintPage[] = [];
+
+async function acquirePage(): Promise<PrintPage> {
+  const browser = await sharedBrowser();
+  for (let held = idle.pop(); held; held = idle.pop()) {
+    if (held.browser === browser && !held.page.isClosed()) return held;
+    await held.page.close().catch(() => undefined);
+  }
+  const page = await browser.newPage();
+  await page.emulateMediaType('print');
+  return { page, browser, head: undefined };
+}
+
+/** A page that failed (a timeout, a crash) may be in any state: it is closed, not reused. */
+function releasePage(held: PrintPage, healthy: boolean): void {
+  if (healthy && idle.length < renderSlots.limit && held.browser.connected) idle.push(held);
+  else void held.page.close().catch(() => undefined);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
 export interface PdfOptions {
   /** Abort a render that takes longer (a stuck page must not hold a batch until its timeout). */
   timeoutMs?: number;
 }
 
+/** A page to print as its parts: the <head> (shared by many documents), the title and the body. */
+export interface PrintDocument {
+  head: string;
+  title: string;
+  body: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+/**
+ * Prints a document whose head loads nothing from outside (inline styles, data: fonts and
+ * images) to an A4 PDF. A page that already holds the same head only gets the new body.
+ */
+export function printDocument(doc: PrintDocument, options: PdfOptions = {}): Promise<Uint8Array> {
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return withSlot(async () => {
+    const held = await acquirePage();
+    let healthy = false;
+    try {
+      if (held.head !== doc.head) {
+        held.head = undefined;
+        await held.page.setContent(`<!doctype html><html lang="ru"><head>${doc.head}</head><body></body></html>`, {
+          waitUntil: 'load',
+          timeout,
+        });
+        held.head = doc.head;
+      }
+      await withTimeout(
+        held.page.evaluate(
+          async (title: string, body: string) => {
+            document.title = title;
+            document.body.innerHTML = body;
+            // The QR code is a data: image: decoded, not merely loaded, before the page is printed.
+            await Promise.all(Array.from(document.images, (image) => image.decode()));
+            await document.fonts.ready;
+          },
+          doc.title,
+          doc.body,
+        ),
+        timeout,
+        'Laying out the document',
+      );
+      const pdf = await held.page.pdf({ ...PDF_OPTIONS, timeout });
+      healthy = true;
+      return pdf;
+    } finally {
+      releasePage(held, healthy);
+    }
+  });
+}
+
 /** Prints a self-contained HTML page (no external resources) to an A4 PDF. */
 export function htmlToPdf(html: string, options: PdfOptions = {}): Promise<Uint8Array> {
-  const timeout = options.timeoutMs ?? 20_000;
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return withSlot(async () => {
-    const browser = await sharedBrowser();
-    const page = await browser.newPage();
+    const held = await acquirePage();
+    let healthy = false;
     try {
-      // Everything is inline (fonts and the QR code are data: URLs): `load` means laid out.
-      await page.setContent(html, { waitUntil: 'load', timeout });
-      return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, timeout });
+      held.head = undefined;
+      // Everything is inline (fonts and images are data: URLs): `load` means laid out.
+      await held.page.setContent(html, { waitUntil: 'load', timeout });
+      const pdf = await held.page.pdf({ ...PDF_OPTIONS, waitForFonts: true, timeout });
+      healthy = true;
+      return pdf;
     } finally {
-      await page.close().catch(() => undefined);
+      releasePage(held, healthy);
     }
   });
 }

@@ -331,28 +331,49 @@ tr.penalty td { font-style: italic; }
 footer { margin-top: 2mm; font-size: 6.5pt; color: #444; display: flex; justify-content: space-between; }
 `;
 
-/** The whole page. `qrDataUrl` is the QR code of `epd.qrPayload` (shared/epd/qr.ts). */
-export function epdHtml(epd: Epd, qrDataUrl: string): string {
-  return `<!doctype html>
-<html lang="ru">
-<head>
-<meta charset="utf-8">
+/**
+ * The version of the layout: part of every stored bill's fingerprint (shared/epd/bill.ts), so a
+ * change to how the bill looks prints every bill anew instead of serving the old layout. Raise it
+ * with any change to this file, the fonts or the QR code's drawing.
+ */
+export const EPD_TEMPLATE_VERSION = 1;
+
+/** The bill's printable document, in the parts the renderer keeps apart (shared/epd/render.ts). */
+export interface EpdDocument {
+  /**
+   * The <head> contents, the same for every bill: the CSP, the fonts and the styles. The renderer
+   * loads it once per page and then swaps only the body, so the fonts are decoded once.
+   */
+  head: string;
+  title: string;
+  body: string;
+}
+
+let head: string | undefined;
+
+function epdHead(): string {
+  head ??= `<meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:">
-<title>ЕПД за ${esc(periodPhrase(epd.period))}, лицевой счёт ${esc(epd.account)}</title>
 <style>
 ${fontFaceCss()}
 ${CSS}
-</style>
-</head>
-<body>
-<header class="doc-head">
+</style>`;
+  return head;
+}
+
+/** The bill as its parts. `qrDataUrl` is the QR code of `epd.qrPayload` (shared/epd/qr.ts). */
+export function epdDocument(epd: Epd, qrDataUrl: string): EpdDocument {
+  return {
+    head: epdHead(),
+    title: `ЕПД за ${periodPhrase(epd.period)}, лицевой счёт ${epd.account}`,
+    body: `<header class="doc-head">
 <div>
 <h1>Единый платёжный документ</h1>
 <p>для внесения платы за содержание и ремонт жилого помещения и предоставление коммунальных услуг</p>
 </div>
 <div class="doc-period">за <b>${esc(periodPhrase(epd.period))}</b><br>Лицевой счёт № <b data-field="account">${esc(epd.account)}</b>${
-    epd.payer.els ? `<br>ЕЛС ${esc(epd.payer.els)}` : ''
-  }</div>
+      epd.payer.els ? `<br>ЕЛС ${esc(epd.payer.els)}` : ''
+    }</div>
 </header>
 ${section1(epd)}
 ${section2(epd)}
@@ -360,7 +381,25 @@ ${section3(epd)}
 ${section4(epd)}
 ${section5(epd)}
 ${slip(epd, qrDataUrl)}
-<footer><span>Сформирован ${dateText(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.centre.phone)}, обращения — в личном кабинете ${esc(epd.publicUrl.replace(/^https?:\/\//, ''))}.</span><span>${esc(epd.centre.name)}</span></footer>
+<footer><span>Сформирован ${dateText(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.centre.phone)}, обращения — в личном кабинете ${esc(epd.publicUrl.replace(/^https?:\/\//, ''))}.</span><span>${esc(epd.centre.name)}</span></footer>`,
+  };
+}
+
+/** A document as one HTML page. */
+export function documentHtml(doc: EpdDocument): string {
+  return `<!doctype html>
+<html lang="ru">
+<head>
+${doc.head}
+<title>${esc(doc.title)}</title>
+</head>
+<body>
+${doc.body}
 </body>
 </html>`;
+}
+
+/** The whole page. `qrDataUrl` is the QR code of `epd.qrPayload` (shared/epd/qr.ts). */
+export function epdHtml(epd: Epd, qrDataUrl: string): string {
+  return documentHtml(epdDocument(epd, qrDataUrl));
 }

@@ -5,6 +5,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { type GroupRoutes, type RouteDefinition, routeKey } from '#shared/api/route';
 import { DomainError } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
 import { requireRequestedWith } from '#shared/http/csrf';
@@ -12,7 +13,7 @@ import { contractErrorHandler } from '#shared/http/errorHandler';
 import { requireCloudFront } from '#shared/http/origin';
 import { limitSourceAddress } from '#shared/limits/sourceAddress';
 import { logger } from '#shared/logger';
-import { pathExists, ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
+import type { ROUTES } from '#shared/routes';
 
 export interface ApiRequest<
   Body = unknown,
@@ -38,6 +39,12 @@ export interface HttpApiOptions {
    * limit). `httpApi` sets the per-address limits of shared/limits; bare `httpRoutes` has none.
    */
   limitSource?: (route: RouteDefinition, event: APIGatewayProxyEventV2) => Promise<void>;
+  /**
+   * Whether a path is some route's, for a request that matches none of this group's: 405 when
+   * it is (another method), else 404. Only the group behind API Gateway's `$default` route sees
+   * such requests (`system`); absent, every unmatched request is a 404.
+   */
+  knownPath?: (path: string) => boolean | Promise<boolean>;
 }
 
 export interface ApiResult {
@@ -50,7 +57,7 @@ export interface ApiResult {
 }
 
 type AnyRoute = (typeof ROUTES)[number];
-/** The routes the route table gives a function group. */
+/** The routes the merged route table (shared/routes.ts) gives a function group. */
 export type GroupRoute<G extends FunctionGroupName> = Extract<AnyRoute, { group: G }>;
 
 type KeyOfRoute<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
@@ -107,20 +114,27 @@ export function decodedBody(event: APIGatewayProxyEventV2): string {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+type KeysOf<R> = R extends unknown ? KeyOfRoute<R> : never;
+
 /**
- * A function group's HTTP entry, typed by the route table: exactly the group's routes, each handler
- * seeing its own route's body, query and path parameters.
+ * A group table that leaves out a route the merged table gives the group does not compile: the
+ * error names `missingRoutes` (add the capability list to shared/api/groups/<group>.ts).
  */
-export function httpApi<G extends FunctionGroupName>(
-  group: G,
-  handlers: NoInfer<HandlersOf<GroupRoute<G>>>,
+type CoversGroup<G extends FunctionGroupName, R> = [Exclude<GroupRoute<G>, R>] extends [never]
+  ? unknown
+  : { missingRoutes: KeysOf<Exclude<GroupRoute<G>, R>> };
+
+/**
+ * A function group's HTTP entry, typed by its route table (shared/api/groups/<group>.ts): exactly
+ * the group's routes, each handler seeing its own route's body, query and path parameters. The
+ * table is the group's own, so the bundle carries only its routes' schemas.
+ */
+export function httpApi<G extends FunctionGroupName, R extends RouteDefinition>(
+  table: GroupRoutes<G, R> & CoversGroup<G, R>,
+  handlers: NoInfer<HandlersOf<R>>,
   options: HttpApiOptions = {},
 ) {
-  const routes = (ROUTES as readonly RouteDefinition[]).filter((route) => route.group === group);
-  return httpRoutes(routes as unknown as readonly GroupRoute<G>[], handlers, {
-    limitSource: limitSourceAddress,
-    ...options,
-  });
+  return httpRoutes(table.routes, handlers, { limitSource: limitSourceAddress, ...options });
 }
 
 /**
@@ -136,7 +150,7 @@ export function httpRoutes<const R extends RouteDefinition>(
   options: HttpApiOptions = {},
 ) {
   const byName = handlers as unknown as Record<string, RouteHandler | undefined>;
-  const { authenticate, limitSource } = options;
+  const { authenticate, limitSource, knownPath } = options;
   for (const route of routes) {
     if (!byName[routeKey(route)]) throw new Error(`${routeKey(route)} has no handler`);
     if (route.auth && !authenticate) {
@@ -164,7 +178,10 @@ export function httpRoutes<const R extends RouteDefinition>(
       const route = routeOf(event);
       // API Gateway's `$default` route brings every unmatched request here: a known path with
       // another method is a 405, anything else a 404, both in the contract's shape.
-      if (!route) throw DomainError.of(pathExists(event.rawPath) ? 'method_not_allowed' : 'not_found');
+      if (!route) {
+        const known = knownPath ? await knownPath(event.rawPath) : false;
+        throw DomainError.of(known ? 'method_not_allowed' : 'not_found');
+      }
       const handle = byName[routeKey(route)] as RouteHandler;
       if (limitSource) await limitSource(route, event);
       // The session is checked before input validation: a stranger learns nothing about the input.

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/clients/dynamo';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
@@ -27,6 +27,12 @@ export interface Attempt {
   number: number;
   /** Gives the slot back: the attempt did not count (it succeeded, or was not evaluated). */
   release: () => Promise<void>;
+  /**
+   * The same as an `Update` of a TransactWriteItems, to give the slot back in one request with the
+   * write the attempt allowed. Its condition fails, cancelling the transaction, only when the window
+   * has meanwhile ended; the caller then writes without it (a new window owes nothing).
+   */
+  releaseOperation: () => ReturnType<typeof releaseOperation>;
   /**
    * The attempt was evaluated and refused: if it held the last slot, the subject is locked for
    * `lockSeconds` from now. Only a refusal locks, so requests that never got evaluated (a missing
@@ -61,28 +67,39 @@ export async function reserveAttempt(
   for (let round = 0; round < 3; round++) {
     const at = nowSeconds();
     const expiresAt = at + Math.max(limit.windowSeconds, limit.lockSeconds ?? 0) + 3600;
+    const windowEnd = at + limit.windowSeconds;
     let taken: { number: number; windowEnd: number } | undefined;
+    let held: { count: number; windowEnd: number } | undefined;
     try {
+      // One request for the usual cases: no item yet (a new window starts with slot 1) or an open
+      // window with a free slot. Only a window that has ended needs a second request to restart.
       const out = await db().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: key,
-          UpdateExpression: 'SET expiresAt = :expires ADD #count :one',
-          ConditionExpression: 'windowEnd > :now AND #count < :max',
+          UpdateExpression: 'SET expiresAt = :expires, windowEnd = if_not_exists(windowEnd, :end) ADD #count :one',
+          ConditionExpression: 'attribute_not_exists(windowEnd) OR (windowEnd > :now AND #count < :max)',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':now': at, ':max': limit.max, ':expires': expiresAt },
+          ExpressionAttributeValues: { ':one': 1, ':now': at, ':max': limit.max, ':expires': expiresAt, ':end': windowEnd },
           ReturnValues: 'ALL_NEW',
+          // A refusal brings the item along: no read to tell a full window from an ended one.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       taken = { number: Number(out.Attributes?.count), windowEnd: Number(out.Attributes?.windowEnd) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      // The document client leaves this item in DynamoDB's attribute-value form.
+      const item = (error as ConditionalCheckFailedException).Item;
+      if (item) held = { count: Number(item.count?.N ?? 0), windowEnd: Number(item.windowEnd?.N ?? 0) };
+    }
+    if (!taken && held && held.windowEnd > at) {
+      if (held.count >= limit.max) throw tooManyAttempts(held.windowEnd - at, subject);
+      continue;
     }
     if (!taken) {
-      // No open window (first attempt, or the last window has ended): start one, unless a parallel
-      // request just did.
+      // The last window has ended: start one, unless a parallel request just did.
       try {
-        const windowEnd = at + limit.windowSeconds;
         await db().send(
           new UpdateCommand({
             TableName: tableName(),
@@ -103,6 +120,7 @@ export async function reserveAttempt(
       return {
         number,
         release: () => releaseAttempt(key, windowEnd),
+        releaseOperation: () => releaseOperation(key, windowEnd),
         fail: async () => {
           if (number >= limit.max && limit.lockSeconds !== undefined) {
             await lockWindow(key, windowEnd, nowSeconds() + limit.lockSeconds);
@@ -110,11 +128,7 @@ export async function reserveAttempt(
         },
       };
     }
-    // Refused only when the window is full; a window that a parallel request has just started, or
-    // that has just ended, gets another round.
-    const current = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-    const windowEnd = Number(current.Item?.windowEnd ?? 0);
-    if (windowEnd > at && Number(current.Item?.count ?? 0) >= limit.max) throw tooManyAttempts(windowEnd - at, subject);
+    // A parallel request restarted the window between our two writes: another round.
   }
   throw tooManyAttempts(1, subject);
 }
@@ -136,19 +150,21 @@ async function lockWindow(key: Key, windowEnd: number, lockEnd: number): Promise
     });
 }
 
-/** Gives a slot back, only in the window it was taken in (a new window owes nothing). */
+/** The update that gives a slot back, only in the window it was taken in (a new window owes nothing). */
+function releaseOperation(key: Key, windowEnd: number) {
+  return {
+    TableName: tableName(),
+    Key: key,
+    UpdateExpression: 'ADD #count :minusOne',
+    ConditionExpression: 'windowEnd = :windowEnd AND #count > :zero',
+    ExpressionAttributeNames: { '#count': 'count' },
+    ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0, ':windowEnd': windowEnd },
+  };
+}
+
 async function releaseAttempt(key: Key, windowEnd: number): Promise<void> {
   await db()
-    .send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: key,
-        UpdateExpression: 'ADD #count :minusOne',
-        ConditionExpression: 'windowEnd = :windowEnd AND #count > :zero',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0, ':windowEnd': windowEnd },
-      }),
-    )
+    .send(new UpdateCommand(releaseOperation(key, windowEnd)))
     .catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
@@ -156,7 +172,12 @@ async function releaseAttempt(key: Key, windowEnd: number): Promise<void> {
 
 /** Forgets the subject's attempts (a successful login, a password reset). */
 export async function clearAttempts(key: Key): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName(), Key: key }));
+  await db().send(new DeleteCommand(clearOperation(key)));
+}
+
+/** The delete that forgets the subject's attempts, for a transaction with the write it allows. */
+export function clearOperation(key: Key) {
+  return { TableName: tableName(), Key: key };
 }
 
 /** Takes a slot of a per-account limit (shared/limits/policy.ts). */

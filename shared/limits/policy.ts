@@ -31,6 +31,12 @@ export const ACCOUNT_LIMITS = {
   /** Starts of the no-login readings page (each one a single-submission pass). */
   quickReadings: { max: 5, windowSeconds: 60 * 60 },
   /**
+   * Guest payments started for one account (`POST /api/pay`): each opens an order at the bank in
+   * that account's name, so a stranger solving captchas must not fill a resident's payments with
+   * orders nobody pays. Ten an hour is more than a family paying for a parent ever needs.
+   */
+  guestPayment: { max: 10, windowSeconds: 60 * 60 },
+  /**
    * Wrong current passwords typed inside a session (e-mail change, password change): whoever
    * holds a stolen session must not be able to guess the password behind it. 5 in 15 minutes
    * lock these forms for 15 minutes; login and the reset link are not affected.
@@ -49,7 +55,7 @@ export type AccountLimitName = Exclude<keyof typeof ACCOUNT_LIMITS, 'login'>;
 export const ADDRESS_LIMITS = {
   /** New challenges (`GET /api/captcha`). */
   captcha: { max: 60, windowSeconds: 10 * 60 },
-  /** Forms that check a secret or an account: login, registration, recovery, no-login readings. */
+  /** Forms that check a secret or an account: login, registration, recovery, no-login readings, guest payment. */
   credentials: { max: 100, windowSeconds: 10 * 60 },
   /** Any other route without a session (the default). */
   public: { max: 300, windowSeconds: 60 },

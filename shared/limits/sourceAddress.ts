@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { addressLimitOf, type RouteDefinition } from '#shared/api/route';
 import { keys } from '#shared/keys';
 import { reserveAttempt } from '#shared/limits/attempts';
-import { ADDRESS_LIMITS, type AddressLimitName } from '#shared/limits/policy';
-import type { RouteDefinition } from '#shared/routes';
+import { ADDRESS_LIMITS } from '#shared/limits/policy';
 
 /**
  * The viewer's address. In AWS every request reaches the API through CloudFront, whose
@@ -41,16 +41,7 @@ export function clientOf(address: string): string {
     .join(':')}::/64`;
 }
 
-/**
- * The limit of an unauthenticated route: its own `limit`, else `public`. Routes with a session
- * are the resident's own (their password checks have per-account limits: `sessionPassword`);
- * signed bank callbacks (`csrfExempt`) come from a few bank addresses at the bank's pace and have
- * their own throttles at the gateway; `edge` routes are limited by the WAF only.
- */
-export function addressLimitOf(route: RouteDefinition): AddressLimitName | undefined {
-  if (route.auth || route.csrfExempt || route.limit === 'edge') return undefined;
-  return route.limit ?? 'public';
-}
+export { addressLimitOf } from '#shared/api/route';
 
 /**
  * Counts the request against its address before anything else runs; 429 `too_many_attempts` with

@@ -1,4 +1,3 @@
-import { getAccount } from '#shared/accounts/store';
 import { byServiceTotals } from '#shared/billing/allocation';
 import { serviceTitle } from '#shared/billing/views';
 import { CENTRE } from '#shared/centre';
@@ -7,12 +6,14 @@ import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
 import { countMetric, METRIC } from '#shared/metrics';
+import { mailGuestReceipt } from '#shared/payments/guestReceipt';
 import {
   accountOfPaymentId,
   CHANNEL_TEXT,
   newPaymentId,
   ORDER_SESSION_SECONDS,
   publicStatus,
+  type ServiceShare,
   STATUS_TEXT,
   validatePaymentRequest,
 } from '#shared/payments/model';
@@ -26,6 +27,7 @@ import {
 import { paymentRef, settleWithGateway } from '#shared/payments/settlement';
 import {
   getPayment,
+  getPaymentAndPayer,
   markRegistered,
   type PaymentItem,
   paymentsOf,
@@ -48,7 +50,9 @@ export function paymentView(item: PaymentItem) {
     channel: item.channel,
     channelText: item.bank
       ? `${CHANNEL_TEXT[item.channel]} (${BANK_TITLES[item.bank] ?? item.bank})`
-      : CHANNEL_TEXT[item.channel],
+      : item.payer
+        ? `${CHANNEL_TEXT[item.channel]}, без входа в личный кабинет`
+        : CHANNEL_TEXT[item.channel],
     createdAt: item.createdAt,
     paidAt: item.paidAt ?? null,
     // By service: a payment may pay one service on several bills (shared/billing/allocation.ts).
@@ -64,14 +68,16 @@ export function paymentView(item: PaymentItem) {
 
 export type PaymentView = ReturnType<typeof paymentView>;
 
-/** POST /api/payments: registers the order with the acquirer; the resident pays on its page. */
-export async function startCardPayment(account: string, body: unknown) {
-  const request = validatePaymentRequest(body);
-  if (!request.ok) throw DomainError.of(request.code ?? 'invalid_amount', { fields: request.fields });
+/** A new card payment of `account`, `created` and indexed as open, not yet stored. */
+export function newCardPayment(
+  account: string,
+  request: { amount: number; services?: ServiceShare[] | undefined; period?: string | undefined },
+  extra: Pick<PaymentItem, 'payer' | 'receiptEmail'> = {},
+): PaymentItem {
   const at = now();
   const createdAt = at.toISOString();
   const id = newPaymentId(account, at);
-  const payment: PaymentItem = {
+  return {
     ...keys.payment(account, id),
     entity: 'payment',
     id,
@@ -81,19 +87,29 @@ export async function startCardPayment(account: string, body: unknown) {
     channel: 'card',
     ...(request.services ? { services: request.services } : {}),
     ...(request.period ? { period: request.period } : {}),
+    ...extra,
     createdAt,
     updatedAt: createdAt,
     history: [{ status: 'created', at: createdAt }],
     // Indexed from the start: a payment whose register.do answer was lost is still found and closed.
     ...keys.openPayment(id, createdAt),
   };
+}
+
+/**
+ * Stores a new card payment and registers its order with the acquirer, whose page sends the payer
+ * back to `returnPath?id=…`; returns the page's address. The resident's payments and guest
+ * payments (shared/payments/guest.ts) both start here.
+ */
+export async function openCardOrder(payment: PaymentItem, returnPath: string): Promise<string> {
+  const { id, account } = payment;
   await putNewPayment(payment);
-  const returnUrl = `${config().publicUrl}/payments/return?id=${encodeURIComponent(id)}`;
+  const returnUrl = `${config().publicUrl}${returnPath}?id=${encodeURIComponent(id)}`;
   let order: { orderId: string; formUrl: string };
   try {
     order = await registerOrder({
       orderNumber: id,
-      amount: request.amount,
+      amount: payment.amount,
       returnUrl,
       failUrl: returnUrl,
       description: `Оплата ЖКУ, лицевой счёт ${account}`,
@@ -111,7 +127,16 @@ export async function startCardPayment(account: string, body: unknown) {
     throw DomainError.of('acquirer_unavailable');
   }
   await markRegistered(payment, order.orderId, order.formUrl, now().toISOString());
-  return { id, status: 'pending' as const, paymentUrl: order.formUrl, amount: request.amount };
+  return order.formUrl;
+}
+
+/** POST /api/payments: registers the order with the acquirer; the resident pays on its page. */
+export async function startCardPayment(account: string, body: unknown) {
+  const request = validatePaymentRequest(body);
+  if (!request.ok) throw DomainError.of(request.code ?? 'invalid_amount', { fields: request.fields });
+  const payment = newCardPayment(account, request);
+  const paymentUrl = await openCardOrder(payment, '/payments/return');
+  return { id: payment.id, status: 'pending' as const, paymentUrl, amount: request.amount };
 }
 
 async function ownPayment(account: string, id: string): Promise<PaymentItem> {
@@ -128,15 +153,23 @@ export async function paymentOf(account: string, id: string) {
 
 export const HISTORY_LIMIT = 100;
 
+/**
+ * Anyone may start a guest payment of any account (shared/payments/guest.ts): the resident's
+ * history shows those that brought money, not the orders a stranger opened and left unpaid.
+ */
+const shownInHistory = (item: PaymentItem) => !item.payer || !['created', 'failed', 'expired'].includes(item.status);
+
 export async function paymentHistory(account: string) {
-  return { items: (await paymentsOf(account, HISTORY_LIMIT)).map(paymentView) };
+  return { items: (await paymentsOf(account, HISTORY_LIMIT)).filter(shownInHistory).map(paymentView) };
 }
 
 /** The payment confirmation a resident prints: who paid whom, how much, for what, when. */
 export async function receiptOf(account: string, id: string) {
-  const payment = await ownPayment(account, id);
+  if (accountOfPaymentId(id) !== account) throw DomainError.of('not_found', { subject: 'payment' });
+  // The payment and the payer's name and address in one request.
+  const { payment, payer: profile } = await getPaymentAndPayer(account, id);
+  if (!payment) throw DomainError.of('not_found', { subject: 'payment' });
   if (payment.status !== 'succeeded' || !payment.paidAt) throw DomainError.of('no_receipt');
-  const profile = await getAccount(account);
   return {
     id: payment.id,
     amount: payment.amount,
@@ -177,5 +210,7 @@ export async function handleSberCallback(rawBody: string, rawQuery: string) {
     throw DomainError.of('order_mismatch');
   }
   const settled = await settleWithGateway(payment, mdOrder);
+  // A receipt that surely did not go out fails the callback: the bank's repeat mails it.
+  await mailGuestReceipt(settled);
   return { status: publicStatus(settled.status) };
 }

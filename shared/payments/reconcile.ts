@@ -1,5 +1,6 @@
 import { DomainError } from '#shared/errors';
 import { logger } from '#shared/logger';
+import { mailGuestReceipt } from '#shared/payments/guestReceipt';
 import { PENDING_TOO_LONG_MS } from '#shared/payments/model';
 import { paymentRef, settleWithGateway } from '#shared/payments/settlement';
 import { getPayment, openPaymentsBefore } from '#shared/payments/store';
@@ -38,6 +39,9 @@ export async function reconcilePendingPayments(): Promise<ReconcileSummary> {
         const settled = await settleWithGateway(payment);
         if (settled.status === payment.status) summary.unchanged++;
         else summary.changed++;
+        await mailGuestReceipt(settled).catch((error: unknown) => {
+          logger.warn('Guest payment receipt not mailed', { ref: paymentRef(item.id), error: (error as Error).name });
+        });
       } catch (error) {
         // One order the gateway cannot answer for must not stop the others; the next run retries.
         summary.failed++;

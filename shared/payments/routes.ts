@@ -1,4 +1,5 @@
 import type { ErrorCode } from '#shared/errors';
+import { GuestPaymentCreated, GuestPaymentRequest, GuestPaymentStatus } from '#shared/payments/guestSchemas';
 import {
   BankCheckRequest,
   BankCheckResponse,
@@ -118,5 +119,36 @@ export const PAYMENT_ROUTES = [
     body: BankPaymentRequest,
     success: { status: 200, body: BankPaymentResponse },
     errors: [...bankErrors, 'transaction_conflict'],
+  },
+  {
+    method: 'POST',
+    path: '/api/pay',
+    group: 'payments',
+    summary:
+      'Без входа: оплата картой за любой лицевой счёт (номер, сумма, проверка «Я не робот», e-mail для квитанции) → ' +
+      'владелец счёта (фамилия и инициалы) и ссылка на страницу оплаты банка',
+    tag: 'payments',
+    auth: false,
+    body: GuestPaymentRequest,
+    success: { status: 201, body: GuestPaymentCreated },
+    errors: [
+      'invalid_amount',
+      'invalid_captcha',
+      'account_not_found',
+      'too_many_attempts',
+      'acquirer_refused',
+      'acquirer_unavailable',
+    ],
+    limit: 'credentials',
+  },
+  {
+    method: 'GET',
+    path: '/api/pay/{id}',
+    group: 'payments',
+    summary: 'Без входа: сумма и состояние платежа, начатого на странице оплаты без входа',
+    tag: 'payments',
+    auth: false,
+    success: { status: 200, body: GuestPaymentStatus },
+    errors: ['not_found'],
   },
 ] as const satisfies readonly RouteDefinition[];

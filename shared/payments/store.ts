@@ -1,5 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -61,6 +63,16 @@ export interface PaymentItem {
   refundedAmount?: number;
   reason?: string;
   history: StatusChange[];
+  /**
+   * Paid without login (`POST /api/pay`, shared/payments/guest.ts): the payer's name as they
+   * confirmed it, masked («Иванова М. П.»). Absent on the resident's own payments.
+   */
+  payer?: string;
+  /** A guest payment's receipt address, removed once the receipt is mailed (kept no longer than needed). */
+  receiptEmail?: string;
+  /** The receipt mail's claim (set before sending, so it goes once) and when it was handed to SES. */
+  receiptClaimedAt?: string;
+  receiptMailedAt?: string;
   gsi1pk?: string;
   gsi1sk?: string;
 }
@@ -78,6 +90,32 @@ export async function getPayment(account: string, id: string, consistent = false
     new GetCommand({ TableName: tableName(), Key: keys.payment(account, id), ConsistentRead: consistent }),
   );
   return out.Item as PaymentItem | undefined;
+}
+
+/**
+ * A payment and its payer's registry record in one BatchGetItem (the receipt shows both); keys
+ * left unprocessed under load are asked for again.
+ */
+export async function getPaymentAndPayer(
+  account: string,
+  id: string,
+): Promise<{ payment: PaymentItem | undefined; payer: { owner?: string; address?: string } | undefined }> {
+  const found: Record<string, unknown>[] = [];
+  let request: Record<string, unknown>[] | undefined = [keys.payment(account, id), keys.account(account)];
+  for (let attempt = 0; request?.length; attempt++) {
+    if (attempt >= 8) throw new Error('DynamoDB left keys unprocessed after retries');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+    const out: BatchGetCommandOutput = await db().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: request } } }),
+    );
+    found.push(...(out.Responses?.[tableName()] ?? []));
+    request = out.UnprocessedKeys?.[tableName()]?.Keys;
+  }
+  const paymentKey = keys.payment(account, id);
+  return {
+    payment: found.find((i) => i.pk === paymentKey.pk && i.sk === paymentKey.sk) as PaymentItem | undefined,
+    payer: found.find((i) => i.pk === keys.account(account).pk) as { owner?: string; address?: string } | undefined,
+  };
 }
 
 /** The account's payments, newest first (ids begin with their time). */

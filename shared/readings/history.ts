@@ -2,7 +2,7 @@ import { DomainError } from '#shared/errors';
 import { meterIdOf } from '#shared/readings/meterId';
 import { monthsBetween } from '#shared/readings/period';
 import { decimalsOf } from '#shared/readings/rules';
-import { metersOf, readingsOf } from '#shared/readings/store';
+import { meterReadingsOf } from '#shared/readings/store';
 import { serviceById } from '#shared/registry/services';
 import { addMonths, now, periodOf } from '#shared/time';
 
@@ -16,9 +16,10 @@ export async function readingHistory(account: string, range: { from?: string | u
   if (monthsBetween(from, to) >= 120) {
     throw DomainError.of('invalid_input', { fields: { from: 'Не больше 10 лет за один запрос' } });
   }
-  const meters = await metersOf(account);
-  const perMeter = await Promise.all(meters.map((m) => readingsOf(account, m.serial, { from, to })));
-  const items = perMeter.flat().map((r) => ({
+  // One query of the account's meters and readings.
+  const { meters, readings } = await meterReadingsOf(account);
+  const inRange = [...readings.values()].flat().filter((r) => r.period >= from && r.period <= to);
+  const items = inRange.map((r) => ({
     meterId: meterIdOf(r.serial),
     serial: r.serial,
     service: r.service,

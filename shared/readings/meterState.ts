@@ -4,7 +4,7 @@ import { tariffFor } from '#shared/billing/tariffs';
 import { meterIdOf } from '#shared/readings/meterId';
 import { monthsBetween } from '#shared/readings/period';
 import { averageConsumption, type MeterFacts } from '#shared/readings/rules';
-import { householdOf, type MeterRecord, type ReadingRecord, readingsOf } from '#shared/readings/store';
+import type { MeterReadings, MeterRecord, ReadingRecord } from '#shared/readings/store';
 import { serviceById } from '#shared/registry/services';
 
 /**
@@ -46,23 +46,27 @@ async function usualConsumption(
   return guess.gt(0) ? guess : undefined;
 }
 
-/** Each meter's state for the period; the household is read once, and only if a norm is needed. */
+/**
+ * Each meter's state for the period, from the account's meters and readings as one query read them
+ * (store.ts meterReadingsOf); `meters` narrows it to some of them. Norms come from the cached
+ * tariffs: no further request.
+ */
 export async function meterStates(
-  account: string,
+  snapshot: MeterReadings,
   period: string,
-  meters: readonly MeterRecord[],
+  meters: readonly MeterRecord[] = snapshot.meters,
 ): Promise<MeterState[]> {
-  let household: Promise<Household> | undefined;
-  const lazyHousehold = () => {
-    household ??= householdOf(account);
-    return household;
-  };
+  const household = async () => snapshot.household;
   return Promise.all(
     meters.map(async (meter) => {
-      const readings = await readingsOf(account, meter.serial, { to: period, limit: 4 });
+      // Newest first, up to the period: this period's value (if any) and three before it.
+      const readings = (snapshot.readings.get(meter.serial) ?? [])
+        .filter((r) => r.period <= period)
+        .sort((a, b) => b.period.localeCompare(a.period))
+        .slice(0, 4);
       const current = readings[0]?.period === period ? readings[0] : undefined;
       const recent = readings.filter((r) => r.period < period).slice(0, 3);
-      const usual = await usualConsumption(meter, recent, period, lazyHousehold);
+      const usual = await usualConsumption(meter, recent, period, household);
       const months = recent[0] ? Math.max(1, monthsBetween(recent[0].period, period)) : 1;
       return {
         id: meterIdOf(meter.serial),

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { type MeterState, meterStates } from '#shared/readings/meterState';
 import { submissionPeriod } from '#shared/readings/period';
 import { decimalsOf, verificationExpired } from '#shared/readings/rules';
-import { metersOf } from '#shared/readings/store';
+import { meterReadingsOf } from '#shared/readings/store';
 import { serviceById } from '#shared/registry/services';
 import { addDays, moscowDate, now } from '#shared/time';
 import type { WindowStatus } from '#shared/window/readingWindow';
@@ -53,7 +53,7 @@ function windowView(window: WindowStatus) {
 export async function metersPage(account: string) {
   const window = await cachedWindow();
   const period = submissionPeriod(window);
-  const states = await meterStates(account, period, await metersOf(account));
+  const states = await meterStates(await meterReadingsOf(account), period);
   const today = moscowDate(now());
   const meters = states
     .map((s) => meterView(s, today))

@@ -1,6 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { getAccount } from '#shared/accounts/store';
 import { db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { READING_SOURCES } from '#shared/readings/schemas';
@@ -118,10 +117,56 @@ export function readingsOf(
   );
 }
 
-/** The account's residents and area: the basis of the norm-based guess of usual consumption. */
-export async function householdOf(account: string): Promise<{ residents: number; area: string } | undefined> {
-  const record = await getAccount(account);
-  return record ? { residents: record.residents, area: record.area } : undefined;
+/** The account's meters, its household and every reading, as one query of its partition read them. */
+export interface MeterReadings {
+  /** With `throughSession`: that session's item, if it exists (the caller judges it alive). */
+  session?: Record<string, unknown> | undefined;
+  meters: MeterRecord[];
+  /** Residents and area (the registry's record); undefined for an account not in the registry. */
+  household: { residents: number; area: string } | undefined;
+  /** Each meter's readings by serial, oldest period first. */
+  readings: Map<string, ReadingRecord[]>;
+}
+
+/**
+ * The meters page, the history and a submission in one Query of the account's partition: the
+ * range `METER#` … `READING#\uffff` holds exactly the meters, the registry's record (PROFILE) and the
+ * readings (keys.ts sorts them so), where a query per meter cost a round trip each. The readings
+ * of every period come along (a few kilobytes a year per account; billing reads the same range).
+ * `consistent` for a submission, which must judge against the last accepted values.
+ */
+export async function meterReadingsOf(
+  account: string,
+  options: { consistent?: boolean; throughSession?: string } = {},
+): Promise<MeterReadings> {
+  const pk = keys.account(account).pk;
+  // SESSION# sorts right after READING#: stretching the range to a session's own key brings the
+  // session check along in the same request (and the account's few sessions sorting before it).
+  const sessionKey = options.throughSession === undefined ? undefined : keys.session(account, options.throughSession);
+  const items = await queryAll<Record<string, unknown>>({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+    ExpressionAttributeValues: {
+      ':pk': pk,
+      ':first': keys.meterPrefix,
+      ':last': sessionKey?.sk ?? `${keys.readingPrefix}\uffff`,
+    },
+    ConsistentRead: options.consistent === true || sessionKey !== undefined,
+  });
+  const result: MeterReadings = { meters: [], household: undefined, readings: new Map() };
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === sessionKey?.sk) result.session = item;
+    else if (sk.startsWith(keys.meterPrefix)) result.meters.push(item as unknown as MeterRecord);
+    else if (sk === keys.account(account).sk) {
+      result.household = { residents: Number(item.residents), area: String(item.area) };
+    } else if (sk.startsWith(keys.readingPrefix)) {
+      const reading = item as unknown as ReadingRecord;
+      const list = result.readings.get(reading.serial) ?? [];
+      list.push(reading);
+      result.readings.set(reading.serial, list);
+    }
+  }
+  return result;
 }
 
 /** One meter's change in a submission: the new reading item and the meter's new state. */

@@ -8,8 +8,9 @@ import { type MeterState, meterStates } from '#shared/readings/meterState';
 import { submissionPeriod } from '#shared/readings/period';
 import {
   MAX_REPLACEMENTS,
+  type MeterReadings,
   type MeterWrite,
-  metersOf,
+  meterReadingsOf,
   type PassUse,
   type ReadingRecord,
   type ReadingSource,
@@ -55,6 +56,11 @@ export function correctionsCounted(current: ReadingRecord | undefined, source: R
 export interface SubmitOptions {
   /** A no-login pass: used up by this submission, in its own transaction. */
   pass?: PassUse;
+  /**
+   * The account's meters and readings, read consistently with the session check of this request
+   * (readings/session.ts): the first attempt judges against them instead of reading again.
+   */
+  read?: MeterReadings | undefined;
 }
 
 /**
@@ -79,8 +85,13 @@ export async function submitReadings(
   const today = moscowDate(now());
   const wanted = new Set(readings.map((r) => r.meterId));
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const meters = (await metersOf(account)).filter((m) => wanted.has(meterIdOf(m.serial)));
-    const states = new Map((await meterStates(account, period, meters)).map((s) => [s.id, s]));
+    // One consistent query of the account's meters and readings (made with the session check when
+    // the caller did), then one transaction; the window comes from its per-container cache. A race
+    // lost to another tab is judged again on a fresh read.
+    const snapshot =
+      attempt === 0 && options.read ? options.read : await meterReadingsOf(account, { consistent: true });
+    const meters = snapshot.meters.filter((m) => wanted.has(meterIdOf(m.serial)));
+    const states = new Map((await meterStates(snapshot, period, meters)).map((s) => [s.id, s]));
     const accepted = evaluateSubmission(readings, new Map([...states].map(([id, s]) => [id, s.facts])), today);
     const submittedAt = now().toISOString();
     // The first value of the period is not a correction: MAX_REPLACEMENTS corrections follow it.

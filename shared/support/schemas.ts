@@ -20,15 +20,34 @@ export const SupportRequest = z.object({
   captchaAnswer: CaptchaAnswer.optional(),
 });
 
+export const SupportStatus = z.enum(['open', 'answered', 'closed']).meta({
+  description: 'open — ждёт ответа РАЦ; answered — РАЦ ответил; closed — закрыто (новые сообщения не принимаются)',
+});
+
+export const SupportMessage = z
+  .object({
+    from: z.enum(['resident', 'centre']),
+    text: z.string(),
+    at: z.string().meta({ description: 'ISO 8601' }),
+  })
+  .meta({ id: 'SupportMessage' });
+
 export const SupportTicket = z
   .object({
-    id: z.string(),
+    id: z.string().meta({ description: 'Номер обращения: 7 цифр (у обращений до 2026-12 — вида 20261126-A1B2C3)' }),
     topic: SupportTopic,
-    message: z.string(),
-    status: z.enum(['new', 'in_progress', 'closed']),
+    status: SupportStatus,
     createdAt: z.string(),
+    messages: z.array(SupportMessage),
   })
   .meta({ id: 'SupportTicket' });
+
+/** A ticket's number in a path: 7 digits, or the earlier `YYYYMMDD-XXXXXX`. */
+export const TICKET_NUMBER = /^(\d{7}|\d{8}-[0-9A-F]{6})$/;
+
+export const SupportMessageRequest = z.object({
+  text: z.string().trim().min(2, 'Напишите сообщение').max(4000, 'Не длиннее 4000 символов'),
+});
 
 export const SupportCreated = z.object({ id: z.string(), message: z.string() });
 export const SupportList = z.object({ items: z.array(SupportTicket) });

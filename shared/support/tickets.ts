@@ -1,15 +1,30 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
 import { requireCabinet } from '#shared/accounts/profile';
-import { cabinetIdOf } from '#shared/accounts/store';
+import { type Cabinet, cabinetIdOf, getCabinet } from '#shared/accounts/store';
 import { sendMail } from '#shared/clients/mail';
-import { ticketMail } from '#shared/support/mails';
-import type { SupportTicket, SupportTopic } from '#shared/support/schemas';
-import { latestTicketsOf, putTicket } from '#shared/support/store';
-import { moscowDate, now } from '#shared/time';
+import { DomainError } from '#shared/errors';
+import { keys } from '#shared/keys';
+import { receivedMail, residentMessageMail, ticketMail } from '#shared/support/mails';
+import type { SupportTopic } from '#shared/support/schemas';
+import { TICKET_NUMBER } from '#shared/support/schemas';
+import {
+  appendMessage,
+  findTicketIn,
+  getTicket,
+  latestThreadsOf,
+  MAX_THREAD_MESSAGES,
+  type MessageRecord,
+  messagesOf,
+  putTicket,
+  type StoredTicket,
+  statusOf,
+  type TicketRecord,
+  ticketByNumber,
+} from '#shared/support/store';
+import { now } from '#shared/time';
 
 export type SupportTopicId = z.output<typeof SupportTopic>;
-export type TicketStatus = z.output<typeof SupportTicket>['status'];
 
 export interface SupportInput {
   account?: string | undefined;
@@ -22,53 +37,135 @@ export interface SupportInput {
 }
 
 /**
+ * Ticket numbers are 7 digits, random: read out on the phone, and telling nobody how many tickets
+ * the centre gets. With a city's tickets a draw rarely meets a used number; putTicket refuses one.
+ */
+const newTicketNumber = () => String(randomInt(1_000_000, 10_000_000));
+
+/**
  * A support request: stored as a ticket (under the account and its cabinet when the resident is
- * logged in) and mailed to the centre's support address. A request to close the cabinet goes the
- * same way.
+ * logged in), mailed to the centre's support address, and acknowledged to the writer
+ * («Обращение № … получено»). A request to close the cabinet goes the same way; an operator carries
+ * it out with `cabinet close`.
  */
 export async function createTicket(input: SupportInput, sessionAccount: string | undefined) {
   const cabinet = sessionAccount ? await requireCabinet(sessionAccount) : undefined;
-  const at = now();
-  const createdAt = at.toISOString();
-  // The id starts with the Moscow date: a ticket written at 01:00 МСК carries that day, not the UTC one.
-  const id = `${moscowDate(at).replaceAll('-', '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
+  const createdAt = now().toISOString();
   const account = sessionAccount ?? (input.account || undefined);
-  // A guest's ticket is not filed under the account it names: anyone can type any number.
-  await putTicket(
-    {
-      id,
+  const author = sessionAccount && cabinet ? { account: sessionAccount, cabinet: cabinetIdOf(cabinet) } : undefined;
+  let id = '';
+  for (let attempt = 0; !id; attempt++) {
+    if (attempt === 8) throw new Error('No free support ticket number after 8 draws');
+    const candidate = newTicketNumber();
+    // A guest's ticket is not filed under the account it names: anyone can type any number.
+    const record: TicketRecord = {
+      id: candidate,
       account: account ?? null,
       verifiedAccount: Boolean(sessionAccount),
-      ...(cabinet ? { cabinet: cabinetIdOf(cabinet) } : {}),
+      ...(author ? { cabinet: author.cabinet } : {}),
       name: input.name,
       address: input.address ?? null,
       email: input.email,
       phone: input.phone || null,
       topic: input.topic,
       message: input.message,
-      status: 'new',
+      status: 'open',
       createdAt,
-    },
-    sessionAccount && cabinet ? { account: sessionAccount, cabinet: cabinetIdOf(cabinet) } : undefined,
-  );
+    };
+    if (await putTicket(record, author)) id = candidate;
+  }
   await sendMail(ticketMail({ ...input, id, account, verifiedAccount: Boolean(sessionAccount) }));
-  return { id, message: `Обращение № ${id} принято. Ответ придёт на ${input.email}.` };
+  // The resident's replies go to the cabinet's confirmed address; a guest's to the one typed in.
+  const replyTo = cabinet ? cabinet.email : input.email;
+  await sendMail(receivedMail(replyTo, id, Boolean(cabinet)));
+  return {
+    id,
+    message: cabinet
+      ? `Обращение № ${id} принято. Ответ придёт на ${replyTo} и появится в списке обращений ниже.`
+      : `Обращение № ${id} принято. Ответ придёт на ${replyTo}.`,
+  };
+}
+
+/** A thread as the resident and the API see it: the first message is the ticket's own. */
+export function threadView(ticket: StoredTicket, messages: readonly MessageRecord[]) {
+  return {
+    id: String(ticket.id),
+    topic: ticket.topic,
+    status: statusOf(ticket.status),
+    createdAt: String(ticket.createdAt),
+    messages: [
+      { from: 'resident' as const, text: String(ticket.message), at: String(ticket.createdAt) },
+      ...messages.map((m) => ({ from: m.from, text: String(m.text), at: String(m.at) })),
+    ],
+  };
 }
 
 /**
- * The resident's tickets: those written from their own cabinet. A previous owner's (before an
+ * The resident's threads: those written from their own cabinet. A previous owner's (before an
  * ownership transfer or a closed cabinet) stay with the centre.
  */
-export async function ticketsOf(account: string) {
+export async function ticketsOf(account: string, known?: Cabinet) {
+  // `known`: the cabinet the session check read along (sessions.ts requireResident).
+  const cabinet = known ?? (await requireCabinet(account));
+  const threads = await latestThreadsOf(account, cabinetIdOf(cabinet));
+  return { items: threads.map(({ ticket, messages }) => threadView(ticket, messages)) };
+}
+
+/** The cabinet's own ticket with this number, or ticket_not_found: another's is not told apart from none. */
+async function ticketOfCabinet(account: string, cabinet: Cabinet, id: string): Promise<StoredTicket> {
+  if (!TICKET_NUMBER.test(id)) throw DomainError.of('ticket_not_found');
+  const own = keys.supportTicketsOfCabinet(cabinetIdOf(cabinet));
+  const ticket =
+    (await ticketByNumber(id)) ??
+    // Tickets from before numbers have no number item: they are among the cabinet's own.
+    (id.includes('-') ? await findTicketIn(keys.account(account).pk, own, id) : undefined);
+  if (!ticket || ticket.pk !== keys.account(account).pk || !ticket.sk.startsWith(own)) {
+    throw DomainError.of('ticket_not_found');
+  }
+  return ticket;
+}
+
+/**
+ * Adds a message written by someone to a ticket, reading the ticket again whenever another writer
+ * changed it in between (the status follows the last message; both messages stay). A closed
+ * ticket takes no more: a help desk's closed case is closed, and a new question is a new ticket.
+ */
+export async function appendToThread(
+  first: StoredTicket,
+  from: MessageRecord['from'],
+  text: string,
+): Promise<StoredTicket> {
+  let ticket: StoredTicket | undefined = first;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if (!ticket) throw DomainError.of('ticket_not_found');
+    const status = statusOf(ticket.status);
+    if (status === 'closed') throw DomainError.of('ticket_closed');
+    if ((ticket.messageCount ?? 0) >= MAX_THREAD_MESSAGES) throw DomainError.of('ticket_too_long');
+    const next = from === 'resident' ? 'open' : 'answered';
+    const at = now().toISOString();
+    // A ticket keeps its place in the queue while the same side writes again; tickets from before
+    // threads have no place yet.
+    const requeue = status !== next || !ticket.gsi1pk;
+    if (await appendMessage(ticket, { ticketId: ticket.id, from, text, at }, { status: next, requeue })) {
+      return ticket;
+    }
+    ticket = await getTicket(ticket);
+  }
+  throw new Error(`Support ticket ${first.id}: too many concurrent writers`);
+}
+
+/** `POST /api/support/{id}/messages`: the resident answers in their own thread; the centre is told. */
+export async function addResidentMessage(account: string, id: string, text: string) {
   const cabinet = await requireCabinet(account);
-  const tickets = await latestTicketsOf(account, cabinetIdOf(cabinet));
-  return {
-    items: tickets.map((t) => ({
-      id: String(t.id),
-      topic: t.topic,
-      message: String(t.message),
-      status: t.status,
-      createdAt: String(t.createdAt),
-    })),
-  };
+  const ticket = await appendToThread(await ticketOfCabinet(account, cabinet, id), 'resident', text);
+  await sendMail(residentMessageMail(ticket, text));
+  const [fresh, messages] = await Promise.all([getTicket(ticket), messagesOf(ticket)]);
+  return threadView(fresh ?? ticket, messages);
+}
+
+/** Whether the ticket's cabinet is still the account's current one: its replies then go there. */
+export async function cabinetOfTicket(ticket: TicketRecord): Promise<Cabinet | undefined> {
+  if (!ticket.account || !ticket.cabinet) return undefined;
+  const cabinet = await getCabinet(ticket.account);
+  return cabinet && cabinetIdOf(cabinet) === ticket.cabinet ? cabinet : undefined;
 }

@@ -5,19 +5,21 @@ import type { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EPD_FILE_DAYS } from '#infra/constructs/epdStore';
 import { RENDERER_PACKAGES } from '#infra/constructs/rendererLayer';
 import { PROJECT_ROOT } from '#infra/paths';
 import { createPortalApp } from '#infra/portalApp';
 import type { PortalStack } from '#infra/stack';
 import { ENV } from '#shared/env';
 import { FONT_FILES } from '#shared/epd/fonts';
-import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup } from '#shared/functions';
+import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
 import { QUEUES } from '#shared/queues';
 
 /*
  * The ЕПД in the stack: the two rendering functions with Chromium's memory, time, /tmp and
  * architecture, the renderer layer they share (and nothing else gets), Chromium kept out of the
- * bundles, the issuance queue and schedules, and least-privilege mail. cdk-nag runs at synth.
+ * bundles, the issuance queue and schedules, least-privilege mail, and the bucket of printed bills
+ * only they reach. cdk-nag runs at synth.
  */
 
 type Json = Record<string, any>;
@@ -74,10 +76,13 @@ describe('the rendering functions', () => {
     }
   });
 
-  it.each(rendering)('%s bundles puppeteer but not Chromium, which it loads from the layer', (group) => {
+  it.each(rendering)('%s bundles neither Chromium nor puppeteer, which it loads from the layer', (group) => {
     const code = readFileSync(join(assetDir(logicalId(stack.functions[group])), 'index.mjs'), 'utf8');
     expect(code).toContain('@sparticuz/chromium');
     expect(code).not.toContain('swiftshader.tar.br');
+    // puppeteer-core is required by name at the first render, never inlined (its CDP calls are not here).
+    expect(code).toContain('puppeteer-core');
+    expect(code).not.toContain('Target.setAutoAttach');
     // Nor the font: it is read from the layer at the first render (woff files start `wOFF`, base64 `d09GRg`).
     expect(code).not.toContain('d09GRg');
   });
@@ -95,6 +100,9 @@ describe('the renderer layer', () => {
     for (const name of RENDERER_PACKAGES) expect(existsSync(join(modules, name, 'package.json'))).toBe(true);
     expect(existsSync(join(modules, '@sparticuz', 'chromium', 'bin', 'chromium.br'))).toBe(true);
     expect(existsSync(join(modules, 'tar-fs', 'package.json'))).toBe(true);
+    // puppeteer-core's own dependencies, which the functions no longer bundle.
+    expect(existsSync(join(modules, 'chromium-bidi', 'package.json'))).toBe(true);
+    expect(existsSync(join(modules, 'ws', 'package.json'))).toBe(true);
     for (const file of FONT_FILES) expect(existsSync(join(modules, file))).toBe(true);
   });
 });
@@ -141,5 +149,73 @@ describe('issuance', () => {
     expect(actions('epd').some((a) => a.startsWith('ses:'))).toBe(false);
     expect(actions('epd')).not.toContain('dynamodb:PutItem');
     expect(actions('epdIssue')).toContain('dynamodb:PutItem');
+  });
+});
+
+describe('the printed bills (each printed once, then served from S3)', () => {
+  const bucketId = () => logicalId(stack.epdStore.bucket);
+  const roleStatements = (group: FunctionGroupName) => {
+    const role = logicalId(stack.functions[group].executionRole);
+    return resources('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: Json) => r.Ref === role))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[]);
+  };
+  const touchesBucket = (s: Json) => JSON.stringify(s.Resource).includes(bucketId());
+
+  it('are kept private, encrypted, over TLS only, and expire', () => {
+    const props = template.Resources[bucketId()].Properties;
+    expect(props.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(props.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+    ]);
+    expect(props.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ExpirationInDays: EPD_FILE_DAYS, Status: 'Enabled' }),
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      ]),
+    );
+    const [policy] = resources('AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === bucketId());
+    const statements = (policy?.[1].Properties.PolicyDocument.Statement ?? []) as Json[];
+    const denies = statements.filter((s) => s.Effect === 'Deny');
+    expect(denies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      ]),
+    );
+  });
+
+  it.each(rendering)(
+    '%s may get and create bill files and list the bucket (404 for a missing one), nothing more',
+    (group) => {
+      const mine = roleStatements(group).filter(touchesBucket);
+      expect(mine).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Action: ['s3:GetObject', 's3:PutObject'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/*']] },
+          }),
+          expect.objectContaining({ Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucketId(), 'Arn'] } }),
+        ]),
+      );
+      const actions = mine.flatMap((s) => [s.Action].flat());
+      expect(actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      const env = template.Resources[logicalId(stack.functions[group])].Properties.Environment.Variables;
+      expect(env[ENV.epdBucket]).toEqual({ Ref: bucketId() });
+    },
+  );
+
+  it('no other function may reach the bucket or knows its name', () => {
+    for (const group of FUNCTION_GROUP_NAMES.filter((g) => !rendering.includes(g))) {
+      expect(roleStatements(group).filter(touchesBucket)).toEqual([]);
+      const env = template.Resources[logicalId(stack.functions[group])].Properties.Environment.Variables;
+      expect(env[ENV.epdBucket]).toBeUndefined();
+    }
   });
 });

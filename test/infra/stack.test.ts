@@ -36,7 +36,7 @@ import {
 import { ROUTES, routeKey } from '#shared/routes';
 import { eventBridgeCron, SCHEDULE_TIMEZONE, scheduleDefinitions } from '#shared/schedules';
 import { SECRET_PURPOSES, SECRETS, type SecretPurpose } from '#shared/secrets';
-import { SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
+import { SITE_ASSETS_PREFIX, SITE_CACHE_CONTROL, SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
 import { MAIN_TABLE } from '#shared/tables';
 
 type Json = Record<string, any>;
@@ -472,6 +472,28 @@ describe('site', () => {
     ]);
     const api = config.CacheBehaviors.find((b: Json) => b.PathPattern === '/api/*');
     expect(api.FunctionAssociations).toBeUndefined();
+  });
+
+  it('compresses the site at the edge, caches hashed assets for a year and makes pages revalidate', () => {
+    const config = resource(logicalId(stack.site.distribution)).Properties.DistributionConfig;
+    const assets = config.CacheBehaviors.find((b: Json) => b.PathPattern === `${SITE_ASSETS_PREFIX}*`);
+    const optimized = stack.resolve(CachePolicy.CACHING_OPTIMIZED.cachePolicyId);
+    for (const behavior of [config.DefaultCacheBehavior, assets]) {
+      expect(behavior).toMatchObject({ Compress: true, CachePolicyId: optimized });
+    }
+    expect(assets.TargetOriginId).toBe(config.DefaultCacheBehavior.TargetOriginId);
+    const cacheControl = (behavior: Json) =>
+      resource(behavior.ResponseHeadersPolicyId.Ref).Properties.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items;
+    expect(cacheControl(config.DefaultCacheBehavior)).toEqual([
+      { Header: 'Cache-Control', Value: SITE_CACHE_CONTROL.page, Override: true },
+    ]);
+    expect(cacheControl(assets)).toEqual([
+      { Header: 'Cache-Control', Value: SITE_CACHE_CONTROL.assets, Override: true },
+    ]);
+    const csp = (behavior: Json) =>
+      resource(behavior.ResponseHeadersPolicyId.Ref).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig
+        .ContentSecurityPolicy.ContentSecurityPolicy;
+    expect(csp(assets)).toBe(SITE_CONTENT_SECURITY_POLICY);
   });
 
   it('still synthesizes, with a placeholder page and a warning, when the site is not built', () => {

@@ -12,13 +12,47 @@ import {
   tokenMailedBy,
 } from '#test/support/residents';
 
-const ACCOUNTS = [
-  'account;owner;passport;address;area;residents',
-  '200001;Иванова Мария Петровна;1405 123456;г. Старый Оскол, мкр. Жукова, д. 12, кв. 45;54,3;3',
-  '200002;Петров Сергей Николаевич;1407 654321;г. Старый Оскол, мкр. Олимпийский, д. 6, кв. 112;67,8;4',
-  '200003;Сидоренко Анна Викторовна;1410 246810;г. Старый Оскол, мкр. Макаренко, д. 3, кв. 7;38,1;1',
-  '200004;Кузнецов Алексей Дмитриевич;1403 112233;г. Старый Оскол, ул. Ленина, д. 41, кв. 3;45,0;2',
-].join('\n');
+/**
+ * Registration, sessions, recovery, profile and ownership transfer through the real handlers. Each
+ * test imports the accounts it uses (`newAccount`), so no test leans on another's leftovers — a
+ * cabinet, a lock, a changed password — and any order of the tests works.
+ */
+const HEADER = 'account;owner;passport;address;area;residents';
+const OWNERS = [
+  'Иванова Мария Петровна',
+  'Петров Сергей Николаевич',
+  'Сидоренко Анна Викторовна',
+  'Кузнецов Алексей Дмитриевич',
+];
+let imported = 0;
+
+interface Account {
+  account: string;
+  owner: string;
+  /** As printed in the passport: `1405 123456`. */
+  passport: string;
+  email: string;
+  /** The registry row, for a later re-import. */
+  row: string;
+}
+
+/** A new account in the registry (no cabinet yet): 54,3 m², 3 residents. */
+async function newAccount(): Promise<Account> {
+  imported += 1;
+  const account = String(200000 + imported);
+  const owner = OWNERS[imported % OWNERS.length] as string;
+  const passport = `14${String(imported).padStart(2, '0')} ${String(123000 + imported)}`;
+  const row = `${account};${owner};${passport};г. Старый Оскол, мкр. Жукова, д. 12, кв. ${imported};54,3;3`;
+  const report = await importRegistry('accounts', Buffer.from(`${HEADER}\n${row}`));
+  expect(report.errors).toEqual([]);
+  return { account, owner, passport, email: `resident-${account}@example.ru`, row };
+}
+
+/** A new account with a cabinet: registered by the mailed link, password PASSWORD. */
+async function newResident(): Promise<Account & { browser: Client }> {
+  const a = await newAccount();
+  return { ...a, browser: await registeredResident(a.account, a.passport, a.email) };
+}
 
 let client: Client;
 
@@ -28,17 +62,46 @@ const register = (account: string, passport: string, email: string, c: Client = 
 const registeredResident = (account: string, passport: string, email: string) =>
   registeredWith(client, account, passport, email);
 
+/**
+ * Guesses the account's password until it locks: three plain failures, then the captcha is asked
+ * for, seven more with it, and the eleventh attempt is refused with the lock. Returns that answer.
+ */
+async function lockOut(account: string) {
+  const attacker = client.fork();
+  const answers: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    answers.push(
+      (await attacker.request('POST', '/api/auth/login', { body: { account, password: `guess ${i}` } })).status,
+    );
+  }
+  expect(answers).toEqual([401, 401, 401]);
+  const needCaptcha = await attacker.request('POST', '/api/auth/login', { body: { account, password: 'guess' } });
+  expect(needCaptcha.status).toBe(428);
+  expect(needCaptcha.json.error.code).toBe('captcha_required');
+  for (let i = 3; i < 10; i++) {
+    const res = await attacker.request('POST', '/api/auth/login', {
+      body: { account, password: `guess ${i}`, ...(await captcha(attacker)) },
+    });
+    expect(res.status).toBe(401);
+  }
+  const locked = await attacker.request('POST', '/api/auth/login', {
+    body: { account, password: 'guess', ...(await captcha(attacker)) },
+  });
+  expect(locked.status).toBe(429);
+  expect(locked.json.error.code).toBe('too_many_attempts');
+  return locked;
+}
+
 beforeAll(async () => {
   ({ client } = await startTestGateway());
-  const report = await importRegistry('accounts', Buffer.from(ACCOUNTS));
-  expect(report.errors).toEqual([]);
 });
 afterAll(() => client.stop());
 
 describe('registration', () => {
   it('mails a single-use link; the link sets the password and opens a session', async () => {
-    const email = 'ivanova@example.ru';
-    const res = await register('200001', '14 05 123456', email);
+    const { account, owner, passport, email } = await newAccount();
+    // Typed with other spacing than the registry's: the same passport.
+    const res = await register(account, `${passport.slice(0, 2)} ${passport.slice(2)}`, email);
     expect(res.status).toBe(202);
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(1);
@@ -49,7 +112,7 @@ describe('registration', () => {
     const browser = client.fork();
     const confirmed = await browser.request('POST', '/api/auth/confirm', { body: { token, password: PASSWORD } });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.json).toEqual({ account: '200001', owner: 'Иванова Мария Петровна' });
+    expect(confirmed.json).toEqual({ account, owner });
     const cookie = confirmed.headers.getSetCookie()[0] ?? '';
     expect(cookie).toMatch(/^__Host-rac_session=/);
     expect(cookie).toMatch(/HttpOnly/);
@@ -60,8 +123,8 @@ describe('registration', () => {
     const me = await browser.request('GET', '/api/me');
     expect(me.status).toBe(200);
     expect(me.json).toMatchObject({
-      account: '200001',
-      owner: 'Иванова Мария Петровна',
+      account,
+      owner,
       email,
       area: '54.3',
       residents: 3,
@@ -80,7 +143,8 @@ describe('registration', () => {
   });
 
   it('answers a second registration with the seed wording and changes nothing', async () => {
-    const res = await register('200001', '1405123456', 'someone-else@example.ru');
+    const { account, passport } = await newResident();
+    const res = await register(account, passport.replace(' ', ''), 'someone-else@example.ru');
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe('already_registered');
     expect(res.json.error.message).toContain('Учётная запись с такими данными уже существует');
@@ -89,8 +153,9 @@ describe('registration', () => {
   });
 
   it('does not say which field was wrong', async () => {
-    const wrongPassport = await register('200002', '1407 000000', 'x1@example.ru');
-    const unknownAccount = await register('299999', '1407 654321', 'x2@example.ru');
+    const { account, passport } = await newAccount();
+    const wrongPassport = await register(account, `${passport.slice(0, 4)} 000000`, 'x1@example.ru');
+    const unknownAccount = await register('299999', passport, 'x2@example.ru');
     for (const res of [wrongPassport, unknownAccount]) {
       expect(res.status).toBe(422);
       expect(res.json.error.code).toBe('data_mismatch');
@@ -100,11 +165,12 @@ describe('registration', () => {
   });
 
   it('refuses a wrong or reused captcha with no side effect', async () => {
+    const { account, passport } = await newAccount();
     const { captchaId, captchaAnswer } = await captcha();
     const wrong = await client.request('POST', '/api/auth/register', {
       body: {
-        account: '200002',
-        passport: '1407 654321',
+        account,
+        passport,
         email: 'cap@example.ru',
         consent: true,
         captchaId,
@@ -116,8 +182,8 @@ describe('registration', () => {
     // Single-use: the right answer no longer works for that captcha.
     const reused = await client.request('POST', '/api/auth/register', {
       body: {
-        account: '200002',
-        passport: '1407 654321',
+        account,
+        passport,
         email: 'cap@example.ru',
         consent: true,
         captchaId,
@@ -148,10 +214,10 @@ describe('registration', () => {
   });
 
   it('refuses a common or account-based password and keeps the link usable', async () => {
-    const email = 'petrov@example.ru';
-    expect((await register('200002', '1407 654321', email)).status).toBe(202);
+    const { account, passport, email } = await newAccount();
+    expect((await register(account, passport, email)).status).toBe(202);
     const token = await mailedToken(email, '/confirm');
-    for (const password of ['password123', 'qwertyuiop', 'мой200002пароль']) {
+    for (const password of ['password123', 'qwertyuiop', `мой${account}пароль`]) {
       const res = await client.request('POST', '/api/auth/confirm', { body: { token, password } });
       expect(res.status).toBe(422);
       expect(res.json.error.code).toBe('weak_password');
@@ -163,12 +229,14 @@ describe('registration', () => {
   });
 
   it('stores the passport and password only as hashes', async () => {
+    const { account, passport } = await newResident();
     const [profile, credentials] = await Promise.all([
-      db().send(new GetCommand({ TableName: tableName(), Key: { pk: 'ACC#200001', sk: 'PROFILE' } })),
-      db().send(new GetCommand({ TableName: tableName(), Key: { pk: 'ACC#200001', sk: 'CREDENTIALS' } })),
+      db().send(new GetCommand({ TableName: tableName(), Key: { pk: `ACC#${account}`, sk: 'PROFILE' } })),
+      db().send(new GetCommand({ TableName: tableName(), Key: { pk: `ACC#${account}`, sk: 'CREDENTIALS' } })),
     ]);
+    expect(credentials.Item).toBeDefined();
     const stored = JSON.stringify([profile.Item, credentials.Item]);
-    expect(stored).not.toContain('123456');
+    expect(stored).not.toContain(passport.slice(5));
     expect(stored).not.toContain(PASSWORD);
     expect(credentials.Item?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
@@ -176,13 +244,14 @@ describe('registration', () => {
 
 describe('sessions', () => {
   it('login, logout and a dead cookie afterwards', async () => {
+    const { account } = await newResident();
     const browser = client.fork();
     const bad = await browser.request('POST', '/api/auth/login', {
-      body: { account: '200001', password: 'wrong password' },
+      body: { account, password: 'wrong password' },
     });
     expect(bad.status).toBe(401);
     expect(bad.json.error.code).toBe('invalid_credentials');
-    const ok = await browser.request('POST', '/api/auth/login', { body: { account: '200001', password: PASSWORD } });
+    const ok = await browser.request('POST', '/api/auth/login', { body: { account, password: PASSWORD } });
     expect(ok.status).toBe(200);
     const stolen = new Map(browser.cookies);
     expect((await browser.request('GET', '/api/me')).status).toBe(200);
@@ -198,23 +267,24 @@ describe('sessions', () => {
   });
 
   it('refuses forged, tampered and foreign-algorithm cookies', async () => {
-    const browser = client.fork();
-    await browser.request('POST', '/api/auth/login', { body: { account: '200001', password: PASSWORD } });
+    const { browser } = await newResident();
+    const other = await newAccount();
     const jwt = browser.cookies.get('__Host-rac_session') ?? '';
     const [header, payload, signature] = jwt.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
-    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: '200002' })).toString('base64url');
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: other.account })).toString('base64url');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${forgedPayload}.`;
     for (const cookie of [`${header}.${forgedPayload}.${signature}`, none, 'garbage', `${jwt}x`]) {
       const forged = client.fork();
       forged.cookies.set('__Host-rac_session', cookie);
       expect((await forged.request('GET', '/api/me')).status).toBe(401);
     }
+    // The genuine cookie still works: the refusals above are the forgeries'.
+    expect((await browser.request('GET', '/api/me')).status).toBe(200);
   });
 
   it('refuses cookie-authenticated writes without X-Requested-With', async () => {
-    const browser = client.fork();
-    await browser.request('POST', '/api/auth/login', { body: { account: '200001', password: PASSWORD } });
+    const { browser } = await newResident();
     const res = await browser.request('PATCH', '/api/profile', {
       body: { phone: '+7 900 000-00-00' },
       headers: { 'x-requested-with': '' },
@@ -225,32 +295,14 @@ describe('sessions', () => {
   });
 
   it('asks for a captcha after failures, locks briefly after many, and never enumerates', async () => {
-    const attacker = client.fork();
-    const answers: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      answers.push(
-        (await attacker.request('POST', '/api/auth/login', { body: { account: '200003', password: `guess ${i}` } }))
-          .status,
-      );
-    }
-    expect(answers).toEqual([401, 401, 401]);
-    const needCaptcha = await attacker.request('POST', '/api/auth/login', {
-      body: { account: '200003', password: 'guess' },
-    });
-    expect(needCaptcha.status).toBe(428);
-    expect(needCaptcha.json.error.code).toBe('captcha_required');
-    for (let i = 3; i < 10; i++) {
-      const res = await attacker.request('POST', '/api/auth/login', {
-        body: { account: '200003', password: `guess ${i}`, ...(await captcha(attacker)) },
-      });
-      expect(res.status).toBe(401);
-    }
-    const locked = await attacker.request('POST', '/api/auth/login', {
-      body: { account: '200003', password: 'guess', ...(await captcha(attacker)) },
-    });
-    expect(locked.status).toBe(429);
-    expect(locked.json.error.code).toBe('too_many_attempts');
+    const { account } = await newResident();
+    const locked = await lockOut(account);
     expect(locked.json.error.message).toMatch(/мин/);
+    // Locked means locked: the right password is refused too until the lock ends.
+    const owner = await client.fork().request('POST', '/api/auth/login', {
+      body: { account, password: PASSWORD, ...(await captcha()) },
+    });
+    expect(owner.status).toBe(429);
 
     // An account that does not exist and one without a cabinet answer exactly like a wrong password.
     const unknown = await client
@@ -258,7 +310,7 @@ describe('sessions', () => {
       .request('POST', '/api/auth/login', { body: { account: '299998', password: 'x' } });
     const unregistered = await client
       .fork()
-      .request('POST', '/api/auth/login', { body: { account: '200004', password: 'x' } });
+      .request('POST', '/api/auth/login', { body: { account: (await newAccount()).account, password: 'x' } });
     expect(unknown.status).toBe(401);
     expect(unknown.json).toEqual(unregistered.json);
     expect(unknown.json).toEqual({
@@ -269,17 +321,17 @@ describe('sessions', () => {
 
 describe('password recovery and change', () => {
   it('recovery answers alike; the mailed link resets the password and ends other sessions', async () => {
-    const email = 'sidorenko@example.ru';
-    const first = await registeredResident('200003', '1410 246810', email);
-    // 200003 was locked by the previous test's attacker; recovery does not depend on it.
+    const { account, email, browser: first } = await newResident();
+    // Someone guessed the password until the account locked; recovery does not depend on it.
+    await lockOut(account);
     const wrongEmail = await client.request('POST', '/api/auth/recover', {
-      body: { account: '200003', email: 'other@example.ru', ...(await captcha()) },
+      body: { account, email: 'other@example.ru', ...(await captcha()) },
     });
     const unknown = await client.request('POST', '/api/auth/recover', {
       body: { account: '299997', email, ...(await captcha()) },
     });
     const right = await client.request('POST', '/api/auth/recover', {
-      body: { account: '200003', email, ...(await captcha()) },
+      body: { account, email, ...(await captcha()) },
     });
     expect([wrongEmail.status, unknown.status, right.status]).toEqual([202, 202, 202]);
     expect(wrongEmail.json).toEqual(right.json);
@@ -300,16 +352,17 @@ describe('password recovery and change', () => {
     expect(reused.json.error.code).toBe('invalid_token');
     // The lock from the guessing is lifted by the reset.
     const login = await client.fork().request('POST', '/api/auth/login', {
-      body: { account: '200003', password: 'новый пароль для Сидоренко' },
+      body: { account, password: 'новый пароль для Сидоренко' },
     });
     expect(login.status).toBe(200);
   });
 
   it('changing the password needs the old one and ends the other sessions', async () => {
-    const email = 'kuznetsov@example.ru';
-    const tab = await registeredResident('200004', '1403 112233', email);
+    const { account, email, browser: tab } = await newResident();
     const phone = client.fork();
-    await phone.request('POST', '/api/auth/login', { body: { account: '200004', password: PASSWORD } });
+    expect((await phone.request('POST', '/api/auth/login', { body: { account, password: PASSWORD } })).status).toBe(
+      200,
+    );
     const wrong = await tab.request('POST', '/api/profile/password', {
       body: { oldPassword: 'not it', newPassword: 'совсем другой пароль', ...(await captcha()) },
     });
@@ -330,35 +383,35 @@ describe('password recovery and change', () => {
 
 describe('profile and support', () => {
   it('changes the e-mail with the current password, tells the old address, and only after the new one confirms', async () => {
-    const browser = client.fork();
-    await browser.request('POST', '/api/auth/login', { body: { account: '200001', password: PASSWORD } });
+    const { account, email, browser } = await newResident();
+    const newEmail = `Maria.Ivanova.${account}@Example.ru`;
     const noPassword = await browser.request('POST', '/api/profile/email', {
-      body: { email: 'Maria.Ivanova@Example.ru' },
+      body: { email: newEmail },
     });
     expect(noPassword.status).toBe(401);
     expect(noPassword.json.error).toMatchObject({
       code: 'invalid_credentials',
       fields: { currentPassword: 'Текущий пароль введён неверно' },
     });
-    const undo = await tokenMailedBy('ivanova@example.ru', '/email-undo', async () => {
+    const undo = await tokenMailedBy(email, '/email-undo', async () => {
       const req = await browser.request('POST', '/api/profile/email', {
-        body: { email: 'Maria.Ivanova@Example.ru', currentPassword: PASSWORD },
+        body: { email: newEmail, currentPassword: PASSWORD },
       });
       expect(req.status).toBe(202);
     });
     expect(undo).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    const notice = (await mailsTo('ivanova@example.ru')).at(-1);
+    const notice = (await mailsTo(email)).at(-1);
     expect(notice?.subject).toBe('Смена адреса электронной почты личного кабинета');
-    expect(notice?.body.text).toContain('на maria.ivanova@example.ru');
+    expect(notice?.body.text).toContain(`на ${newEmail.toLowerCase()}`);
     expect(notice?.body.text).toMatch(/Ссылка действует 7 дней/);
     expect((await browser.request('GET', '/api/profile')).json).toMatchObject({
-      email: 'ivanova@example.ru',
-      pendingEmail: 'maria.ivanova@example.ru',
+      email,
+      pendingEmail: newEmail.toLowerCase(),
     });
-    const token = await mailedToken('maria.ivanova@example.ru', '/email-confirm');
+    const token = await mailedToken(newEmail.toLowerCase(), '/email-confirm');
     expect((await client.request('POST', '/api/profile/email/confirm', { body: { token } })).status).toBe(200);
     expect((await browser.request('GET', '/api/profile')).json).toMatchObject({
-      email: 'maria.ivanova@example.ru',
+      email: newEmail.toLowerCase(),
       pendingEmail: null,
     });
     const patched = await browser.request('PATCH', '/api/profile', {
@@ -371,8 +424,7 @@ describe('profile and support', () => {
   });
 
   it('files tickets, mails them to the centre and lists only the resident’s own', async () => {
-    const browser = client.fork();
-    await browser.request('POST', '/api/auth/login', { body: { account: '200001', password: PASSWORD } });
+    const { account, browser } = await newResident();
     const created = await browser.request('POST', '/api/support', {
       body: {
         name: 'Иванова Мария Петровна',
@@ -385,17 +437,17 @@ describe('profile and support', () => {
     const centre = await mailsTo('support@rac-oskol.ru');
     const mail = centre.find((m) => m.subject.includes(created.json.id));
     expect(mail?.subject).toContain('Закрытие личного кабинета');
-    expect(mail?.body.text).toContain('200001 (житель вошёл в личный кабинет)');
+    expect(mail?.body.text).toContain(`${account} (житель вошёл в личный кабинет)`);
 
     const guest = client.fork();
     const noCaptcha = await guest.request('POST', '/api/support', {
-      body: { account: '200001', name: 'Кто-то', email: 'guest@example.ru', message: 'Вопрос без капчи' },
+      body: { account, name: 'Кто-то', email: 'guest@example.ru', message: 'Вопрос без капчи' },
     });
     expect(noCaptcha.status).toBe(400);
     expect(noCaptcha.json.error.code).toBe('invalid_captcha');
     const guestTicket = await guest.request('POST', '/api/support', {
       body: {
-        account: '200001',
+        account,
         name: 'Кто-то',
         email: 'guest@example.ru',
         message: 'Вопрос гостя',
@@ -406,39 +458,31 @@ describe('profile and support', () => {
 
     const mine = await browser.request('GET', '/api/support');
     expect(mine.json.items.map((t: { id: string }) => t.id)).toEqual([created.json.id]);
-    expect(mine.json.items[0]).toMatchObject({ topic: 'close_cabinet', status: 'new' });
+    expect(mine.json.items[0]).toMatchObject({ topic: 'close_cabinet', status: 'open' });
     expect((await guest.request('GET', '/api/support')).status).toBe(401);
   });
 });
 
 describe('ownership transfer (переоформление ЛС)', () => {
   it('ends the previous owner’s access and lets the new owner register', async () => {
-    const previous = client.fork();
-    const login = await previous.request('POST', '/api/auth/login', {
-      body: { account: '200002', password: PASSWORD },
-    });
-    expect(login.status).toBe(200);
-    const transfer = ACCOUNTS.split('\n')
-      .filter((l, i) => i === 0 || l.startsWith('200002'))
-      .join('\n')
-      .replace('Петров Сергей Николаевич;1407 654321', 'Новикова Елена Андреевна;1415 999888');
+    const { account, owner, passport, row, browser: previous } = await newResident();
+    const transfer = `${HEADER}\n${row.replace(`${owner};${passport}`, 'Новикова Елена Андреевна;1415 999888')}`;
+    expect(transfer).toContain('Новикова');
     expect((await importRegistry('accounts', Buffer.from(transfer))).errors).toEqual([]);
 
     expect((await previous.request('GET', '/api/me')).status).toBe(401);
-    const oldLogin = await client
-      .fork()
-      .request('POST', '/api/auth/login', { body: { account: '200002', password: PASSWORD } });
+    const oldLogin = await client.fork().request('POST', '/api/auth/login', { body: { account, password: PASSWORD } });
     expect(oldLogin.status).toBe(401);
     const sessions = await db().send(
       new QueryCommand({
         TableName: tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)',
-        ExpressionAttributeValues: { ':pk': 'ACC#200002', ':s': 'SESSION#' },
+        ExpressionAttributeValues: { ':pk': `ACC#${account}`, ':s': 'SESSION#' },
       }),
     );
     expect(sessions.Items).toEqual([]);
 
-    const newOwner = await registeredResident('200002', '1415 999888', 'novikova@example.ru');
+    const newOwner = await registeredResident(account, '1415 999888', `novikova-${account}@example.ru`);
     expect((await newOwner.request('GET', '/api/me')).json.owner).toBe('Новикова Елена Андреевна');
   });
 });

@@ -10,7 +10,7 @@ import { startBillingRun } from '#shared/billing/run';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
 import { epdOf, epdPage } from '#shared/epd/bill';
-import { closeBrowser, htmlToPdf, sharedBrowser } from '#shared/epd/render';
+import { closeBrowser, htmlToPdf, RENDER_CONCURRENCY, sharedBrowser } from '#shared/epd/render';
 import type { IssueRun } from '#shared/epd/store';
 import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
@@ -328,19 +328,26 @@ describe('the browser', () => {
     const second = await sharedBrowser();
     expect(second).not.toBe(first);
     expect(second.connected).toBe(true);
-    // Every page was closed after use.
-    expect((await second.pages()).length).toBeLessThanOrEqual(1);
+    // No page is left behind but the one each render slot keeps for the next bill.
+    expect((await second.pages()).length).toBeLessThanOrEqual(1 + RENDER_CONCURRENCY);
   });
 });
 
 describe('monthly issuance by mail', () => {
-  it('mails the PDF to subscribed residents with a bill, and to nobody else', async () => {
+  // October's issuance as the schedule fires it, once for these tests; each test reads it, and
+  // the tests that issue again (the catch-up, November) look at their own months.
+  const OCTOBER = 'ЕПД за октябрь 2026 г.';
+  const octoberMails = async (account: keyof typeof EMAIL) =>
+    (await mailsTo(EMAIL[account])).filter((m) => m.subject.startsWith(OCTOBER));
+  beforeAll(async () => {
     await invokeGroup('epdIssue', { job: 'epd.issue' });
     await queues.drain();
     expect(queues.deadLetters).toEqual([]);
+  }, 120_000);
 
+  it('mails the PDF to subscribed residents with a bill, and to nobody else', async () => {
     for (const account of ['400001', '400002'] as const) {
-      const mails = await mailsTo(EMAIL[account]);
+      const mails = await octoberMails(account);
       expect(mails).toHaveLength(1);
       const [mail] = mails;
       expect(mail?.subject).toBe(`ЕПД за октябрь 2026 г. — лицевой счёт ${account}`);
@@ -358,8 +365,8 @@ describe('monthly issuance by mail', () => {
     expect(await mailsTo(EMAIL['400003'])).toEqual([]); // not subscribed
     expect(await mailsTo(EMAIL['400004'])).toEqual([]); // no bill for October
 
-    const [run] = await issueRuns('2026-10');
-    expect(run).toMatchObject({ accounts: 4, notSubscribed: 1, noBill: 1, sent: 2, failed: 0, unconfirmed: 0 });
+    const first = (await issueRuns('2026-10')).find((r) => !r.source.includes('catch-up'));
+    expect(first).toMatchObject({ accounts: 4, notSubscribed: 1, noBill: 1, sent: 2, failed: 0, unconfirmed: 0 });
     const marker = await db().send(
       new GetCommand({ TableName: tableName(), Key: keys.epdMail('400001', '2026-10'), ConsistentRead: true }),
     );
@@ -369,8 +376,8 @@ describe('monthly issuance by mail', () => {
   it('a second run (the catch-up, or a retry) mails nobody twice', async () => {
     await invokeGroup('epdIssue', { job: 'epd.issueMissed' });
     await queues.drain();
-    expect(await mailsTo(EMAIL['400001'])).toHaveLength(1);
-    expect(await mailsTo(EMAIL['400002'])).toHaveLength(1);
+    expect(await octoberMails('400001')).toHaveLength(1);
+    expect(await octoberMails('400002')).toHaveLength(1);
     const runs = await issueRuns('2026-10');
     expect(runs).toHaveLength(2);
     const second = runs.find((r) => r.source.includes('catch-up'));

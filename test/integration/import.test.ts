@@ -316,26 +316,29 @@ describe('the columns billing by ПП РФ № 354 needs', () => {
   });
 
   it('keeps a meter’s installation date: given, or the first import’s, never moved by a re-import without it', async () => {
+    const account = `${accounts}\n600003;Орехова Вера Петровна;1405 600003;г. Старый Оскол, мкр. Лесной, д. 2, кв. 3;40;1;;;\n`;
+    expect((await importRegistry('accounts', utf8(account))).errors).toEqual([]);
     const meters = 'account;meter;service;reading;verified_until;installed';
-    await importRegistry(
+    const first = await importRegistry(
       'meters',
-      utf8(`${meters}\n600001;N-1;cold_water;0;2032-08-31;2026-08-20\n600001;N-2;gas;5;2032-08-31;\n`),
+      utf8(`${meters}\n600003;N-1;cold_water;0;2032-08-31;2026-08-20\n600003;N-2;gas;5;2032-08-31;\n`),
     );
-    expect(await item(keys.meter('600001', 'N-1'))).toMatchObject({ installed: '2026-08-20' });
-    const importedOn = (await item(keys.meter('600001', 'N-2')))?.installed;
+    expect(first.errors).toEqual([]);
+    expect(await item(keys.meter('600003', 'N-1'))).toMatchObject({ installed: '2026-08-20' });
+    const importedOn = (await item(keys.meter('600003', 'N-2')))?.installed;
     expect(importedOn).toBe(moscowDate(now()));
     // A later file without the column (a corrected verification date) keeps both dates.
     await importRegistry(
       'meters',
       utf8(
-        'account;meter;service;reading;verified_until\n600001;N-1;cold_water;0;2033-08-31\n600001;N-2;gas;5;2033-08-31\n',
+        'account;meter;service;reading;verified_until\n600003;N-1;cold_water;0;2033-08-31\n600003;N-2;gas;5;2033-08-31\n',
       ),
     );
-    expect(await item(keys.meter('600001', 'N-1'))).toMatchObject({
+    expect(await item(keys.meter('600003', 'N-1'))).toMatchObject({
       installed: '2026-08-20',
       verifiedUntil: '2033-08-31',
     });
-    expect((await item(keys.meter('600001', 'N-2')))?.installed).toBe(importedOn);
+    expect((await item(keys.meter('600003', 'N-2')))?.installed).toBe(importedOn);
   });
 
   it('stores an empty norm of maintenance and waste as 1, and refuses a coefficient outside water and electricity', async () => {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { ensureTables, localClient } from '#local/dynamo';
 import { resetDbForTests } from '#shared/clients/dynamo';
@@ -22,6 +25,9 @@ process.env[ENV.dynamoEndpoint] = dynamoEndpoint;
 process.env[ENV.sesEndpoint] = sesEndpoint;
 process.env[ENV.table] = `it-${randomUUID()}`;
 process.env[ENV.testMode] = '1';
+// Printed bills (shared/epd/files.ts) go to a folder of this file's own, not the developer's .data.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'rac-it-data-'));
+process.env[ENV.dataDir] = dataDir;
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 resetConfigForTests();
 resetDbForTests();
@@ -36,4 +42,5 @@ beforeAll(async () => {
 afterAll(() => {
   resetDbForTests();
   resetMailForTests();
+  rmSync(dataDir, { recursive: true, force: true });
 });

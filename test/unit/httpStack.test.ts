@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+// Sets zod's Russian messages, as every route table of the app does by importing its schemas; the
+// echo routes below use zod directly, so without it the messages depend on which test ran first.
+import '#shared/api/schemas';
 import { DomainError, ERRORS } from '#shared/errors';
 import { httpRoutes } from '#shared/http/api';
 import type { RouteDefinition } from '#shared/routes';

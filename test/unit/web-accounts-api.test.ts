@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  addSupportMessage,
   changePassword,
   confirmEmailChange,
   createSupportRequest,
@@ -86,13 +87,15 @@ describe('web accounts API functions', () => {
     expect(lastRequest()).toEqual({ url: '/api/profile/email/confirm', method: 'POST', body: { token: 'tok' } });
     await createSupportRequest({ name: 'Иванова', email: 'a@b.ru', topic: 'close_cabinet', message: 'Закройте' });
     expect(lastRequest()).toMatchObject({ url: '/api/support', method: 'POST', body: { topic: 'close_cabinet' } });
+    await addSupportMessage('1234567', 'Спасибо');
+    expect(lastRequest()).toEqual({ url: '/api/support/1234567/messages', method: 'POST', body: { text: 'Спасибо' } });
   });
 });
 
 describe('web labels', () => {
   it('names every support status in Russian', () => {
-    expect(SUPPORT_STATUSES).toEqual({ new: 'Новое', in_progress: 'В работе', closed: 'Закрыто' });
-    expect(supportStatusLabel('in_progress')).toBe('В работе');
+    expect(SUPPORT_STATUSES).toEqual({ open: 'Ждёт ответа', answered: 'Есть ответ', closed: 'Закрыто' });
+    expect(supportStatusLabel('answered')).toBe('Есть ответ');
   });
 
   it('offers every support topic, including closing the cabinet', () => {

@@ -11,8 +11,8 @@ export const SUPPORT_TOPICS: ReadonlyArray<{ id: SupportTopic; label: string }> 
 ];
 
 export const SUPPORT_STATUSES: Record<SupportStatus, string> = {
-  new: 'Новое',
-  in_progress: 'В работе',
+  open: 'Ждёт ответа',
+  answered: 'Есть ответ',
   closed: 'Закрыто',
 };
 

@@ -74,3 +74,6 @@ export const createSupportRequest = (body: SupportInput) =>
 
 export const listSupportRequests = (signal?: AbortSignal) =>
   apiFetch<SupportList>('/api/support', signal ? { signal } : {});
+
+export const addSupportMessage = (id: string, text: string) =>
+  apiFetch<SupportTicket>(`/api/support/${encodeURIComponent(id)}/messages`, { method: 'POST', body: { text } });

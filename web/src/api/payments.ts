@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type * as GuestSchemas from '#shared/payments/guestSchemas';
 import type * as Schemas from '#shared/payments/schemas';
 import { apiFetch } from './client';
 
@@ -27,3 +28,23 @@ export const getPayment = (id: string, signal?: AbortSignal) =>
 
 export const getReceipt = (id: string, signal?: AbortSignal) =>
   apiFetch<Receipt>(`/api/payments/${encodeURIComponent(id)}/receipt`, withSignal(signal));
+
+/* Paying for any account without login (shared/payments/guestSchemas.ts). */
+
+export type GuestPaymentCreated = z.infer<typeof GuestSchemas.GuestPaymentCreated>;
+export type GuestPaymentStatus = z.infer<typeof GuestSchemas.GuestPaymentStatus>;
+
+export interface GuestPaymentInput {
+  account: string;
+  /** Kopecks. */
+  amount: number;
+  captchaId: string;
+  captchaAnswer: string;
+  email?: string;
+}
+
+export const startGuestPayment = (body: GuestPaymentInput) =>
+  apiFetch<GuestPaymentCreated>('/api/pay', { method: 'POST', body });
+
+export const getGuestPayment = (id: string, signal?: AbortSignal) =>
+  apiFetch<GuestPaymentStatus>(`/api/pay/${encodeURIComponent(id)}`, withSignal(signal));

@@ -1,35 +1,28 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
 import { Footer } from './Footer';
 import { Header } from './Header';
 
 /**
- * The frame around every page. After a navigation inside the app the browser keeps focus and
- * scroll where they were, so the layout moves both to the new page's heading, as a page load would.
+ * After a navigation inside the app the browser keeps focus and scroll where they were, so the new
+ * page's heading gets both, as a page load would. The router calls this once the new page has
+ * rendered: a page whose code is still loading has no heading yet.
  */
+export function showNewPage(): void {
+  window.scrollTo(0, 0);
+  const main = document.getElementById('main');
+  const heading = main?.querySelector<HTMLElement>('h1');
+  (heading ?? main)?.focus({ preventScroll: true });
+}
+
+/** The frame around every page. */
 export function Layout({ children }: { children: ComponentChildren }) {
-  const { path } = useLocation();
-  const mainRef = useRef<HTMLElement>(null);
-  const firstRender = useRef(true);
-
-  useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
-    window.scrollTo(0, 0);
-    const heading = mainRef.current?.querySelector<HTMLElement>('h1');
-    (heading ?? mainRef.current)?.focus({ preventScroll: true });
-  }, [path]);
-
   return (
     <>
       <a class="skip-link" href="#main">
         Перейти к основному содержанию
       </a>
       <Header />
-      <main id="main" class="site-main container" tabIndex={-1} ref={mainRef}>
+      <main id="main" class="site-main container" tabIndex={-1}>
         {children}
       </main>
       <Footer />

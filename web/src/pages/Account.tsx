@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import type { Me } from '../api/accounts';
+import { LatestNews } from '../components/LatestNews';
 import { PageFrame } from '../components/PageFrame';
 import { describeBalance, formatArea } from '../format';
 import { serviceTitle } from '../labels';
@@ -88,6 +89,7 @@ export function Account() {
         </div>
       </dl>
       <Balance balance={me.balance} />
+      <LatestNews />
       <section class="section" aria-labelledby="quick-heading">
         <h2 id="quick-heading">Разделы</h2>
         <ul class="quick-links">

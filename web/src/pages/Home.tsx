@@ -16,6 +16,9 @@ export function Home() {
             <a class="button button--primary" href="/account">
               Перейти к лицевому счёту
             </a>
+            <a class="button button--secondary" href="/pay">
+              Оплатить за другой счёт
+            </a>
           </div>
         ) : (
           <div class="button-row">
@@ -24,6 +27,9 @@ export function Home() {
             </a>
             <a class="button button--secondary" href="/register">
               Зарегистрироваться
+            </a>
+            <a class="button button--secondary" href="/pay">
+              Оплатить без входа
             </a>
           </div>
         )}

@@ -101,6 +101,9 @@ export function Login() {
         <li>
           Нет личного кабинета? <a href="/register">Регистрация</a>
         </li>
+        <li>
+          Оплатить за любой лицевой счёт: <a href="/pay">Оплатить без входа</a>
+        </li>
       </ul>
     </PageFrame>
   );

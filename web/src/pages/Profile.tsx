@@ -108,6 +108,7 @@ function ContactsSection({ profile, onSaved }: { profile: Profile; onSaved: (pro
   const [phone, setPhone] = useState(profile.phone ?? '');
   const [remindersOptIn, setReminders] = useState(profile.remindersOptIn);
   const [billByEmail, setBillByEmail] = useState(profile.billByEmail);
+  const [newsByEmail, setNewsByEmail] = useState(profile.newsByEmail);
   const [saved, setSaved] = useState<string | null>(null);
   const form = useFormStatus();
 
@@ -115,7 +116,9 @@ function ContactsSection({ profile, onSaved }: { profile: Profile; onSaved: (pro
     event.preventDefault();
     setSaved(null);
     if (!form.passes(collectErrors({ phone: phoneError(phone) }))) return;
-    const result = await form.send(() => updateProfile({ phone: phone.trim(), remindersOptIn, billByEmail }));
+    const result = await form.send(() =>
+      updateProfile({ phone: phone.trim(), remindersOptIn, billByEmail, newsByEmail }),
+    );
     if (!result.ok) return;
     onSaved(result.value);
     setSaved('Изменения сохранены.');
@@ -143,6 +146,9 @@ function ContactsSection({ profile, onSaved }: { profile: Profile; onSaved: (pro
         </CheckboxField>
         <CheckboxField name="billByEmail" checked={billByEmail} onChange={setBillByEmail}>
           Присылать квитанцию (ЕПД) на почту
+        </CheckboxField>
+        <CheckboxField name="newsByEmail" checked={newsByEmail} onChange={setNewsByEmail}>
+          Получать новости на почту
         </CheckboxField>
         <SubmitButton busy={form.busy}>Сохранить</SubmitButton>
         <Saved message={saved} />

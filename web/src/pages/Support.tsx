@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import {
+  addSupportMessage,
   createSupportRequest,
   getProfile,
   listSupportRequests,
@@ -24,6 +25,68 @@ function isTopic(value: string | undefined): value is SupportTopic {
 
 const MESSAGE_MAX = 4000;
 
+/** A thread's reply box: a resident answers the centre (or adds to a question) inside the ticket. */
+function ReplyForm({ ticket, onSent }: { ticket: SupportTicket; onSent: (updated: SupportTicket) => void }) {
+  const [text, setText] = useState('');
+  const form = useFormStatus();
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!form.passes(collectErrors({ text: text.trim().length < 2 ? 'Напишите сообщение' : undefined }))) return;
+    const result = await form.send(() => addSupportMessage(ticket.id, text.trim()));
+    if (!result.ok) return;
+    setText('');
+    onSent(result.value);
+  }
+
+  return (
+    <form class="form ticket__reply" ref={form.formRef} onSubmit={submit} noValidate>
+      <FormAlert error={form.error} />
+      <TextField
+        name="text"
+        label={ticket.status === 'answered' ? 'Ответить' : 'Дополнить обращение'}
+        value={text}
+        onInput={setText}
+        error={form.fieldError('text')}
+        maxLength={MESSAGE_MAX}
+        rows={3}
+        required
+      />
+      <SubmitButton busy={form.busy}>Отправить</SubmitButton>
+    </form>
+  );
+}
+
+function Thread({ ticket, onChange }: { ticket: SupportTicket; onChange: (updated: SupportTicket) => void }) {
+  return (
+    <li class="ticket" data-testid="ticket">
+      <div class="ticket__head">
+        <span class="ticket__id">№ {ticket.id}</span>
+        <span class={`status status--${ticket.status}`}>{supportStatusLabel(ticket.status)}</span>
+      </div>
+      <p class="ticket__meta">
+        {supportTopicLabel(ticket.topic)} · <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
+      </p>
+      <ol class="thread">
+        {ticket.messages.map((message) => (
+          <li key={message.at} class={`thread__message thread__message--${message.from}`}>
+            <p class="thread__author">
+              {message.from === 'centre' ? 'Ответ РАЦ' : 'Вы'} ·{' '}
+              <time dateTime={message.at}>{formatDateTime(message.at)}</time>
+            </p>
+            <p class="ticket__message">{message.text}</p>
+          </li>
+        ))}
+      </ol>
+      {ticket.status === 'closed' ? (
+        <p class="ticket__meta">Обращение закрыто. Если вопрос остался, напишите новое обращение.</p>
+      ) : (
+        <ReplyForm ticket={ticket} onSent={onChange} />
+      )}
+    </li>
+  );
+}
+
 function TicketList({ reloadKey }: { reloadKey: number }) {
   const [items, setItems] = useState<SupportTicket[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,6 +104,9 @@ function TicketList({ reloadKey }: { reloadKey: number }) {
     void load();
   }, [load, reloadKey]);
 
+  const replace = (updated: SupportTicket) =>
+    setItems((current) => current?.map((ticket) => (ticket.id === updated.id ? updated : ticket)) ?? null);
+
   return (
     <section class="section" aria-labelledby="tickets-heading">
       <h2 id="tickets-heading">Мои обращения</h2>
@@ -54,17 +120,7 @@ function TicketList({ reloadKey }: { reloadKey: number }) {
       {items && items.length > 0 && (
         <ul class="tickets" data-testid="tickets">
           {items.map((ticket) => (
-            <li class="ticket" key={ticket.id}>
-              <div class="ticket__head">
-                <span class="ticket__id">№ {ticket.id}</span>
-                <span class={`status status--${ticket.status}`}>{supportStatusLabel(ticket.status)}</span>
-              </div>
-              <p class="ticket__meta">
-                {supportTopicLabel(ticket.topic)} ·{' '}
-                <time dateTime={ticket.createdAt}>{formatDateTime(ticket.createdAt)}</time>
-              </p>
-              <p class="ticket__message">{ticket.message}</p>
-            </li>
+            <Thread key={ticket.id} ticket={ticket} onChange={replace} />
           ))}
         </ul>
       )}
@@ -75,7 +131,8 @@ function TicketList({ reloadKey }: { reloadKey: number }) {
 /**
  * A question to the centre, including a request to close the cabinet. Anyone may write (a guest
  * proves to be a person with a captcha); a logged-in resident's details are filled in and the
- * ticket is filed under the account, with the list of earlier ones below.
+ * ticket is filed under the account, with the threads below: the centre's replies, statuses and a
+ * reply box in each ticket that is not closed.
  */
 export function Support() {
   const { query, url } = useLocation();
@@ -168,7 +225,8 @@ export function Support() {
       ) : (
         <>
           <p class="page__lead">
-            Задайте вопрос о начислениях, показаниях или оплате. Ответ придёт на электронную почту.
+            Задайте вопрос о начислениях, показаниях или оплате. Ответим в течение рабочего дня: ответ придёт на
+            электронную почту{me ? ' и появится в переписке ниже — там же можно ответить' : ''}.
           </p>
           <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
             <FormAlert error={form.error} />

@@ -1,0 +1,241 @@
+import { performance } from 'node:perf_hooks';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { startGateway } from '#local/gateway';
+import { freePort } from '#local/ports';
+import { openSession } from '#shared/accounts/sessions';
+import { db, tableName } from '#shared/clients/dynamo';
+import { keys } from '#shared/keys';
+import { meterIdOf } from '#shared/readings/meterId';
+import { submissionPeriod } from '#shared/readings/period';
+import { importRegistry } from '#shared/registry/importRegistry';
+import { addMonths } from '#shared/time';
+import { setWindow } from '#shared/window/windowStore';
+import { httpEvent, lambdaContext } from './test/support/events.ts';
+import { record } from './bench/figures.ts';
+import { countRoundTrips, ms, percentile } from './bench/support.ts';
+
+type Result = { statusCode: number; body?: string };
+
+const ACCOUNTS = 60;
+const FIRST = 810000;
+const SERIALS = ['COLD', 'HOT', 'EL'] as const;
+const SERVICES = { COLD: 'cold_water', HOT: 'hot_water', EL: 'electricity' } as const;
+
+/**
+ * Meter readings: POST /api/readings through the real `readings` handler in-process against
+ * DynamoDB Local (latency p50/p95 and DynamoDB round trips per submission, counted by a middleware
+ * on the document client), then a bounded burst through the local gateway on loopback (requests/s).
+ * DynamoDB Local is a single JVM on this machine: the figures compare code paths, not AWS.
+ */
+export async function benchReadings(): Promise<void> {
+  const accounts = Array.from({ length: ACCOUNTS }, (_, i) => String(FIRST + i));
+  const imports = {
+    accounts: ['account;owner;passport;address;area;residents'],
+    meters: ['account;meter;service;reading;verified_until'],
+    tariffs: ['service;unit;price;norm;from', 'cold_water;м³;35,12;3,8;2025-07', 'hot_water;м³;214,56;3,01;2025-07'],
+  };
+  imports.tariffs.push('electricity;кВт·ч;6,61;88;2025-07');
+  for (const [i, account] of accounts.entries()) {
+    imports.accounts.push(`${account};Житель ${i};15${String(i).padStart(2, '0')} ${200000 + i};г. Старый Оскол;50;2`);
+    for (const s of SERIALS) imports.meters.push(`${account};${account}-${s};${SERVICES[s]};100;2035-12-31`);
+  }
+  for (const kind of ['tariffs', 'accounts', 'meters'] as const) {
+    const report = await importRegistry(kind, Buffer.from(imports[kind].join('\n')));
+    if (report.errors.length) throw new Error(`bench import ${kind}: ${JSON.stringify(report.errors[0])}`);
+  }
+  const window = await setWindow(true, 'operator');
+  // Three earlier months of 3 units a month per meter: the usual case, with a consumption history.
+  const period = submissionPeriod(window);
+  for (const account of accounts) {
+    for (const s of SERIALS) {
+      for (let back = 3; back >= 1; back--) {
+        await db().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: {
+              ...keys.reading(account, `${account}-${s}`, addMonths(period, -back)),
+              entity: 'reading',
+              account,
+              serial: `${account}-${s}`,
+              service: SERVICES[s],
+              period: addMonths(period, -back),
+              value: String(100 + 3 * (4 - back)),
+              consumption: '3',
+              source: 'seed',
+              submittedAt: new Date().toISOString(),
+            },
+          }),
+        );
+      }
+    }
+  }
+  const cookies = new Map<string, string>();
+  for (const account of accounts) {
+    const { cookie } = await openSession(account);
+    cookies.set(account, cookie.split(';')[0] as string);
+  }
+
+  const { handler } = await import('#functions/readings/index');
+  const call = async (account: string, method: string, path: string, body?: unknown) =>
+    (await handler(
+      {
+        ...httpEvent(method, path, {
+          headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+        cookies: [cookies.get(account) as string],
+      },
+      lambdaContext,
+    )) as Result;
+  const page = (account: string, value: (serial: string) => string) => ({
+    readings: SERIALS.map((s) => ({ meterId: meterIdOf(`${account}-${s}`), value: value(s) })),
+  });
+
+  const trips = countRoundTrips();
+  const measure = async (label: string, path: string, method: string, body: (account: string) => unknown) => {
+    const times: number[] = [];
+    const roundTrips: number[] = [];
+    for (const account of accounts) {
+      trips.reset();
+      const t0 = performance.now();
+      const res = await call(account, method, path, body(account));
+      times.push(performance.now() - t0);
+      roundTrips.push(trips.count());
+      if (res.statusCode >= 300) throw new Error(`${label} answered ${res.statusCode}: ${res.body}`);
+    }
+    return {
+      what: label,
+      n: times.length,
+      'p50 ms': ms(percentile(times, 50)),
+      'p95 ms': ms(percentile(times, 95)),
+      'DynamoDB round trips': `${Math.min(...roundTrips)}..${Math.max(...roundTrips)}`,
+    };
+  };
+
+  const rows = [
+    await measure('GET /api/meters (3 meters with history)', '/api/meters', 'GET', () => undefined),
+    await measure('POST /api/readings, 3 meters, first in the window', '/api/readings', 'POST', (a) =>
+      page(a, (s) => (s === 'EL' ? '111' : '110,5')),
+    ),
+    await measure('POST /api/readings, 3 meters, resubmission (replace + history)', '/api/readings', 'POST', (a) =>
+      page(a, (s) => (s === 'EL' ? '112' : '111')),
+    ),
+    await measure('POST /api/readings, same values again (no-op)', '/api/readings', 'POST', (a) =>
+      page(a, (s) => (s === 'EL' ? '112' : '111')),
+    ),
+  ];
+
+  // A burst through the local gateway: every account submits again, 16 requests in flight.
+  const gateway = await startGateway({ port: await freePort(), siteDir: 'web/dist' });
+  const url = gateway.url.replace('localhost', '127.0.0.1');
+  const BURST = accounts.length * 4;
+  const CONCURRENCY = 16;
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  // The floor, measured just before and just after the burst (the machine is shared: the mean of
+  // the two is fairer than either): bare two-item transactions at the same concurrency.
+  await bareTransactionRate(BURST / 4, CONCURRENCY); // JVM warm-up of the transaction path, not timed
+  const floorBefore = await bareTransactionRate(BURST, CONCURRENCY);
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < BURST) {
+          const n = next++;
+          const account = accounts[n % accounts.length] as string;
+          const value = 112 + Math.floor(n / accounts.length);
+          const started = performance.now();
+          const res = await fetch(`${url}/api/readings`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-requested-with': 'XMLHttpRequest',
+              cookie: cookies.get(account) as string,
+            },
+            body: JSON.stringify(page(account, () => String(value))),
+          });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - started);
+          if (res.status !== 201) failures++;
+        }
+      }),
+    );
+  } finally {
+    await gateway.stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const floorAfter = await bareTransactionRate(BURST, CONCURRENCY);
+  {
+    let nx = 0; const t1 = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (nx < BURST) { const n = nx++; const account = accounts[n % accounts.length] as string;
+        const res = await call(account, 'POST', '/api/readings', page(account, () => String(120 + Math.floor(n / accounts.length))));
+        if (res.statusCode !== 201) console.log('non-201', res.statusCode, res.body); }
+    }));
+    console.log('in-process burst', (BURST / ((performance.now() - t1) / 1000)).toFixed(0), '/s');
+    const f3 = await bareTransactionRate(BURST, CONCURRENCY);
+    console.log('floor again', f3.toFixed(0));
+  }
+  const floor = (floorBefore + floorAfter) / 2;
+  const rate = BURST / seconds;
+
+  console.log('\nReadings (in-process `readings` handler, DynamoDB Local; session check included)');
+  console.table(rows);
+  console.log(
+    `Burst through the local gateway (loopback, ${CONCURRENCY} in flight, ${BURST} submissions of 3 meters): ` +
+      `${rate.toFixed(0)} requests/s, p50 ${ms(percentile(latencies, 50))} ms, ` +
+      `p95 ${ms(percentile(latencies, 95))} ms, non-201 answers: ${failures}`,
+  );
+  console.log(
+    `Floor: bare two-item TransactWriteItems, ${CONCURRENCY} in flight, same DynamoDB Local: ` +
+      `${floor.toFixed(0)}/s (before ${floorBefore.toFixed(0)}, after ${floorAfter.toFixed(0)}); ` +
+      `burst ${(rate / floor).toFixed(2)}× the floor (goal ≥ 0.5×, no non-201 answers)`,
+  );
+  for (const row of rows) record('readings', `roundTrips ${row.what}`, row['DynamoDB round trips']);
+  record('readings', 'burst requests/s', Number(rate.toFixed(1)));
+  record('readings', 'burst p50 ms', Number(ms(percentile(latencies, 50))));
+  record('readings', 'burst p95 ms', Number(ms(percentile(latencies, 95))));
+  record('readings', 'burst non-201 answers', failures);
+  record('readings', 'floor bare 2-item transactions/s', Number(floor.toFixed(1)));
+  record('readings', 'burst ratio to floor', Number((rate / floor).toFixed(3)));
+}
+
+/**
+ * The floor of the burst: bare two-item TransactWriteItems (a reading's put and its meter's update,
+ * the least a submission writes) through the same document client, `concurrency` in flight.
+ */
+async function bareTransactionRate(count: number, concurrency: number): Promise<number> {
+  const run = `${Date.now()}`;
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const pk = `BENCH_FLOOR#${run}#${n % 60}`;
+        await db().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName(), Item: { pk, sk: `READING#${n}`, value: String(n) } } },
+              {
+                Update: {
+                  TableName: tableName(),
+                  Key: { pk, sk: 'METER' },
+                  UpdateExpression: 'ADD readingRev :one',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+      }
+    }),
+  );
+  return count / ((performance.now() - t0) / 1000);
+}
+
+import { benchServices } from './bench/support.ts';
+import './bench/quiet.ts';
+const sv = await benchServices();
+try { await benchReadings(); } finally { await sv.stop(); }
