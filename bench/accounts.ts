@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { hashPassword } from '#shared/accounts/passwords';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
+import { record } from './figures.ts';
 import { countRoundTrips, ms, percentile } from './support.ts';
 
 type Result = { statusCode: number; body?: string; cookies?: string[] };
@@ -78,6 +79,11 @@ export async function benchAccounts(): Promise<void> {
     failTimes.push(performance.now() - t0);
   }
 
+  record('accounts', 'register round trips', Math.max(...registerTrips));
+  record('accounts', 'login round trips', Math.max(...loginTrips));
+  record('accounts', 'register p50 ms', Number(ms(percentile(registerTimes, 50))));
+  record('accounts', 'login p50 ms', Number(ms(percentile(loginTimes, 50))));
+  record('accounts', 'argon2id hash p50 ms', Number(ms(percentile(hashTimes, 50))));
   console.log('\nAccounts (in-process handler, DynamoDB Local + SES emulator)');
   console.table([
     {

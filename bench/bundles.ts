@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLING } from '#shared/bundling';
-import { FUNCTION_GROUPS, type FunctionGroupName } from '#shared/functions';
+import { BUNDLING, externalModulesOf } from '#shared/bundling';
+import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
 import { record } from './figures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -70,6 +70,7 @@ async function bundle(
   out: string,
   group: BundleFigures['group'],
   entry: { file: string } | { source: string },
+  external: string[] = [...BUNDLING.externalModules],
 ): Promise<Built> {
   const dir = path.join(out, group === FLOOR ? 'floor' : group);
   mkdirSync(dir, { recursive: true });
@@ -85,7 +86,7 @@ async function bundle(
     format: BUNDLING.format,
     mainFields: ['module', 'main'],
     minify: BUNDLING.minify,
-    external: [...BUNDLING.externalModules],
+    external,
     banner: { js: BUNDLING.banner },
     metafile: true,
     logLevel: 'error',
@@ -110,10 +111,10 @@ export async function benchBundles(runs = 9): Promise<BundleFigures[]> {
   const out = mkdtempSync(path.join(tmpdir(), 'rac-bench-'));
   try {
     const built: Built[] = [await bundle(out, FLOOR, { source: FLOOR_SOURCE })];
-    for (const [group, definition] of Object.entries(FUNCTION_GROUPS) as Array<
-      [FunctionGroupName, { entry: string }]
-    >) {
-      built.push(await bundle(out, group, { file: path.join(ROOT, definition.entry) }));
+    for (const [group, definition] of Object.entries(FUNCTION_GROUPS) as Array<[FunctionGroupName, FunctionGroup]>) {
+      // As the stack builds it: the same externals (shared/bundling.ts), so the same bytes.
+      const external = externalModulesOf(definition);
+      built.push(await bundle(out, group, { file: path.join(ROOT, definition.entry) }, external));
     }
     for (let i = 0; i < runs; i++) {
       for (const b of built) {

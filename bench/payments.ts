@@ -10,7 +10,8 @@ import { ENV } from '#shared/env';
 import { startCardPayment } from '#shared/payments/card';
 import { callbackChecksum } from '#shared/payments/sber';
 import { importRegistry } from '#shared/registry/importRegistry';
-import { ms, percentile } from './support.ts';
+import { record } from './figures.ts';
+import { countRoundTrips, ms, percentile } from './support.ts';
 
 /**
  * The acquirer's callback through the local gateway (loopback, HTTP, the real `payments` handler
@@ -125,11 +126,17 @@ export async function benchPayments(): Promise<void> {
     }
 
     const writes = measureWrites();
+    const trips = countRoundTrips();
     // Half the payments settled one at a time (latency without queueing), half concurrently.
     const half = ACCOUNTS / 2;
     writes.reset();
+    trips.reset();
     const serial = await timedCallbacks(url, callbacks.slice(0, half), 1);
     const serialWrites = writes.total();
+    const settleTrips = trips.count() / half;
+    trips.reset();
+    await timedCallbacks(url, callbacks.slice(0, half), 1);
+    const repeatTrips = trips.count() / half;
     const parallel = await timedCallbacks(url, callbacks.slice(half), CONCURRENCY);
     writes.reset();
     const repeats = Array.from({ length: DUPLICATES }, (_, i) => callbacks[i % callbacks.length] as string);
@@ -171,6 +178,12 @@ export async function benchPayments(): Promise<void> {
         'total WCU': ((duplicateWrites.table + duplicateWrites.indexes) / DUPLICATES).toFixed(2),
       },
     ]);
+    console.log(
+      `DynamoDB requests per callback (all kinds, counted on the wire): ${settleTrips.toFixed(2)} settling, ` +
+        `${repeatTrips.toFixed(2)} repeated (goal ≤ 3)`,
+    );
+    record('payments', 'callback round trips (settling)', settleTrips);
+    record('payments', 'callback round trips (repeated)', repeatTrips);
     console.log(
       'WCU as DynamoDB Local reports them (ReturnConsumedCapacity INDEXES); a transactional write costs 2 WCU per KB ' +
         'per item: the payment update and the ledger entry, plus removing the payment from the open-payments index.',

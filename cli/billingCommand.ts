@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalQueues } from '#local/queue';
-import { importKeyRates } from '#shared/billing/keyRates';
+import { importKeyRates } from '#shared/billing/keyRatesImport';
 import { type BalancesReport, importOpeningBalances } from '#shared/billing/openingBalances';
 import { BillingRefused, checkBillable, closedPeriod, startBillingRun } from '#shared/billing/run';
 import { type BillingRun, getRun, runsOf } from '#shared/billing/store';
@@ -117,7 +117,7 @@ export function describeRun(run: BillingRun): string[] {
   return lines.map((l) => l.replaceAll('\u00a0', ' '));
 }
 
-/** `import key-rates FILE`: the Bank of Russia key rate by day, for пени (shared/billing/keyRates.ts). */
+/** `import key-rates FILE`: the Bank of Russia key rate by day, for пени (shared/billing/keyRatesImport.ts). */
 export async function importKeyRatesCommand(file: string): Promise<() => Promise<CommandResult>> {
   const bytes = await readInput(file);
   return async () => {

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import type { BackupLockMode } from '#infra/constructs/backup';
+import type { SiteDomain } from '#infra/constructs/site';
 import { WEB_DIST } from '#infra/paths';
 import { loadConfig } from '#shared/config';
 import { ENV } from '#shared/env';
@@ -27,6 +28,8 @@ export interface PortalSettings {
   tableName: string | undefined;
   /** See CONTEXT.backupLock. */
   backupLock: BackupLockMode;
+  /** See CONTEXT.domainName: the site's one address, with its aliases and certificate. */
+  domain: SiteDomain | undefined;
 }
 
 /** Context keys, as typed on the command line or in cdk.json. */
@@ -52,6 +55,15 @@ export const CONTEXT = {
   tableName: 'tableName',
   /** The backup vault lock: `governance` (default) or `compliance` (irreversible after 3 days). */
   backupLock: 'backupLock',
+  /**
+   * The centre's domain for the site (`lk.rac-oskol.ru`): the canonical address of pages, mails and
+   * the bank's return URL; needs `certificateArn`. Absent: the distribution's *.cloudfront.net name.
+   */
+  domainName: 'domainName',
+  /** Other host names (comma-separated, e.g. `www.lk.rac-oskol.ru`), each redirected to `domainName`. */
+  domainAliases: 'domainAliases',
+  /** The ACM certificate (us-east-1) covering `domainName` and `domainAliases`. */
+  certificateArn: 'certificateArn',
 } as const;
 
 /** Sber's production gateway; its test gateway is https://3dsec.sberbank.ru/payment/rest. */
@@ -90,7 +102,24 @@ export function portalSettings(scope: Construct): PortalSettings {
     legacyKeysSecretArn: context(scope, CONTEXT.legacyKeysSecretArn),
     tableName: context(scope, CONTEXT.tableName),
     backupLock: backupLock(context(scope, CONTEXT.backupLock)),
+    domain: siteDomain(scope),
   };
+}
+
+function siteDomain(scope: Construct): SiteDomain | undefined {
+  const name = context(scope, CONTEXT.domainName)?.toLowerCase();
+  const certificateArn = context(scope, CONTEXT.certificateArn);
+  const aliases = (context(scope, CONTEXT.domainAliases) ?? '')
+    .split(',')
+    .map((alias) => alias.trim().toLowerCase())
+    .filter((alias) => alias && alias !== name);
+  if (!name) {
+    if (certificateArn || aliases.length) throw new Error(`Context ${CONTEXT.domainName} is missing`);
+    return undefined;
+  }
+  if (!certificateArn)
+    throw new Error(`Context ${CONTEXT.domainName} needs ${CONTEXT.certificateArn} (ACM, us-east-1)`);
+  return { name, aliases, certificateArn };
 }
 
 function backupLock(value: string | undefined): BackupLockMode {

@@ -39,6 +39,7 @@ import { PortalQueue } from '#infra/constructs/portalQueue';
 import { PortalSecrets } from '#infra/constructs/portalSecrets';
 import { importPortalTable, PortalTable, type PortalTableRef } from '#infra/constructs/portalTable';
 import { Site } from '#infra/constructs/site';
+import { PortalSms } from '#infra/constructs/sms';
 import { portalSettings } from '#infra/settings';
 import { type StageConfig, stageOf } from '#infra/stages';
 import { ENV } from '#shared/env';
@@ -87,6 +88,7 @@ export class PortalStack extends Stack {
   readonly jobFailures: Queue;
   readonly dashboard: Dashboard;
   readonly mail: PortalMail;
+  readonly sms: PortalSms;
   /** The printed ЕПД files, read and created by the functions that render (shared/epd/files.ts). */
   readonly epdStore: EpdStore;
   readonly stage: StageConfig;
@@ -153,6 +155,7 @@ export class PortalStack extends Stack {
       contentDir: settings.siteDir,
       originVerifyValue: this.secrets.originHeaderValue,
       ...(props?.webAclArn ? { webAclArn: props.webAclArn } : {}),
+      ...(settings.domain ? { domain: settings.domain } : {}),
     });
 
     const shared = {
@@ -199,6 +202,8 @@ export class PortalStack extends Stack {
       functions: Object.values(this.functions),
       eventsQueue: this.queues.mailEvents.queue,
     });
+    // SMS codes: the stage's sender id, sendable only by the groups that text (shared/functions.ts).
+    this.sms = new PortalSms(this, 'Sms', { sms: this.stage.sms, functions: Object.values(this.functions) });
 
     const integrations = new Map<FunctionGroupName, HttpLambdaIntegration>();
     const integrationOf = (group: FunctionGroupName) => {

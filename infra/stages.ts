@@ -25,6 +25,20 @@ export interface StageConfig {
   logRemovalPolicy: RemovalPolicy;
   /** The stack requires context `account` and `region` (no fallback to the CLI's profile). */
   requiresExplicitEnvironment: boolean;
+  /** SMS codes through AWS End User Messaging SMS (infra/constructs/sms.ts). */
+  sms: SmsStageConfig;
+}
+
+/**
+ * The sender of SMS codes. Russian carriers deliver only from a sender id registered with them
+ * (an alphanumeric name, up to 11 Latin letters and digits); the stack creates the account's sender
+ * id resource, and the registration itself is the operator's (docs/deploying.md). Dev and prod
+ * use different names, so test traffic never shows as the centre's name on residents' phones.
+ */
+export interface SmsStageConfig {
+  senderId: string;
+  /** ISO 3166-1 alpha-2 of the sender id's registration. */
+  isoCountryCode: 'RU';
 }
 
 export const STAGES: Record<StageName, StageConfig> = {
@@ -35,6 +49,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     logRetention: RetentionDays.ONE_MONTH,
     logRemovalPolicy: RemovalPolicy.DESTROY,
     requiresExplicitEnvironment: false,
+    sms: { senderId: 'RACTEST', isoCountryCode: 'RU' },
   },
   prod: {
     name: 'prod',
@@ -45,6 +60,7 @@ export const STAGES: Record<StageName, StageConfig> = {
     logRetention: RetentionDays.THREE_MONTHS,
     logRemovalPolicy: RemovalPolicy.RETAIN,
     requiresExplicitEnvironment: true,
+    sms: { senderId: 'RACOSKOL', isoCountryCode: 'RU' },
   },
 };
 

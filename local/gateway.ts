@@ -125,8 +125,17 @@ export async function startGateway(options: {
   siteDir: string;
   host?: string;
   mounts?: readonly GatewayMount[];
+  /**
+   * The site's one address (`npm start`: RAC_PUBLIC_URL). A page asked for under another host name
+   * is redirected to it, as CloudFront does (infra/constructs/siteRequest.ts): the session cookie
+   * belongs to one host, so a resident who logged in on `localhost` and came back from the bank to
+   * `127.0.0.1` would otherwise meet a login form. The API, the local sandboxes and health answer
+   * on any host. Absent: no redirects (the test gateways).
+   */
+  canonicalUrl?: string;
 }): Promise<Gateway> {
   await assertPortFree(options.port, 'веб-сервер и API, PORT');
+  const canonical = options.canonicalUrl ? new URL(options.canonicalUrl) : undefined;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
@@ -138,6 +147,16 @@ export async function startGateway(options: {
       if (url.pathname !== '/api' && !url.pathname.startsWith('/api/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           writeResult(res, errorResponse(DomainError.of('method_not_allowed')));
+          return;
+        }
+        const host = req.headers.host?.toLowerCase();
+        if (canonical && host && host !== canonical.host) {
+          // 308 keeps the method; no-store, so a browser does not remember it past a change of address.
+          res.writeHead(308, {
+            location: new URL(`${url.pathname}${url.search}`, canonical).href,
+            'cache-control': 'no-store',
+          });
+          res.end();
           return;
         }
         await serveStatic(req, res, options.siteDir, url.pathname);

@@ -4,6 +4,7 @@ import { ensureTables, localClient, type RunningDynamo, startDynamo } from '#loc
 import { type Gateway, startGateway } from '#local/gateway';
 import { type LocalQueues, startLocalQueues } from '#local/queue';
 import { createSandboxAcquirer, SANDBOX_REST, type SandboxAcquirer } from '#local/sandboxAcquirer';
+import { createSmsSandbox } from '#local/sandboxSms';
 import { type Scheduler, startScheduler } from '#local/scheduler';
 import { type RunningSes, startSes } from '#local/ses';
 import { config } from '#shared/config';
@@ -63,7 +64,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     started.push(dynamo);
     const ses: RunningSes = await startSes({ port: options.sesPort });
     started.push(ses);
-    const url = `http://localhost:${options.port}`;
+    // RAC_PUBLIC_URL, when set, is the one address of the site (mailed links, the bank's return URL,
+    // the redirect of other host names); by default, localhost on PORT.
+    const url = (process.env[ENV.publicUrl] ?? `http://localhost:${options.port}`).replace(/\/+$/, '');
     useLocalServices({ dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, publicUrl: url });
     const client = localClient(dynamo.endpoint);
     const created = await ensureTables(client, TABLES);
@@ -81,7 +84,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log,
     });
     started.push(sandbox);
-    const gateway: Gateway = await startGateway({ port: options.port, siteDir: SITE_DIR, mounts: [sandbox] });
+    const gateway: Gateway = await startGateway({
+      port: options.port,
+      siteDir: SITE_DIR,
+      mounts: [sandbox, createSmsSandbox()],
+      canonicalUrl: url,
+    });
     started.push(gateway);
     let scheduler: Scheduler | undefined;
     if (options.scheduler !== false) {

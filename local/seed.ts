@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
 import { balanceOf } from '#shared/billing/balance';
-import { importKeyRates } from '#shared/billing/keyRates';
+import { importKeyRates } from '#shared/billing/keyRatesImport';
 import { startBillingRun } from '#shared/billing/run';
 import { getRun } from '#shared/billing/store';
 import { db, tableName } from '#shared/clients/dynamo';

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       `  OpenAPI:          ${running.url}/api/openapi.json`,
       `  Песочница банка:  ${running.url}/sandbox-bank/ (оплата картой без денег; уведомления на /api/webhooks/sber)`,
       `  Почта (SES):      ${running.sesUrl}  (JSON: ${running.sesUrl}/store)`,
+      `  SMS (песочница):  ${running.url}/sandbox-sms/  (JSON: ${running.url}/sandbox-sms/messages)`,
       `  DynamoDB Local:   ${running.dynamoEndpoint}`,
       `  Данные:           ${dataDir}`,
       ...jobs.map((j) => `  Расписание:       ${j.job} — следующий запуск ${j.nextRun?.toISOString() ?? '—'}`),

@@ -1,3 +1,5 @@
+import type { FunctionGroup } from '#shared/functions';
+
 /**
  * How function bundles are built, shared by the CDK stack (NodejsFunction bundling) and the
  * benchmark that reports bundle sizes and cold init times, so both measure the same artefact.
@@ -19,3 +21,23 @@ export const BUNDLING = {
   banner:
     "import { createRequire as __rac_createRequire } from 'node:module'; const require = __rac_createRequire(import.meta.url);",
 } as const;
+
+/**
+ * The modules a group's bundle leaves out: the renderer's, and Powertools Tracer (with the X-Ray
+ * SDK, ~0.1 MB) in the groups that do not trace their AWS SDK calls (`traceAwsCalls`): tracing is
+ * switched off there (shared/tracer.ts never loads it), so the bundle need not carry it.
+ */
+export function externalModulesOf(group: Pick<FunctionGroup, 'traceAwsCalls'>): string[] {
+  return [
+    ...BUNDLING.externalModules,
+    ...RUNTIME_SDK_CLIENTS,
+    ...(group.traceAwsCalls ? [] : ['@aws-lambda-powertools/tracer']),
+  ];
+}
+
+/**
+ * AWS SDK clients taken from the Lambda runtime's own SDK (on NODE_PATH) with `require`, on first
+ * use, instead of bundled: the SMS client (shared/clients/sms.ts, ~0.1 MB) texts a few codes a day,
+ * so the two groups that may text do not parse it at every cold start.
+ */
+export const RUNTIME_SDK_CLIENTS = ['@aws-sdk/client-pinpoint-sms-voice-v2'] as const;

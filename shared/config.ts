@@ -33,6 +33,8 @@ const ConfigSchema = z
     /** SES's default send rate out of the sandbox is 14 mails a second per account. */
     sesSendRate: z.coerce.number().positive().max(1000).default(14),
     supportEmail: z.email().default('support@rac-oskol.ru'),
+    smsOriginationIdentity: z.string().min(1).optional(),
+    smsConfigurationSet: z.string().min(1).optional(),
     publicUrl: z.url().default('http://localhost:3000'),
     now: z.iso.datetime({ offset: true }).optional(),
     testMode: z

@@ -21,6 +21,13 @@ export const ENV = {
    */
   sesSendRate: 'RAC_SES_SEND_RATE',
   supportEmail: 'RAC_SUPPORT_EMAIL',
+  /**
+   * AWS End User Messaging SMS (AWS only; shared/clients/sms.ts): the origination identity (sender
+   * id ARN or name) codes are sent from, and the configuration set; the stack sets both on the
+   * groups that text (`sendsSms`) from the stage's config (infra/stages.ts).
+   */
+  smsOriginationIdentity: 'RAC_SMS_ORIGINATION_IDENTITY',
+  smsConfigurationSet: 'RAC_SMS_CONFIGURATION_SET',
   publicUrl: 'RAC_PUBLIC_URL',
   now: 'RAC_NOW',
   testMode: 'RAC_TEST_MODE',

@@ -70,6 +70,42 @@ export const ERRORS = {
       'Этот пароль слишком простой или широко распространён. Придумайте другой: например, фразу из нескольких слов.',
   },
 
+  // Phone and SMS codes (shared/accounts/phone.ts, loginCode.ts).
+  invalid_code: {
+    status: 400,
+    message: (p: { left?: number; spent?: boolean } = {}) =>
+      p.spent
+        ? 'Код больше не действует: истёк срок или исчерпаны попытки. Запросите новый код.'
+        : p.left !== undefined && p.left > 0
+          ? `Неверный код. Осталось попыток: ${p.left}.`
+          : 'Неверный код. Запросите новый код.',
+  },
+  phone_confirmed: {
+    status: 409,
+    message: 'Подтверждённый телефон меняется только с текущим паролем: в профиле, в разделе «Мобильный телефон».',
+  },
+  phone_not_confirmed: {
+    status: 409,
+    message: 'Сначала подтвердите номер мобильного телефона кодом из SMS.',
+  },
+
+  // Several accounts under one login (shared/accounts/links.ts).
+  account_not_linked: {
+    status: 404,
+    message: 'Этот лицевой счёт не добавлен в ваш личный кабинет. Добавьте его в профиле.',
+  },
+  already_linked: { status: 409, message: 'Этот лицевой счёт уже есть в вашем личном кабинете.' },
+  home_account: {
+    status: 409,
+    message:
+      'Это основной лицевой счёт вашего личного кабинета: он всегда в кабинете, добавлять или удалять его не нужно.',
+  },
+  too_many_links: {
+    status: 409,
+    message: (p: { max: number }) =>
+      `В личный кабинет можно добавить не больше ${p.max} лицевых счетов. Удалите ненужный, чтобы добавить новый.`,
+  },
+
   // Readings.
   window_closed: {
     status: 409,

@@ -108,6 +108,17 @@ export function formatNumber(value: string): string {
   return fraction ? `${grouped},${fraction}` : grouped;
 }
 
+/**
+ * How many times more, with «раз» agreeing as Russian wants it: "30" → «в 30 раз», "2" → «в 2 раза»,
+ * "21" → «в 21 раз», "3.5" → «в 3,5 раза» (a fraction takes the genitive singular).
+ */
+export function timesText(times: string): string {
+  const [whole = '', fraction] = times.split('.');
+  const n = Number(whole);
+  const few = !fraction && n % 10 >= 2 && n % 10 <= 4 && !(n % 100 >= 12 && n % 100 <= 14);
+  return `в${NBSP}${formatNumber(times)}${NBSP}${fraction || few ? 'раза' : 'раз'}`;
+}
+
 /** A decimal volume with a decimal comma and nothing else: "3.4" → "3,4". */
 export function decimalComma(value: string): string {
   return value.replace('.', ',');
@@ -135,12 +146,13 @@ export interface MoneyStyle {
 
 /**
  * Where each way of writing an amount is used. They differ only where their readers do: a
- * spreadsheet wants a bare number; the site keeps the ASCII minus it has always shown (what
- * `Intl.NumberFormat('ru-RU')` writes); the ЕПД and the operator's console use the typographic one.
+ * spreadsheet wants a bare number with the ASCII hyphen-minus it parses; people read the
+ * typographic minus (U+2212, as Russian typesetting writes a negative amount: a hyphen is easy to
+ * miss or to take for a dash) on the site, in mails, on the ЕПД and in the operator's console.
  */
 export const MONEY = {
-  /** The site: "1 234,56 ₽", "-12,50 ₽". */
-  site: { grouped: true, minus: '-', rouble: true },
+  /** The site and its mails: "1 234,56 ₽", "−12,50 ₽". */
+  site: { grouped: true, minus: '\u2212', rouble: true },
   /** The operator's console and the sandbox bank's page: "1 234,56 ₽", "−50,00 ₽". */
   typeset: { grouped: true, minus: '\u2212', rouble: true },
   /** The ЕПД's columns and its mail («… руб.»): "1 234,56", "−50,00". */
@@ -162,7 +174,7 @@ export function formatMoney(kopecks: number, style: MoneyStyle): string {
   return `${sign}${roubles},${String(abs % 100).padStart(2, '0')}${style.rouble ? `${NBSP}₽` : ''}`;
 }
 
-/** 123456 → «1 234,56 ₽», as the site shows money (non-breaking spaces: the amount never splits). */
+/** 123456 → «1 234,56 ₽», −1250 → «−12,50 ₽», as the site shows money (non-breaking spaces: the amount never splits). */
 export function formatRoubles(kopecks: number): string {
   return formatMoney(kopecks, MONEY.site);
 }

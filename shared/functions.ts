@@ -17,6 +17,11 @@ export interface FunctionGroup {
   tableAccess: TableAccess;
   sendsMail: boolean;
   /**
+   * Texts SMS codes (shared/clients/sms.ts): the stack lets it send through the stage's origination
+   * identity and configuration set only (infra/constructs/sms.ts), and names both in its variables.
+   */
+  sendsSms?: boolean;
+  /**
    * The secrets it reads, by purpose (shared/secrets.ts): the stack grants exactly these and names
    * each one's ARN in its variable. Every group serving HTTP routes also reads `origin` (the stack
    * adds it: shared/http/origin.ts checks that a request came through CloudFront).
@@ -70,6 +75,8 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 10,
     tableAccess: 'readwrite',
     sendsMail: true,
+    // The login code of a resident who turned on login by SMS code.
+    sendsSms: true,
     readsSecrets: ['passport', 'session'],
   },
   residents: {
@@ -79,6 +86,8 @@ export const FUNCTION_GROUPS = {
     timeoutSeconds: 10,
     tableAccess: 'readwrite',
     sendsMail: true,
+    // The phone confirmation code.
+    sendsSms: true,
     readsSecrets: ['session'],
   },
   window: {

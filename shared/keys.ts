@@ -6,29 +6,34 @@
  *
  * | Entity (keys.…)          | pk                      | sk / gsi1sk                       | Index | Read by                                                                   |
  * |--------------------------|-------------------------|-----------------------------------|-------|---------------------------------------------------------------------------|
- * | account                  | ACC#<acc>               | PROFILE                           |       | accounts/store getAccount (every capability); billing range query          |
+ * | account                  | ACC#<acc>               | PROFILE                           |       | accounts/store getAccount, with session/cabinet in one BatchGet; ranges    |
  * | accountIndex             | ACCOUNTS#<shard>        | <acc>                             | gsi1  | billing/store accountsOfShard (fan-out of billing and ЕПД runs)            |
- * | meter                    | ACC#<acc>               | METER#<serial>                    |       | readings/store metersOf; billing range query                               |
+ * | meter                    | ACC#<acc>               | METER#<serial>                    |       | readings/store meterReadingsOf (range METER#…READING#); billing range      |
  * | meterVerification        | VERIFY#<YYYY-MM>        | <date>#<acc>#<serial>             | gsi1  | readings/verificationWarnings (daily job, by date range)                   |
- * | reading                  | ACC#<acc>               | READING#<serial>#<period>         |       | readings/store readingsOf (history, ЕПД); billing range query              |
+ * | reading                  | ACC#<acc>               | READING#<serial>#<period>         |       | readings/store meterReadingsOf (pages), readingsOf (ЕПД); billing range    |
  * | readingsOfPeriod         | READINGS#<period>#<sh>  | <acc>#<serial>                    | gsi1  | readings/export (operator's export, per shard)                             |
  * | reminderSubscription     | REMINDERS#<shard>       | ACC#<acc>                         |       | readings/reminders (window reminder, per shard)                            |
  * | tariff                   | TARIFF                  | <service>#<from>                  |       | billing/store loadTariffs, cachedTariffs (billing, ЕПД, norms, «Тарифы»)   |
  * | keyRate                  | KEY_RATE                | <from YYYY-MM-DD>                 |       | billing/keyRates loadKeyRates (пени, once per billing batch)               |
  * | provider                 | PROVIDER                | PROVIDER#<code>                   |       | registry/providers loadProviders, cachedProviders (ЕПД: исполнители)       |
  * | serviceProvider          | PROVIDER                | SERVICE#<service>                 |       | registry/providers (which provider renders a service; latest import wins)  |
- * | ledgerEntry              | ACC#<acc>               | LEDGER#<period>#<kind>#<id>       |       | billing/store accountLedger, loadAccountRecords; billing/balance balanceOf |
+ * | ledgerEntry              | ACC#<acc>               | LEDGER#<period>#<kind>#<id>       |       | billing/store accountLedger (statement, accounts/home), loadAccountRecords; billing/balance balanceOf |
  * | billingRun               | BILLING_RUN#<period>    | <runId>                           |       | billing/store getRun, runsOf (CLI `billing status`)                        |
  * | epdMail                  | ACC#<acc>               | EPD_MAIL#<period>                 |       | epd/store markersOf, claimMail (ЕПД issuance)                              |
  * | epdRun                   | EPD_RUN#<period>        | <runId>                           |       | epd/store getIssueRun                                                      |
  * | scheduledRun             | SCHEDULED_RUN#<job>#<p> | RUN                               |       | fanout claimScheduledRun (a retried job joins its period's run)           |
  * | cabinet                  | ACC#<acc>               | CREDENTIALS                       |       | accounts/store (login, profile); epd/store recipientsAmong                 |
- * | session                  | ACC#<acc>               | SESSION#<id>                      |       | accounts/store (every authenticated request; all ended at once)            |
+ * | session                  | ACC#<acc>               | SESSION#<id>                      |       | accounts/sessions (every authenticated request: see below; all at once)    |
  * | loginGuard               | ACC#<acc>               | LOGIN_GUARD                       |       | limits/attempts via accounts/loginGuard (login attempts and lock)          |
+ * | accountLink              | ACC#<home>              | LINK#<acc>                        |       | accounts/linksStore (a cabinet's linked accounts: list, switch, unlink)    |
+ * | accountLinkedBy          | ACC#<acc>               | LINKED_BY#<home>                  |       | accounts/linksStore (the cabinets that linked an account: its transfer)    |
  * | accountLimit             | LIMIT#<name>#<acc>      | LIMIT                             |       | limits/attempts (registration, recovery, no-login readings per account)   |
  * | addressLimit             | LIMIT#<name>#<hash>     | LIMIT                             |       | limits/sourceAddress (every unauthenticated route, per viewer address)    |
  * | linkToken                | TOKEN#<sha256>          | TOKEN                             |       | accounts/store (registration, recovery, e-mail change links)               |
  * | captcha                  | CAPTCHA#<id>            | CAPTCHA                           |       | accounts/store (forms without a session)                                   |
+ * | phoneCode                | ACC#<acc>               | SMS_CODE#PHONE                    |       | accounts/store (the pending SMS code of a phone confirmation; one a cabinet)|
+ * | loginChallenge           | LOGIN_CHALLENGE#<sha256>| CHALLENGE                         |       | accounts/store (login by SMS code: the challenge after the password)       |
+ * | phoneLimit               | LIMIT#<name>#P<hmac>    | LIMIT                             |       | limits/attempts (SMS codes per phone number, by its keyed hash)            |
  * | quickPassUse             | QUICK_PASS#<id>         | USED                              |       | readings/store (a no-login pass carries one submission; TTL at its expiry) |
  * | suppressedAddress        | SUPPRESSED#<sha256>     | SUPPRESSED                        |       | mail/suppression (every send; the profile's bounce notice)                 |
  * | supportTicket            | ACC#<acc>               | TICKET#<cabinet>#<at>#<id>        |       | support/store (the threads of the account's current cabinet)               |
@@ -46,9 +51,31 @@
  * | windowState              | CONFIG                  | READING_WINDOW                    |       | window/windowStore (cached 30 s per container)                             |
  * | demoSeed                 | CONFIG                  | DEMO_SEED                         |       | local/seed (local runtime only)                                            |
  *
- * The account's partition `ACC#<acc>` sorts CREDENTIALS < EPD_MAIL# < LEDGER# < LOGIN_GUARD <
- * METER# < PROFILE < READING# < SESSION# < TICKET#: billing reads LEDGER#<from>…READING# in one
- * range query (shared/billing/store.ts loadAccountRecords) and skips the few items in between.
+ * The account's partition `ACC#<acc>` sorts CREDENTIALS < EPD_MAIL# < LEDGER# < LINK# < LINKED_BY# <
+ * LOGIN_GUARD < METER# < PROFILE < READING# < SESSION# < SMS_CODE# < TICKET#: billing reads
+ * LEDGER#<from>…READING# in one range query (shared/billing/store.ts loadAccountRecords) and skips
+ * the few items in between.
+ *
+ * A resident's request is the session check and, at most, one more request (issue 13; asserted by
+ * test/integration/roundTrips.test.ts, documented in docs/round-trips.md):
+ *
+ * | Request                      | Requests to DynamoDB                                                           |
+ * |------------------------------|--------------------------------------------------------------------------------|
+ * | GET /api/me                  | BatchGet session+PROFILE+CREDENTIALS; Query begins_with LEDGER# (balance)       |
+ * | GET /api/profile             | BatchGet session+PROFILE+CREDENTIALS; GetItem suppressedAddress                |
+ * | GET /api/support             | BatchGet session+PROFILE+CREDENTIALS; Query TICKET#<cabinet>#                  |
+ * | GET /api/accounts            | BatchGet session+PROFILE+CREDENTIALS; Query begins_with LINK# (with addresses) |
+ * | GET /api/meters, /readings   | GetItem session; Query METER# … READING#\uffff (meters, PROFILE, readings)     |
+ * | POST /api/readings           | Query METER# … SESSION#<id> (consistent: the session check too); one Transact   |
+ * | GET /api/statement*, payments| GetItem session; one Query (ledger range, PAYMENTS#<acc>) or BatchGet (receipt) |
+ * | POST /api/auth/login         | limit UpdateItem ×2 (address, loginGuard); BatchGet; Transact session+guard    |
+ * | … with login by SMS code     | the same, then limit UpdateItem ×2 (account, phone); Transact challenge+guard  |
+ *
+ * With a linked account current (the session item's `current`, accounts/links.ts), GET /api/me and
+ * POST /api/readings read that account's record or meters with one more request.
+ *
+ * Window state, tariffs and norms come from per-container caches; the session's idle-timeout
+ * refresh is one conditional UpdateItem at most once a minute (accounts/sessions.ts).
  */
 
 /** Shards of the per-period reading index and of the reminder subscriptions. */
@@ -194,6 +221,19 @@ export const keys = {
   /** Failed logins of an account in the counting window, and its lock. */
   loginGuard: (account: string) => ({ pk: `ACC#${account}`, sk: 'LOGIN_GUARD' }),
   /**
+   * Another account linked to a cabinet (several accounts under one login): under the cabinet's own
+   * account, so the cabinet's list is one query of `accountLinkPrefix`; written and deleted together
+   * with its reverse item (`accountLinkedBy`).
+   */
+  accountLink: (home: string, account: string) => ({ pk: `ACC#${home}`, sk: `LINK#${account}` }),
+  accountLinkPrefix: 'LINK#',
+  /**
+   * The reverse of an `accountLink`, under the linked account: an ownership transfer of the account
+   * finds every cabinet that linked it with one query of `accountLinkedByPrefix`, no scan.
+   */
+  accountLinkedBy: (account: string, home: string) => ({ pk: `ACC#${account}`, sk: `LINKED_BY#${home}` }),
+  accountLinkedByPrefix: 'LINKED_BY#',
+  /**
    * An attempt counter of a per-account limit (shared/limits/policy.ts), in its own partition: it
    * is written before anyone knows the account exists, and stays out of the account's partition.
    */
@@ -204,6 +244,18 @@ export const keys = {
   linkToken: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
   /** A captcha, by its random id; the answer is stored hashed. */
   captcha: (id: string) => ({ pk: `CAPTCHA#${id}`, sk: 'CAPTCHA' }),
+  /**
+   * The SMS code of a phone confirmation that waits to be typed (hashed, with its tries): one per
+   * cabinet, a new request replaces it. Sorts after SESSION#, out of billing's LEDGER#…READING# range.
+   */
+  phoneCode: (account: string) => ({ pk: `ACC#${account}`, sk: 'SMS_CODE#PHONE' }),
+  /**
+   * The second step of a login by SMS code, by the SHA-256 of the random challenge the first step
+   * answered (never the challenge itself); deleted by the step that uses it.
+   */
+  loginChallenge: (challengeHash: string) => ({ pk: `LOGIN_CHALLENGE#${challengeHash}`, sk: 'CHALLENGE' }),
+  /** An attempt counter of a per-phone limit, by a keyed hash of the number (never the number). */
+  phoneLimit: (name: string, phoneHash: string) => ({ pk: `LIMIT#${name}#P${phoneHash}`, sk: 'LIMIT' }),
   /**
    * The use of a no-login readings pass (its `jti`): written in the submission's own transaction
    * under attribute_not_exists, so a pass carries exactly one submission, even two at once.

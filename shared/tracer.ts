@@ -1,4 +1,5 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { logger } from '#shared/logger';
 
 /**
  * X-Ray. Every function runs with Lambda active tracing (the stack turns it on): Lambda itself
@@ -29,10 +30,18 @@ let loading: Promise<Tracer | undefined> | undefined;
  */
 function loadTracer(): Promise<Tracer | undefined> {
   loading ??= tracingWanted()
-    ? import('@aws-lambda-powertools/tracer').then(({ Tracer }) => {
-        powertools = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'rac-portal' });
-        return powertools;
-      })
+    ? import('@aws-lambda-powertools/tracer').then(
+        ({ Tracer }) => {
+          powertools = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'rac-portal' });
+          return powertools;
+        },
+        // A group built without the tracer (shared/bundling.ts) but deployed with tracing on: the
+        // invocations still run, untraced, and the log says why.
+        (error: Error) => {
+          logger.warn('Tracing is on but the tracer is not in this bundle', { error: error.message });
+          return undefined;
+        },
+      )
     : Promise.resolve(undefined);
   return loading;
 }

@@ -1,12 +1,11 @@
 import { createCaptcha } from '#shared/accounts/captcha';
 import { login } from '#shared/accounts/login';
-import { passwordChangedMail } from '#shared/accounts/mails';
+import { loginWithCode } from '#shared/accounts/loginCode';
 import { changePassword } from '#shared/accounts/passwordChange';
 import { recover, resetPassword } from '#shared/accounts/recovery';
 import { confirmRegistration, register } from '#shared/accounts/registration';
 import { clearSessionCookie, endSession, readSession, requireSession } from '#shared/accounts/sessions';
 import { AUTH_API } from '#shared/api/groups/auth';
-import { sendMail } from '#shared/clients/mail';
 import { httpApi } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 
@@ -26,7 +25,13 @@ export const handler = groupEntry({
         return { body: session, cookies: [cookie] };
       },
       'POST /api/auth/login': async ({ body }) => {
-        const { cookie, body: session } = await login(body);
+        const result = await login(body);
+        // Login by SMS code: the password was right, the session waits for the code.
+        if ('challenge' in result) return { status: 202, body: result.challenge };
+        return { body: result.body, cookies: [result.cookie] };
+      },
+      'POST /api/auth/login/code': async ({ body }) => {
+        const { cookie, body: session } = await loginWithCode(body.challenge, body.code);
         return { body: session, cookies: [cookie] };
       },
       'POST /api/auth/logout': async ({ event }) => {
@@ -45,11 +50,10 @@ export const handler = groupEntry({
         return { body: session, cookies: [cookie] };
       },
       'POST /api/profile/password': async (request) => {
-        const { email, cookie, body } = await changePassword(
+        const { cookie, body } = await changePassword(
           { account: request.account, sessionId: request.sessionId },
           request.body,
         );
-        await sendMail(passwordChangedMail(email, request.account));
         return { body, cookies: [cookie] };
       },
     },

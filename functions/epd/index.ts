@@ -16,12 +16,13 @@ export const handler = groupEntry({
   http: httpApi(
     EPD_API,
     {
-      'GET /api/epd/{period}': async ({ account, params }) => {
+      // `current`: the session's current account (a linked one after switching, accounts/links.ts).
+      'GET /api/epd/{period}': async ({ current, params }) => {
         const { period } = parseOrThrow(EpdPathParams, params);
-        const { pdf } = await epdPdfFor(account, period);
+        const { pdf } = await epdPdfFor(current, period);
         return {
           raw: { contentType: 'application/pdf', body: Buffer.from(pdf).toString('base64'), isBase64Encoded: true },
-          headers: { 'content-disposition': `attachment; filename="${epdFileName(account, period)}"` },
+          headers: { 'content-disposition': `attachment; filename="${epdFileName(current, period)}"` },
         };
       },
     },

@@ -35,11 +35,12 @@ export const handler = groupEntry({
   http: httpApi(
     PAYMENTS_API,
     {
-      'POST /api/payments': async ({ account, body }) => ({ body: await startCardPayment(account, body) }),
-      'GET /api/payments': async ({ account }) => ({ body: await paymentHistory(account) }),
-      'GET /api/payments/{id}': async ({ account, params }) => ({ body: await paymentOf(account, params.id ?? '') }),
-      'GET /api/payments/{id}/receipt': async ({ account, params }) => ({
-        body: await receiptOf(account, params.id ?? ''),
+      // `current`: the session's current account (a linked one after switching, accounts/links.ts).
+      'POST /api/payments': async ({ current, body }) => ({ body: await startCardPayment(current, body) }),
+      'GET /api/payments': async ({ current }) => ({ body: await paymentHistory(current) }),
+      'GET /api/payments/{id}': async ({ current, params }) => ({ body: await paymentOf(current, params.id ?? '') }),
+      'GET /api/payments/{id}/receipt': async ({ current, params }) => ({
+        body: await receiptOf(current, params.id ?? ''),
       }),
       'GET /api/webhooks/sber': callback,
       'POST /api/webhooks/sber': callback,

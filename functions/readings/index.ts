@@ -11,12 +11,13 @@ export const handler = groupEntry({
   http: httpApi(
     READINGS_API,
     {
-      'GET /api/meters': async ({ account }) => ({ body: await metersPage(account) }),
-      'POST /api/readings': async ({ account, body, event }) => ({
-        body: await submitReadings(account, body.readings, 'web', { read: meterReadingsRead(event) }),
+      // `current`: the session's current account (a linked one after switching, accounts/links.ts).
+      'GET /api/meters': async ({ current }) => ({ body: await metersPage(current) }),
+      'POST /api/readings': async ({ current, body, event }) => ({
+        body: await submitReadings(current, body.readings, 'web', { read: meterReadingsRead(event) }),
       }),
-      'GET /api/readings': async ({ account, query }) => ({
-        body: await readingHistory(account, query),
+      'GET /api/readings': async ({ current, query }) => ({
+        body: await readingHistory(current, query),
       }),
       'POST /api/readings/quick/start': async ({ body }) => ({
         body: await startQuickSubmission(body),

@@ -1,9 +1,13 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { confirmEmailChange, requestEmailChange, undoEmailChange } from '#shared/accounts/emailChange';
+import { homeOf } from '#shared/accounts/home';
+import { accountsOf, linkAccount, switchAccount, unlinkAccount } from '#shared/accounts/links';
+import { AccountPathParams } from '#shared/accounts/linksSchemas';
+import { confirmPhone, requestPhoneConfirmation } from '#shared/accounts/phone';
 import { me, profileOf, updateProfile } from '#shared/accounts/profile';
 import { clearSessionCookie, readSession, requireResident, residentOf } from '#shared/accounts/sessions';
 import { RESIDENTS_API } from '#shared/api/groups/residents';
-import { httpApi } from '#shared/http/api';
+import { httpApi, parseOrThrow } from '#shared/http/api';
 import { groupEntry } from '#shared/http/entry';
 import { newsFor } from '#shared/news/feed';
 import { addResidentMessage, createTicket, ticketsOf } from '#shared/support/tickets';
@@ -12,11 +16,22 @@ export const handler = groupEntry({
   http: httpApi(
     RESIDENTS_API,
     {
-      'GET /api/me': async ({ account, event }) => ({ body: await me(account, residentOf(event)) }),
+      // The account's data pages act on the current account (a linked one after switching); the
+      // login's own pages (profile, e-mail, support) on the cabinet's `account`.
+      'GET /api/me': async ({ current, event }) => ({ body: await me(current, residentOf(event)) }),
+      'GET /api/home': async ({ current }) => ({ body: await homeOf(current) }),
       'GET /api/profile': async ({ account, event }) => ({ body: await profileOf(account, residentOf(event)) }),
       'PATCH /api/profile': async ({ account, body, event }) => ({
         body: await updateProfile(account, body, residentOf(event)),
       }),
+      'POST /api/profile/phone': async ({ account, body, event }) => {
+        const { phone } = await requestPhoneConfirmation(account, body, residentOf(event));
+        return { body: { phone, message: `Код подтверждения отправлен в SMS на номер ${phone}.` } };
+      },
+      'POST /api/profile/phone/confirm': async ({ account, body, event }) => {
+        const { phone } = await confirmPhone(account, body.code, residentOf(event));
+        return { body: { phone, message: `Телефон ${phone} подтверждён.` } };
+      },
       'POST /api/profile/email': async ({ account, body }) => {
         await requestEmailChange(account, body.email, body.currentPassword);
         return {
@@ -51,7 +66,20 @@ export const handler = groupEntry({
       'GET /api/news': async ({ event, query }) => {
         // Public; a resident's session adds the news for their address.
         const session = await readSession(event);
-        return { body: await newsFor(session?.account, query.limit) };
+        return { body: await newsFor(session?.current, query.limit) };
+      },
+      'GET /api/accounts': async ({ account, current, event }) => ({
+        body: await accountsOf(account, current, residentOf(event).record),
+      }),
+      'POST /api/accounts': async ({ account, body, event }) => ({
+        body: await linkAccount(account, residentOf(event).cabinet, body),
+      }),
+      'POST /api/accounts/current': async ({ account, sessionId, body, event }) => ({
+        body: await switchAccount(account, sessionId, body.account, residentOf(event).record),
+      }),
+      'DELETE /api/accounts/{account}': async ({ account, params }) => {
+        await unlinkAccount(account, parseOrThrow(AccountPathParams, params).account);
+        return {};
       },
     },
     { authenticate: requireResident },

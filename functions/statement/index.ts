@@ -8,23 +8,24 @@ export const handler = groupEntry({
   http: httpApi(
     STATEMENT_API,
     {
-      'GET /api/statement': async ({ account, query }) => ({
-        body: await statementOf(account, query),
+      // `current`: the session's current account (a linked one after switching, accounts/links.ts).
+      'GET /api/statement': async ({ current, query }) => ({
+        body: await statementOf(current, query),
       }),
-      'GET /api/statement/csv': async ({ account, query }) => {
-        const { range, csv } = await statementCsvOf(account, query);
+      'GET /api/statement/csv': async ({ current, query }) => {
+        const { range, csv } = await statementCsvOf(current, query);
         return {
           raw: { contentType: 'text/csv; charset=utf-8', body: csv },
           headers: {
-            'content-disposition': `attachment; filename="statement-${account}-${range.from}-${range.to}.csv"`,
+            'content-disposition': `attachment; filename="statement-${current}-${range.from}-${range.to}.csv"`,
           },
         };
       },
-      'GET /api/statement/charges': async ({ account, query }) => ({
-        body: await chargesOf(account, query),
+      'GET /api/statement/charges': async ({ current, query }) => ({
+        body: await chargesOf(current, query),
       }),
-      'GET /api/statement/payments': async ({ account, query }) => ({
-        body: await paymentsOf(account, query),
+      'GET /api/statement/payments': async ({ current, query }) => ({
+        body: await paymentsOf(current, query),
       }),
       // Public and the same for everyone: browsers and CloudFront may keep it for five minutes.
       'GET /api/tariffs': async () => ({

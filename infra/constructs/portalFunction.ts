@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import type { PortalTableRef } from '#infra/constructs/portalTable';
 import { RendererLayer } from '#infra/constructs/rendererLayer';
 import { PROJECT_ROOT } from '#infra/paths';
-import { BUNDLING } from '#shared/bundling';
+import { BUNDLING, externalModulesOf } from '#shared/bundling';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName, type TableAccess } from '#shared/functions';
 import { METRICS_NAMESPACE } from '#shared/metrics';
@@ -108,8 +108,9 @@ export class PortalFunction extends NodejsFunction {
         // marshalling included); minified and tree-shaken it costs little at cold start.
         bundleAwsSDK: true,
         // Chromium is a ~60 MB binary that esbuild cannot bundle; a group that renders PDFs gets
-        // it from a layer (or `nodeModules`, which needs the registry at synth time).
-        externalModules: [...BUNDLING.externalModules],
+        // it and puppeteer-core from a layer (or `nodeModules`, which needs the registry at synth
+        // time). Groups that do not trace AWS calls leave out the tracer (shared/bundling.ts).
+        externalModules: externalModulesOf(definition),
       },
     });
     this.group = props.group;

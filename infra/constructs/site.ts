@@ -1,12 +1,10 @@
 import { Annotations, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
   Distribution,
-  Function as EdgeFunction,
-  FunctionCode,
   FunctionEventType,
-  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -15,6 +13,7 @@ import {
   PriceClass,
   ResponseHeadersPolicy,
   type ResponseSecurityHeadersBehavior,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -23,6 +22,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { siteRequestFunction } from '#infra/constructs/siteRequest';
 import { siteSource } from '#infra/paths';
 import { ORIGIN_HEADER } from '#shared/http/origin';
 import { SITE_ASSETS_PREFIX, SITE_CACHE_CONTROL, SITE_CONTENT_SECURITY_POLICY } from '#shared/sitePolicy';
@@ -36,17 +36,21 @@ export interface SiteProps {
   originVerifyValue: string;
   /** The web ACL in front of the distribution (AWS WAF, scope CLOUDFRONT, in us-east-1). */
   webAclArn?: string;
+  /**
+   * The centre's domain (context `domainName`, `domainAliases`, `certificateArn`): the one address
+   * of the site; other host names of the distribution redirect to it (siteRequest.ts).
+   */
+  domain?: SiteDomain;
 }
 
-// Client-side routes of the single-page app (no file extension) are served index.html at the edge
-// of the site behaviour only. Distribution-wide error responses (403/404 → /index.html) would also
-// rewrite the API's own 403 `csrf` and 404 `no_bill` into a 200 HTML page.
-const SPA_ROUTING = `function handler(event) {
-  var request = event.request;
-  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
-  if (last.indexOf('.') === -1) request.uri = '/index.html';
-  return request;
-}`;
+export interface SiteDomain {
+  /** The canonical host, e.g. `lk.rac-oskol.ru`. */
+  name: string;
+  /** Other names the distribution answers, each redirected to `name` (e.g. `www.lk.rac-oskol.ru`). */
+  aliases: readonly string[];
+  /** An ACM certificate in us-east-1 covering `name` and the aliases. */
+  certificateArn: string;
+}
 
 /** How long the site bucket keeps a replaced or deleted file. */
 export const SITE_NONCURRENT_VERSION_DAYS = 90;
@@ -132,16 +136,19 @@ export class Site extends Construct {
       securityHeadersBehavior: COMMON_SECURITY_HEADERS,
     });
 
-    const spaRouting = new EdgeFunction(this, 'SpaRouting', {
-      code: FunctionCode.fromInline(SPA_ROUTING),
-      runtime: FunctionRuntime.JS_2_0,
-      comment: 'Serves index.html for client-side routes',
-    });
+    const spaRouting = siteRequestFunction(this, 'SpaRouting', props.domain?.name);
 
     const siteOrigin = S3BucketOrigin.withOriginAccessControl(bucket);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Resident portal',
       defaultRootObject: 'index.html',
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name, ...props.domain.aliases],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       // Residents are in Russia; the cheapest class still has edge locations in Europe.
@@ -183,19 +190,21 @@ export class Site extends Construct {
         },
       },
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
-    Validations.of(this.distribution).acknowledge(
-      {
-        id: 'AwsSolutions-CFR1',
-        reason: 'No geo restriction: residents pay and submit readings from wherever they are, abroad included.',
-      },
-      {
+    // The address mails, the bank's return URL and the redirects use (ENV.publicUrl).
+    this.url = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'No geo restriction: residents pay and submit readings from wherever they are, abroad included.',
+    });
+    if (!props.domain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
           'The distribution uses the default *.cloudfront.net certificate until the centre’s domain and its ACM ' +
-          'certificate exist; CloudFront cannot raise the minimum TLS version for the default certificate.',
-      },
-    );
+          'certificate exist (context domainName, certificateArn); CloudFront cannot raise the minimum TLS ' +
+          'version for the default certificate.',
+      });
+    }
 
     const source = siteSource(props.contentDir);
     if (source.placeholder) {

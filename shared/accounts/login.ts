@@ -1,3 +1,4 @@
+import { startLoginChallenge } from '#shared/accounts/loginCode';
 import { passLoginGuard } from '#shared/accounts/loginGuard';
 import { dummyPasswordHash, verifyPassword } from '#shared/accounts/passwords';
 import { startSession } from '#shared/accounts/sessions';
@@ -24,6 +25,10 @@ export async function login(input: LoginInput) {
   if (!cabinet || !ok) {
     await guard.failed();
     throw DomainError.of('invalid_credentials');
+  }
+  // The second factor, when the resident turned it on: a code to the confirmed phone, no session yet.
+  if (cabinet.loginCodeBySms && cabinet.phoneConfirmedAt && cabinet.phone) {
+    return { challenge: await startLoginChallenge(input.account, cabinet.phone, [guard.succeeded()]) };
   }
   // The new session and the cleared count in one transaction: four requests in all (the address
   // limit, the login guard, this read, this write). Fewer would need the guard's slot and the

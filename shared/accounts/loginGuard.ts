@@ -1,7 +1,7 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
+import type { TransactItem } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
-import type { TransactItem } from '#shared/accounts/store';
 import { type Attempt, clearAttempts, clearOperation, reserveAttempt } from '#shared/limits/attempts';
 import { ACCOUNT_LIMITS } from '#shared/limits/policy';
 

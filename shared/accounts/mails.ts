@@ -2,6 +2,7 @@ import { CENTRE } from '#shared/centre';
 import type { Mail } from '#shared/clients/mail';
 import { config } from '#shared/config';
 import { escapeHtml } from '#shared/format';
+import { moscowDateTimeText } from '#shared/time';
 
 /** The centre's mails to residents about their cabinet, in Russian, plain text plus a simple HTML part. */
 
@@ -61,11 +62,35 @@ export const emailChangeMail = (to: string, account: string, token: string) =>
     '24 часа',
   );
 
-export function passwordChangedMail(to: string, account: string): Mail {
-  const text =
-    `Здравствуйте!\n\nПароль личного кабинета лицевого счёта № ${account} изменён; другие сеансы завершены.\n\n` +
-    `Если это были не вы, восстановите пароль на сайте или обратитесь в РАЦ с паспортом.\n\n${CENTRE.shortName}`;
-  return { to, subject: 'Пароль личного кабинета изменён', text };
+/**
+ * «Пароль изменён»: after a change in the profile and after a reset by the mailed link. It goes to
+ * the cabinet's address whoever changed the password, so a resident whose mailbox or session was
+ * taken over learns of it and knows the two ways back: recovery (the link comes to this very
+ * address) or the centre's office with a passport, where the cabinet can be closed.
+ */
+export function passwordChangedMail(to: string, account: string, how: 'change' | 'reset', at: string): Mail {
+  const { publicUrl } = config();
+  const recoverUrl = `${publicUrl}/recover`;
+  const when = moscowDateTimeText(at);
+  const lead =
+    how === 'reset'
+      ? `Пароль личного кабинета лицевого счёта № ${account} изменён ${when} по ссылке восстановления из письма.`
+      : `Пароль личного кабинета лицевого счёта № ${account} изменён ${when} в профиле личного кабинета.`;
+  const sessions = 'Все сеансы входа на других устройствах завершены.';
+  const notYou =
+    'Если это были не вы, сразу восстановите пароль — ссылка придёт на этот адрес — и проверьте в профиле адрес ' +
+    `почты и телефон. Если восстановить не получается, позвоните в ${CENTRE.shortName} по телефону ` +
+    `${CENTRE.phone.display} или придите с паспортом: доступ к кабинету закроют.`;
+  const footer = `Если пароль меняли вы, ничего делать не нужно.\n\n${CENTRE.shortName}`;
+  return {
+    to,
+    subject: 'Пароль личного кабинета изменён',
+    text: `Здравствуйте!\n\n${lead} ${sessions}\n\n${notYou}\n\nВосстановить пароль:\n${recoverUrl}\n\n${footer}`,
+    html:
+      `<p>Здравствуйте!</p><p>${escapeHtml(lead)} ${escapeHtml(sessions)}</p><p>${escapeHtml(notYou)}</p>` +
+      `<p><a href="${escapeHtml(recoverUrl)}">Восстановить пароль</a></p>` +
+      `<p style="color:#555">${escapeHtml(footer).replace(/\n/g, '<br>')}</p>`,
+  };
 }
 
 /**

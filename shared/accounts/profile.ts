@@ -1,3 +1,4 @@
+import { mailNotice, smsLoginMail } from '#shared/accounts/phoneMails';
 import {
   type Cabinet,
   type CabinetSettings,
@@ -23,11 +24,13 @@ export async function requireCabinet(account: string, consistent = false): Promi
 /**
  * The resident's account as the site's header and home page show it (GET /api/me). `read`: the
  * record and cabinet the session check read along (sessions.ts requireResident); then the ledger's
- * query is the page's only other request.
+ * query is the page's only other request. `account`: the session's current account; when it is a
+ * linked one (accounts/links.ts), the record read along is the cabinet's own and its record is read
+ * here (in parallel with the ledger), while the e-mail stays the cabinet's.
  */
 export async function me(account: string, read: ResidentItems = {}) {
   const [record, cabinet, balance] = await Promise.all([
-    read.record ?? getAccount(account),
+    read.record?.account === account ? read.record : getAccount(account),
     read.cabinet ?? requireCabinet(account),
     balanceOf(account),
   ]);
@@ -37,6 +40,8 @@ export async function me(account: string, read: ResidentItems = {}) {
     owner: record.owner,
     address: record.address,
     email: cabinet.email,
+    phone: cabinet.phone ?? null,
+    phoneConfirmed: Boolean(cabinet.phone && cabinet.phoneConfirmedAt),
     area: record.area,
     residents: record.residents,
     balance,
@@ -62,6 +67,8 @@ async function profileView(account: string, record: AccountRecord | undefined, c
     pendingEmail: cabinet.pendingEmail ?? null,
     emailUndeliverable: suppressed ? { reason: suppressed.reason, since: suppressed.at } : null,
     phone: cabinet.phone ?? null,
+    phoneConfirmed: Boolean(cabinet.phone && cabinet.phoneConfirmedAt),
+    loginCodeBySms: cabinet.loginCodeBySms ?? false,
     remindersOptIn: cabinet.remindersOptIn,
     billByEmail: cabinet.billByEmail,
     newsByEmail: cabinet.newsByEmail ?? false,
@@ -82,5 +89,9 @@ export async function updateProfile(account: string, changes: CabinetSettings, r
   if (!cabinet) throw DomainError.of('unauthorized');
   if (changes.remindersOptIn !== undefined) await setReminderSubscription(account, changes.remindersOptIn);
   if (changes.newsByEmail !== undefined) await setNewsSubscription(account, changes.newsByEmail);
+  const smsLogin = cabinet.loginCodeBySms ?? false;
+  if (changes.loginCodeBySms !== undefined && read.cabinet && (read.cabinet.loginCodeBySms ?? false) !== smsLogin) {
+    await mailNotice(smsLoginMail(cabinet.email, account, smsLogin));
+  }
   return profileView(account, record, cabinet);
 }

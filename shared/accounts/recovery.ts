@@ -1,7 +1,9 @@
 import { verifyCaptcha } from '#shared/accounts/captcha';
 import { clearLoginFailures } from '#shared/accounts/loginGuard';
 import { resetMail } from '#shared/accounts/mails';
+import { mailPasswordChanged } from '#shared/accounts/passwordChange';
 import { assertAcceptablePassword, hashPassword } from '#shared/accounts/passwords';
+import { mailNotice, smsLoginMail } from '#shared/accounts/phoneMails';
 import { startSession } from '#shared/accounts/sessions';
 import { deleteSessions, getCabinet, resetCabinetPassword } from '#shared/accounts/store';
 import { issueToken, peekToken } from '#shared/accounts/tokens';
@@ -32,8 +34,14 @@ export async function recover(input: { account: string; email: string; captchaId
 export async function resetPassword(token: string, password: string) {
   const { account, generation } = await peekToken(token, 'reset');
   await assertAcceptablePassword(password, account);
+  // Read before the reset, which switches the login by SMS code off: the resident is told if it was on.
+  // The reset leaves the address as it is, so this read serves the mail too.
+  const cabinet = await getCabinet(account, true);
   await resetCabinetPassword(token, account, await hashPassword(password), generation);
   await deleteSessions(account);
   await clearLoginFailures(account);
-  return startSession(account);
+  const session = await startSession(account);
+  if (cabinet) await mailPasswordChanged(cabinet.email, account, 'reset');
+  if (cabinet?.loginCodeBySms) await mailNotice(smsLoginMail(cabinet.email, account, false, 'reset'));
+  return session;
 }

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { normalisePhone } from '#shared/accounts/phoneNumber';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
 
 /** Request and response shapes of registration, login, recovery and profile. */
 
-const Passport = z
+export const Passport = z
   .string()
   .trim()
   .min(1, 'Укажите серию и номер паспорта')
@@ -95,6 +96,8 @@ export const MeResponse = z
     owner: z.string(),
     address: z.string(),
     email: z.string(),
+    phone: z.string().nullable().meta({ description: 'Телефон кабинета; подтверждённый — в виде +7XXXXXXXXXX' }),
+    phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
     area: z.string().meta({ description: 'Общая площадь, м² (десятичная строка)' }),
     residents: z.number().int(),
     balance: z.object({
@@ -103,6 +106,46 @@ export const MeResponse = z
     }),
   })
   .meta({ id: 'Me' });
+
+const Period = z.string().meta({ description: 'ГГГГ-ММ' });
+const Day = z.string().meta({ description: 'ГГГГ-ММ-ДД' });
+
+export const HomeResponse = z
+  .object({
+    balance: z.object({
+      total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
+      services: z.array(ServiceBalance),
+    }),
+    toPay: Kopecks.meta({ description: 'К оплате сейчас (долг), ≥ 0' }),
+    advance: Kopecks.meta({ description: 'Аванс (переплата), ≥ 0' }),
+    overdue: Kopecks.meta({ description: 'Из toPay: долг по квитанциям, срок оплаты которых прошёл' }),
+    payBy: Day.nullable().meta({ description: 'Оплатить до (как в последнем ЕПД); null — ничего не должен' }),
+    bills: z
+      .array(
+        z.object({
+          period: Period,
+          charged: Kopecks.meta({ description: 'Начислено за месяц' }),
+          closing: Kopecks.meta({ description: 'Сальдо на конец месяца' }),
+          dueDate: Day.meta({ description: 'Срок оплаты по ЖК РФ ст. 155 ч. 1' }),
+        }),
+      )
+      .meta({ description: 'Месяцы, за которые есть квитанция (ЕПД), от новых к старым' }),
+    nextBill: z
+      .object({ period: Period, on: Day })
+      .meta({ description: 'Следующая квитанция: за какой месяц и когда будет сформирована' }),
+    window: z.object({
+      open: z.boolean(),
+      opensAt: z.iso.datetime({ offset: true }),
+      closesAt: z.iso.datetime({ offset: true }),
+      period: Period.meta({ description: 'Месяц, за который принимаются показания' }),
+      days: z
+        .number()
+        .int()
+        .meta({ description: 'Открыт: осталось дней, включая сегодня (МСК); закрыт: дней до открытия' }),
+    }),
+    lastPayment: z.object({ id: z.string(), amount: Kopecks, paidAt: z.iso.datetime({ offset: true }) }).nullable(),
+  })
+  .meta({ id: 'Home' });
 
 export const ProfileResponse = z
   .object({
@@ -119,6 +162,8 @@ export const ProfileResponse = z
           'Почтовый сервер адресата отказал в доставке (bounce) или адресат пожаловался на спам (complaint): письма на адрес не отправляются',
       }),
     phone: z.string().nullable(),
+    phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
+    loginCodeBySms: z.boolean().meta({ description: 'Вход по паролю и коду из SMS на подтверждённый телефон' }),
     remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
     billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),
     newsByEmail: z.boolean().meta({ description: 'Присылать новости РАЦ на почту' }),
@@ -133,8 +178,55 @@ export const ProfileUpdateRequest = z
     remindersOptIn: z.boolean().optional(),
     billByEmail: z.boolean().optional(),
     newsByEmail: z.boolean().optional(),
+    loginCodeBySms: z.boolean().optional().meta({
+      description: 'Включить вход по коду из SMS: только с подтверждённым телефоном (409 phone_not_confirmed)',
+    }),
   })
   .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять');
+
+/** A Russian mobile number in any usual spelling, normalised to +7XXXXXXXXXX (shared/accounts/phoneNumber.ts). */
+export const MobilePhone = z
+  .string()
+  .max(40, 'Слишком длинный номер')
+  .transform((value, ctx) => {
+    const check = normalisePhone(value);
+    if (check.ok) return check.phone;
+    ctx.addIssue({ code: 'custom', message: check.message });
+    return z.NEVER;
+  })
+  .meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' });
+
+const SmsCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Введите 6 цифр кода из SMS')
+  .meta({ description: '6 цифр из SMS', example: '123456' });
+
+export const PhoneRequest = z.object({
+  phone: MobilePhone,
+  currentPassword: z
+    .string()
+    .max(1024, 'Слишком длинное значение')
+    .optional()
+    .meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' }),
+});
+export const PhoneCodeRequest = z.object({ code: SmsCode });
+export const PhoneAccepted = z
+  .object({ message: z.string(), phone: z.string().meta({ description: '+7 912 345-67-89' }) })
+  .meta({ id: 'PhoneAccepted' });
+
+export const LoginChallengeResponse = z
+  .object({
+    challenge: z.string().meta({ description: 'Для POST /api/auth/login/code; действует 10 минут, один вход' }),
+    phone: z.string().meta({ description: 'Куда ушёл код, скрыто: +7 ••• •••-67-89' }),
+    message: z.string(),
+  })
+  .meta({ id: 'LoginChallenge', description: 'Включён вход по коду из SMS: сессия откроется после кода' });
+
+export const LoginCodeRequest = z.object({
+  challenge: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'Войдите заново: введите номер счёта и пароль'),
+  code: SmsCode,
+});
 
 export const EmailChangeRequest = z.object({
   email: Email,
@@ -148,9 +240,9 @@ export const EmailChangeRequest = z.object({
 export const EmailConfirmRequest = z.object({ token: Token });
 export const EmailUndoRequest = z.object({ token: Token });
 
+// No robot check: a logged-in resident proves themselves with the current password. Fields a
+// client still sends (captchaId, captchaAnswer) are stripped, as on every object schema.
 export const PasswordChangeRequest = z.object({
   oldPassword: z.string().min(1, 'Введите текущий пароль').max(128),
   newPassword: Password,
-  captchaId: CaptchaId,
-  captchaAnswer: CaptchaAnswer,
 });

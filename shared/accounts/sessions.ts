@@ -13,10 +13,10 @@ import {
   type TransactItem,
   touchSession,
 } from '#shared/accounts/store';
-import type { AccountRecord } from '#shared/registry/repository';
 import { config, LOCAL_SECRET_DEFAULTS } from '#shared/config';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
+import type { AccountRecord } from '#shared/registry/repository';
 import { secretValue } from '#shared/secrets';
 import { now } from '#shared/time';
 
@@ -43,8 +43,20 @@ const ALGORITHM = 'HS256';
 export const LOCAL_DEVELOPMENT_SESSION_KEY = LOCAL_SECRET_DEFAULTS[ENV.sessionKey];
 
 export interface Session {
+  /** The cabinet's own account: where the cabinet and the session live (the token's subject). */
   account: string;
   sessionId: string;
+  /**
+   * The account the resident acts on: the cabinet's own, or a linked one switched to
+   * (accounts/links.ts); kept on the session's record, so the session check reads it along.
+   * Set by the session check; absent on bare claims.
+   */
+  current?: string;
+}
+
+/** The checked session with its current account from its record (absent there: the cabinet's own). */
+export function withCurrent(session: Session, record: SessionRecord | undefined): Session & { current: string } {
+  return { ...session, current: record?.current ?? session.account };
 }
 
 let keyPromise: Promise<Uint8Array> | undefined;
@@ -154,7 +166,8 @@ export async function alive(session: Session, record: SessionRecord | undefined)
 export async function readSession(event: APIGatewayProxyEventV2): Promise<Session | undefined> {
   const session = await claimsOf(event);
   if (!session) return undefined;
-  return (await alive(session, await getSession(session.account, session.sessionId))) ? session : undefined;
+  const record = await getSession(session.account, session.sessionId);
+  return (await alive(session, record)) ? withCurrent(session, record) : undefined;
 }
 
 /** For routes that need a resident: the session, or 401 `unauthorized`. */
@@ -178,7 +191,7 @@ export async function requireResident(event: APIGatewayProxyEventV2): Promise<Se
   const read = await getSessionWithResident(session.account, session.sessionId);
   if (!read.cabinet || !(await alive(session, read.session))) throw DomainError.of('unauthorized');
   residentReads.set(event, { record: read.record, cabinet: read.cabinet });
-  return session;
+  return withCurrent(session, read.session);
 }
 
 /** What requireResident read for this request (the same event object), or nothing to reuse. */

@@ -11,6 +11,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { dropCabinetLinks, dropLinksTo } from '#shared/accounts/linksStore';
 import type { TokenRecord } from '#shared/accounts/tokens';
 import { batchGetAll, db, queryAll, tableName } from '#shared/clients/dynamo';
 import { DomainError, type ErrorCode } from '#shared/errors';
@@ -28,8 +29,10 @@ import { now } from '#shared/time';
  * | account record  | keys.account (registry's)                 | get; ADD linkGeneration (link tokens)    |
  * | cabinet         | keys.cabinet                              | get, batch get, put by link, update, del |
  * | session         | keys.session                              | put, get, touch, delete; query by prefix |
+ * | account links   | keys.accountLink, accountLinkedBy         | accounts/linksStore.ts (own module)      |
  * | link token      | keys.linkToken (SHA-256 of the token)     | put, get, delete with the cabinet write  |
  * | captcha         | keys.captcha                              | put, delete returning the old item       |
+ * | SMS code        | keys.phoneCode, keys.loginChallenge       | put, ADD tries, delete with the write    |
  */
 
 const nowSeconds = () => Math.floor(now().getTime() / 1000);
@@ -51,7 +54,12 @@ export interface Cabinet {
   passwordHash: string;
   email: string;
   pendingEmail?: string;
+  /** A contact phone as typed, or the mobile number confirmed by SMS code (`+7…`, with `phoneConfirmedAt`). */
   phone?: string;
+  /** When `phone` was confirmed by an SMS code (shared/accounts/phone.ts); absent: not confirmed. */
+  phoneConfirmedAt?: string;
+  /** After the password, a code by SMS to the confirmed phone (shared/accounts/loginCode.ts). */
+  loginCodeBySms?: boolean;
   remindersOptIn: boolean;
   billByEmail: boolean;
   /** News by mail (shared/news); off unless the resident turns it on, absent on older cabinets. */
@@ -111,6 +119,36 @@ function inGeneration(generation: number): { expression: string; values: Record<
         ? '(attribute_not_exists(linkGeneration) OR linkGeneration = :generation)'
         : 'linkGeneration = :generation',
     values: { ':generation': generation },
+  };
+}
+
+/**
+ * The condition "the account still belongs to the passport that was checked, in the link generation
+ * it was read in" (no ownership transfer since), as a transaction item: linking an account to
+ * another cabinet (accounts/links.ts) writes only together with it.
+ */
+export function ownerUnchanged(account: string, passportHash: string, generation: number): TransactItem {
+  const guard = inGeneration(generation);
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.account(account),
+      ConditionExpression: `passportHash = :hash AND ${guard.expression}`,
+      ExpressionAttributeValues: { ':hash': passportHash, ...guard.values },
+    },
+  };
+}
+
+/** The condition "the account's cabinet is still `cabinet` (cabinetIdOf)", as a transaction item. */
+export function cabinetUnchanged(account: string, cabinet: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.cabinet(account),
+      ConditionExpression:
+        'attribute_exists(pk) AND (cabinetId = :cabinet OR (attribute_not_exists(cabinetId) AND registeredAt = :cabinet))',
+      ExpressionAttributeValues: { ':cabinet': cabinet },
+    },
   };
 }
 
@@ -224,7 +262,8 @@ export async function resetCabinetPassword(
       Update: {
         TableName: tableName(),
         Key: keys.cabinet(account),
-        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at REMOVE pendingEmail',
+        // The reset is the way back for a resident who lost the phone: it ends the login by SMS code.
+        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at REMOVE pendingEmail, loginCodeBySms',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':hash': passwordHash, ':at': now().toISOString() },
       },
@@ -315,6 +354,8 @@ export interface CabinetSettings {
   remindersOptIn?: boolean | undefined;
   billByEmail?: boolean | undefined;
   newsByEmail?: boolean | undefined;
+  /** Only with a confirmed phone (409 `phone_not_confirmed` otherwise). */
+  loginCodeBySms?: boolean | undefined;
 }
 
 /**
@@ -332,7 +373,14 @@ export async function updateCabinetSettings(account: string, changes: CabinetSet
       values[':phone'] = changes.phone;
     }
   }
-  for (const flag of ['remindersOptIn', 'billByEmail', 'newsByEmail'] as const) {
+  // A confirmed phone is a second factor: it changes only with the password (shared/accounts/phone.ts).
+  const conditions = ['attribute_exists(pk)'];
+  if (changes.phone !== undefined) {
+    conditions.push('(attribute_not_exists(phoneConfirmedAt) OR phone = :samePhone)');
+    values[':samePhone'] = changes.phone;
+  }
+  if (changes.loginCodeBySms === true) conditions.push('attribute_exists(phoneConfirmedAt)');
+  for (const flag of ['remindersOptIn', 'billByEmail', 'newsByEmail', 'loginCodeBySms'] as const) {
     if (changes[flag] !== undefined) {
       set.push(`${flag} = :${flag}`);
       values[`:${flag}`] = changes[flag];
@@ -349,15 +397,20 @@ export async function updateCabinetSettings(account: string, changes: CabinetSet
         ]
           .join(' ')
           .trim(),
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: conditions.join(' AND '),
         ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
         ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     return out.Attributes as Cabinet;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // The document client leaves this item in DynamoDB's attribute-value form.
+    const old = error.Item;
+    if (!old) return undefined;
+    if (changes.loginCodeBySms === true && !old.phoneConfirmedAt) throw DomainError.of('phone_not_confirmed');
+    throw DomainError.of('phone_confirmed');
   }
 }
 
@@ -380,12 +433,17 @@ export async function setPendingEmail(account: string, email: string): Promise<v
  * the cabinet's deletion. The account's history (readings, charges, payments) stays with the
  * account; the tickets stay stored for the centre, out of the next cabinet's list.
  */
-export async function endCabinetAccess(account: string): Promise<void> {
+export async function endCabinetAccess(account: string, options: { ownerChanged?: boolean } = {}): Promise<void> {
   await db().send(
     new TransactWriteCommand({
       TransactItems: [{ Delete: { TableName: tableName(), Key: keys.cabinet(account) } }, nextGeneration(account)],
     }),
   );
+  // The cabinet's links to other accounts end with it (after its deletion: a link being made checks
+  // the cabinet in its own transaction, so none can slip in). A new owner also takes the account
+  // out of every other cabinet that linked it; closing leaves those: the owner has not changed.
+  await dropCabinetLinks(account);
+  if (options.ownerChanged) await dropLinksTo(account);
   await deleteSessions(account);
 }
 
@@ -393,6 +451,8 @@ export async function endCabinetAccess(account: string): Promise<void> {
 export interface SessionRecord {
   expiresAt: number;
   lastSeen: number;
+  /** The account the session acts on when it is not the cabinet's own (accounts/links.ts); absent: its own. */
+  current?: string | undefined;
 }
 
 /**
@@ -434,6 +494,7 @@ export function sessionRecordOf(item: Record<string, unknown> | undefined): Sess
     expiresAt: Number(item.expiresAt),
     // Sessions opened before the idle timeout existed count from their opening.
     lastSeen: Number(item.lastSeen ?? created),
+    ...(typeof item.current === 'string' ? { current: item.current } : {}),
   };
 }
 
@@ -623,4 +684,116 @@ export async function addressesOf(accounts: readonly string[]): Promise<Map<stri
     names: { '#account': 'account', '#address': 'address' },
   });
   return new Map(items.map((item) => [String(item.account), String(item.address ?? '')]));
+}
+
+/**
+ * An SMS code waiting to be typed (phone confirmation, login), stored only as a keyed hash
+ * (shared/accounts/phoneCodes.ts) with the tries used and its expiry (epoch seconds).
+ */
+export interface SmsCodeRecord {
+  account: string;
+  /** Where the code went (`+7…`): the phone a confirmation makes the cabinet's. */
+  phone: string;
+  codeHash: string;
+  expiresAt: number;
+  tries: number;
+}
+
+const challengeKey = (challenge: string) =>
+  keys.loginChallenge(createHash('sha256').update(challenge).digest('base64url'));
+
+/** Stores the code of a phone confirmation; a new one replaces the account's pending code. */
+export async function putPhoneCode(record: SmsCodeRecord): Promise<void> {
+  await db().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.phoneCode(record.account), entity: 'smsCode', ...record },
+    }),
+  );
+}
+
+/**
+ * Stores a login challenge, and `also` (the login guard's clearing) in the same request: the
+ * password was right.
+ */
+export async function putLoginChallenge(
+  challenge: string,
+  record: SmsCodeRecord,
+  also: readonly TransactItem[] = [],
+): Promise<void> {
+  const put = { TableName: tableName(), Item: { ...challengeKey(challenge), entity: 'loginChallenge', ...record } };
+  if (also.length === 0) await db().send(new PutCommand(put));
+  else await db().send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...also] }));
+}
+
+/**
+ * Takes one try of a code before it is compared: one conditional update, so parallel guesses get
+ * exactly `maxTries` comparisons between them. Undefined when there is no live code (none, used,
+ * expired, tries spent).
+ */
+async function takeCodeTry(key: { pk: string; sk: string }, maxTries: number): Promise<SmsCodeRecord | undefined> {
+  try {
+    const out = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'ADD tries :one',
+        ConditionExpression: 'attribute_exists(pk) AND tries < :max AND expiresAt > :now',
+        ExpressionAttributeValues: { ':one': 1, ':max': maxTries, ':now': nowSeconds() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as SmsCodeRecord;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+export const takePhoneCodeTry = (account: string, maxTries: number) => takeCodeTry(keys.phoneCode(account), maxTries);
+export const takeLoginChallengeTry = (challenge: string, maxTries: number) =>
+  takeCodeTry(challengeKey(challenge), maxTries);
+
+/** The delete that uses a code up, only while it is the same code: for the transaction it allows. */
+function consumeCode(key: { pk: string; sk: string }, codeHash: string): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: key,
+      ConditionExpression: 'codeHash = :codeHash',
+      ExpressionAttributeValues: { ':codeHash': codeHash },
+    },
+  };
+}
+
+export const consumeLoginChallenge = (challenge: string, codeHash: string) =>
+  consumeCode(challengeKey(challenge), codeHash);
+
+/**
+ * Makes the phone the code went to the cabinet's confirmed phone, using the code up in the same
+ * transaction: a code confirms once. False when the code was used or replaced meanwhile.
+ */
+export async function confirmCabinetPhone(account: string, phone: string, codeHash: string): Promise<boolean> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          consumeCode(keys.phoneCode(account), codeHash),
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.cabinet(account),
+              UpdateExpression: 'SET phone = :phone, phoneConfirmedAt = :at',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':phone': phone, ':at': now().toISOString() },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) return false;
+    throw error;
+  }
 }

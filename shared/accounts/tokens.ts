@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { getAccount, getLinkToken, linkGeneration, linkGenerationOf, putLinkToken } from '#shared/accounts/store';
-import type { AccountRecord } from '#shared/registry/repository';
 import { DomainError } from '#shared/errors';
+import type { AccountRecord } from '#shared/registry/repository';
 import { now } from '#shared/time';
 
 /**

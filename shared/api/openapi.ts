@@ -45,6 +45,12 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
           ? { content: { [success.contentType]: { schema: { type: 'string', format: 'binary' } } } }
           : {}),
     };
+    for (const other of route.otherSuccess ?? []) {
+      responses[String(other.status)] = {
+        description: other.description,
+        content: { 'application/json': { schema: schemaOf(other.body, 'output', components) } },
+      };
+    }
     const errors: ErrorCode[] = [...(route.errors ?? []), 'invalid_input'];
     if (route.auth) errors.push('unauthorized');
     if (addressLimitOf(route)) errors.push('too_many_attempts');

@@ -31,6 +31,8 @@ export interface RouteDefinition {
   body?: z.ZodType;
   /** Success status and body schema (absent: no body, or a non-JSON body described by `contentType`). */
   success: { status: number; body?: z.ZodType; contentType?: string };
+  /** Other successful answers of the same route (login answering 202 with an SMS challenge), for OpenAPI. */
+  otherSuccess?: readonly { status: number; body: z.ZodType; description: string }[];
   /** Named error codes this route may answer (statuses from the catalogue), documented in OpenAPI. */
   errors?: readonly ErrorCode[];
   /**

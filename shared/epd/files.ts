@@ -74,7 +74,7 @@ export class S3EpdFiles implements EpdFiles {
   ) {}
 
   async read(key: string): Promise<Uint8Array | undefined> {
-    const { GetObjectCommand, NoSuchKey } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand, NoSuchKey } = await import('#shared/epd/s3Commands');
     try {
       const out = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
       return out.Body ? await out.Body.transformToByteArray() : undefined;
@@ -86,7 +86,7 @@ export class S3EpdFiles implements EpdFiles {
   }
 
   async create(key: string, bytes: Uint8Array): Promise<Uint8Array> {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { PutObjectCommand } = await import('#shared/epd/s3Commands');
     try {
       await (await this.client()).send(
         new PutObjectCommand({
@@ -123,7 +123,7 @@ export function epdFiles(): EpdFiles {
   if (runtime === 'aws') {
     if (!epdBucket) throw new Error(`${ENV.epdBucket} is not set: the stack sets it on the ЕПД functions`);
     files = new S3EpdFiles(epdBucket, () => {
-      s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => tracer.captureAWSv3Client(new S3Client({})));
+      s3 ??= import('#shared/epd/s3Commands').then(({ S3Client }) => tracer.captureAWSv3Client(new S3Client({})));
       return s3;
     });
   } else {

@@ -12,7 +12,7 @@ import { paymentDueDate } from '#shared/billing/penalties';
 import { statementRows } from '#shared/billing/statement';
 import { type Tariff, tariffFor } from '#shared/billing/tariffs';
 import { CENTRE } from '#shared/centre';
-import { paymentQrPayload } from '#shared/epd/qr';
+import { paymentQrPayload } from '#shared/epd/qrPayload';
 import { periodTitle } from '#shared/format';
 import type { ProviderBank, ProviderDirectory } from '#shared/registry/providers';
 import { PENALTY_SERVICE, SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';

@@ -26,14 +26,23 @@ export interface ApiRequest<
   params: Params;
   /** Routes with `rawBody: true`: the body as sent, decoded to text ('' when none); else undefined. */
   rawBody?: string;
-  /** The resident's account on routes with `auth: true` (checked before the handler runs). */
+  /**
+   * The cabinet's own account on routes with `auth: true` (checked before the handler runs): for
+   * what belongs to the login (profile, password, e-mail, phone, sessions, support).
+   */
   account: string;
   sessionId: string;
+  /**
+   * The account the resident acts on: `account`, or a linked account they switched to
+   * (docs/accounts.md#several-accounts-under-one-login): for the account's data (meters, readings,
+   * statement, payments, ЕПД). Empty on routes without a session.
+   */
+  current: string;
 }
 
 export interface HttpApiOptions {
   /** Resolves the session of a request; required when the group serves `auth: true` routes. */
-  authenticate?: (event: APIGatewayProxyEventV2) => Promise<{ account: string; sessionId: string }>;
+  authenticate?: (event: APIGatewayProxyEventV2) => Promise<{ account: string; sessionId: string; current?: string }>;
   /**
    * Counts a request against its source address before anything else runs (throws 429 past the
    * limit). `httpApi` sets the per-address limits of shared/limits; bare `httpRoutes` has none.
@@ -199,6 +208,7 @@ export function httpRoutes<const R extends RouteDefinition>(
         ...(route.rawBody ? { rawBody: decodedBody(event) } : {}),
         account: session?.account ?? '',
         sessionId: session?.sessionId ?? '',
+        current: session?.current ?? session?.account ?? '',
       } as RequestOf<RouteDefinition>);
       return shape(route, result);
     });

@@ -80,7 +80,13 @@ export async function reserveAttempt(
           UpdateExpression: 'SET expiresAt = :expires, windowEnd = if_not_exists(windowEnd, :end) ADD #count :one',
           ConditionExpression: 'attribute_not_exists(windowEnd) OR (windowEnd > :now AND #count < :max)',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':now': at, ':max': limit.max, ':expires': expiresAt, ':end': windowEnd },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':now': at,
+            ':max': limit.max,
+            ':expires': expiresAt,
+            ':end': windowEnd,
+          },
           ReturnValues: 'ALL_NEW',
           // A refusal brings the item along: no read to tell a full window from an ended one.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -42,9 +42,27 @@ export const ACCOUNT_LIMITS = {
    * lock these forms for 15 minutes; login and the reset link are not affected.
    */
   sessionPassword: { max: 5, windowSeconds: 15 * 60, lockSeconds: 15 * 60 },
+  /**
+   * SMS codes sent for one account (phone confirmation and login codes together): each costs the
+   * centre money and wakes a phone, so a session thief or someone who knows the password cannot
+   * turn the portal into an SMS cannon. Ten a day is far more than a resident needs.
+   */
+  smsCodes: { max: 10, windowSeconds: 24 * 60 * 60 },
 } as const satisfies Record<string, AttemptLimit>;
 
 export type AccountLimitName = Exclude<keyof typeof ACCOUNT_LIMITS, 'login'>;
+
+/**
+ * Per phone number (by its keyed hash, shared/accounts/phoneCodes.ts): SMS codes to one number
+ * from any account, so many cabinets cannot flood one stranger's phone. Three in 15 minutes lets a
+ * resident ask again twice when a message is late.
+ */
+export const PHONE_LIMITS = {
+  smsCodes: { max: 3, windowSeconds: 15 * 60 },
+} as const satisfies Record<string, AttemptLimit>;
+
+/** Tries of one SMS code (phone confirmation or login) before it is void; a code lives 10 minutes. */
+export const SMS_CODE = { tries: 5, ttlSeconds: 10 * 60 } as const;
 
 /**
  * Per source address, by the route's `limit` (shared/routes.ts). A route marked `edge` (the health

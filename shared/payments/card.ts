@@ -163,6 +163,16 @@ export async function paymentHistory(account: string) {
   return { items: (await paymentsOf(account, HISTORY_LIMIT)).filter(shownInHistory).map(paymentView) };
 }
 
+/**
+ * The bills a payment went to: the periods its ledger lines name (allocation.ts), or the one the
+ * payer named; none when all of it is an advance.
+ */
+function paidPeriods(payment: PaymentItem): string[] {
+  const named = (payment.allocation ?? []).flatMap((line) => (line.forPeriod ? [line.forPeriod] : []));
+  const periods = named.length > 0 ? named : payment.period ? [payment.period] : [];
+  return [...new Set(periods)].sort();
+}
+
 /** The payment confirmation a resident prints: who paid whom, how much, for what, when. */
 export async function receiptOf(account: string, id: string) {
   if (accountOfPaymentId(id) !== account) throw DomainError.of('not_found', { subject: 'payment' });
@@ -177,8 +187,19 @@ export async function receiptOf(account: string, id: string) {
     channel: payment.channel,
     channelText: paymentView(payment).channelText,
     services: paymentView(payment).services,
-    payee: { name: CENTRE.fullName, address: CENTRE.address },
+    // The requisites the money went to (the ЕПД's payee), as a bank's receipt names them.
+    payee: {
+      name: CENTRE.payee.name,
+      address: CENTRE.address,
+      inn: CENTRE.payee.inn,
+      kpp: CENTRE.payee.kpp,
+      bankName: CENTRE.payee.bankName,
+      bic: CENTRE.payee.bic,
+      correspondentAccount: CENTRE.payee.correspondentAccount,
+      settlementAccount: CENTRE.payee.settlementAccount,
+    },
     payer: { account, owner: profile?.owner ?? '', address: profile?.address ?? '' },
+    periods: paidPeriods(payment),
     // The bank's reference: the acquirer's order id, or the bank's own transaction id.
     reference: payment.orderId ?? payment.bankTransactionId ?? null,
   };

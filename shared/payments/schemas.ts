@@ -85,8 +85,20 @@ export const Receipt = z
     channel: z.enum(['card', 'bank']),
     channelText: z.string(),
     services: z.array(ServiceAmount),
-    payee: z.object({ name: z.string(), address: z.string() }),
+    payee: z.object({
+      name: z.string(),
+      address: z.string(),
+      inn: z.string(),
+      kpp: z.string(),
+      bankName: z.string(),
+      bic: z.string(),
+      correspondentAccount: z.string(),
+      settlementAccount: z.string(),
+    }),
     payer: z.object({ account: AccountNumber, owner: z.string(), address: z.string() }),
+    periods: z
+      .array(z.string())
+      .meta({ description: 'Оплаченные периоды (ГГГГ-ММ): квитанции, в счёт которых зачислен платёж; пусто — аванс' }),
     reference: z.string().nullable().meta({ description: 'Номер заказа в банке или номер операции банка' }),
   })
   .meta({ id: 'PaymentReceipt' });

@@ -9,6 +9,7 @@ import {
   checkReading,
   formatDecimal,
   type MeterFacts,
+  timesMore,
 } from '#shared/readings/rules';
 import {
   MAX_REPLACEMENTS,
@@ -228,7 +229,8 @@ export function judgeImportedRow(row: ReadingImportRow, history: MeterHistory, a
     ? undefined
     : accepted.rollover
       ? `принято: счётчик перешёл через ноль, расход ${formatDecimal(accepted.consumption)} ${unit} — проверьте`
-      : `принято: расход ${formatDecimal(accepted.consumption)} ${unit} более чем втрое выше обычного ` +
+      : `принято: расход ${formatDecimal(accepted.consumption)} ${unit} — ` +
+        `${timesMore(new Decimal(accepted.consumption), new Decimal(facts.expected ?? 1))} больше обычного ` +
         `(около ${formatDecimal(new Decimal(facts.expected ?? 0).toDecimalPlaces(3))} ${unit}) — проверьте`;
   const [year, month, day] = takenOn.split('-').map(Number) as [number, number, number];
   const reading: ReadingRecord = {

@@ -18,6 +18,8 @@ export interface MeterState {
   latest?: ReadingRecord | undefined;
   current?: ReadingRecord | undefined;
   usual?: Decimal | undefined;
+  /** Whether `usual` is the account's own average or the norm (no history yet). */
+  usualFrom?: 'average' | 'norm' | undefined;
   facts: MeterFacts;
 }
 
@@ -33,9 +35,9 @@ async function usualConsumption(
   recent: readonly ReadingRecord[],
   period: string,
   household: () => Promise<Household>,
-): Promise<Decimal | undefined> {
+): Promise<{ value: Decimal; from: 'average' | 'norm' } | undefined> {
   const average = averageConsumption(recent.map((r) => r.consumption));
-  if (average?.gt(0)) return average;
+  if (average?.gt(0)) return { value: average, from: 'average' };
   const norm = tariffFor(await cachedTariffs(), meter.service, period)?.norm;
   if (!norm) return undefined;
   const home = await household();
@@ -43,7 +45,7 @@ async function usualConsumption(
   const basis = serviceById(meter.service).basis;
   const quantity = basis === 'area' ? new Decimal(home.area) : new Decimal(Math.max(1, home.residents));
   const guess = new Decimal(norm).times(quantity);
-  return guess.gt(0) ? guess : undefined;
+  return guess.gt(0) ? { value: guess, from: 'norm' } : undefined;
 }
 
 /**
@@ -66,7 +68,8 @@ export async function meterStates(
         .slice(0, 4);
       const current = readings[0]?.period === period ? readings[0] : undefined;
       const recent = readings.filter((r) => r.period < period).slice(0, 3);
-      const usual = await usualConsumption(meter, recent, period, household);
+      const found = await usualConsumption(meter, recent, period, household);
+      const usual = found?.value;
       const months = recent[0] ? Math.max(1, monthsBetween(recent[0].period, period)) : 1;
       return {
         id: meterIdOf(meter.serial),
@@ -74,6 +77,7 @@ export async function meterStates(
         latest: readings[0],
         current,
         usual,
+        usualFrom: found?.from,
         facts: {
           service: meter.service,
           digits: meter.digits,
@@ -82,6 +86,7 @@ export async function meterStates(
           basis: recent[0]?.value ?? meter.initialReading,
           current: current?.value,
           expected: usual?.times(months).toFixed(),
+          expectedFrom: found?.from,
         },
       };
     }),

@@ -39,6 +39,7 @@ function meterView(state: MeterState, today: string) {
         }
       : null,
     usualConsumption: state.usual ? state.usual.toDecimalPlaces(places).toFixed() : null,
+    usualFrom: state.usualFrom ?? null,
     expectedConsumption: facts.expected ? new Decimal(facts.expected).toDecimalPlaces(places).toFixed() : null,
   };
 }

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { dateText, formatNumber } from '#shared/format';
+import { dateText, formatNumber, timesText } from '#shared/format';
 import { type ServiceId, serviceById } from '#shared/registry/services';
 
 /**
@@ -59,6 +59,19 @@ export interface MeterFacts {
    * norm-based guess) times the months since the basis. Absent: no typo guard.
    */
   expected?: string | undefined;
+  /** Where `expected` comes from: the resident's own average, or the norm (the message says which). */
+  expectedFrom?: 'average' | 'norm' | undefined;
+}
+
+/** «в 30 раз», «в 3,4 раза»: the ratio to one decimal place below 10 times, whole from 10 on. */
+export function timesMore(consumption: Decimal, expected: Decimal): string {
+  const ratio = consumption.div(expected);
+  return timesText(
+    ratio
+      .toDecimalPlaces(ratio.gte(10) ? 0 : 1, Decimal.ROUND_HALF_UP)
+      .toFixed()
+      .replace(/\.0$/, ''),
+  );
 }
 
 export type ReadingProblem =
@@ -232,8 +245,11 @@ export function checkReading(input: {
           code: 'confirmation_required',
           reason: 'large_consumption',
           message:
-            `Расход ${formatDecimal(accepted.consumption)} ${unit} — больше чем в ${TYPO_FACTOR} раза выше обычного ` +
-            `(около ${formatDecimal(expected.toDecimalPlaces(places))} ${unit}). Проверьте показание и подтвердите, если оно верное.`,
+            `Расход ${formatDecimal(accepted.consumption)} ${unit} — ${timesMore(consumption, expected)} больше ` +
+            (meter.expectedFrom === 'norm'
+              ? `норматива (${formatDecimal(expected.toDecimalPlaces(places))} ${unit}). `
+              : `обычного (около ${formatDecimal(expected.toDecimalPlaces(places))} ${unit}). `) +
+            'Проверьте показание и подтвердите, если оно верное.',
         },
       };
     }

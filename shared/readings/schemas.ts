@@ -120,6 +120,9 @@ export const Meter = z
     usualConsumption: DecimalString.nullable().meta({
       description: 'Обычный расход в месяц: среднее за последние (до 3) периоды или норматив',
     }),
+    usualFrom: z.enum(['average', 'norm']).nullable().meta({
+      description: 'Откуда usualConsumption: average — средний расход за последние месяцы, norm — норматив',
+    }),
     expectedConsumption: DecimalString.nullable().meta({
       description: 'Ожидаемый расход с предыдущего показания; втрое больший требует подтверждения',
     }),

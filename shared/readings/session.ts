@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { alive, claimsOf, requireSession, type Session } from '#shared/accounts/sessions';
+import { alive, claimsOf, requireSession, type Session, withCurrent } from '#shared/accounts/sessions';
 import { sessionRecordOf } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
 import { type MeterReadings, meterReadingsOf } from '#shared/readings/store';
@@ -22,9 +22,13 @@ export async function authenticateReadings(event: APIGatewayProxyEventV2): Promi
   const session = await claimsOf(event);
   if (!session) throw DomainError.of('unauthorized');
   const snapshot = await meterReadingsOf(session.account, { throughSession: session.sessionId });
-  if (!(await alive(session, sessionRecordOf(snapshot.session)))) throw DomainError.of('unauthorized');
-  reads.set(event, snapshot);
-  return session;
+  const record = sessionRecordOf(snapshot.session);
+  if (!(await alive(session, record))) throw DomainError.of('unauthorized');
+  const checked = withCurrent(session, record);
+  // Switched to a linked account (accounts/links.ts): the query read the cabinet's own account, so
+  // the submission reads the linked one's meters itself (one request more, only then).
+  if (checked.current === session.account) reads.set(event, snapshot);
+  return checked;
 }
 
 /** What the session check of this request read (the same event object), if it read the readings. */

@@ -138,7 +138,8 @@ export async function upsertAccounts(accounts: readonly AccountFields[], at: Dat
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       await db().send(new UpdateCommand(updateInput(key, { ...set, ownerChangedAt: now }, remove, now)));
       // A new owner: the previous owner's cabinet (password, sessions) ends; the new one registers.
-      await endCabinetAccess(account.account);
+      // Other cabinets that linked the account lose it (accounts/linksStore dropLinksTo).
+      await endCabinetAccess(account.account, { ownerChanged: true });
     }
   });
 }

@@ -10,7 +10,7 @@ import { mailedToken } from '#test/support/mail';
 
 /*
  * A resident prints last month's ЕПД in a real browser against `npm start` (test mode): the demo
- * data billed by the operator's `billing run`, then /epd, «Сформировать квитанцию», the PDF saved.
+ * data billed by the operator's `billing run`, then /epd, the list of billed months, «Скачать PDF», the PDF saved.
  */
 
 describe('Печать квитанций', () => {
@@ -22,7 +22,7 @@ describe('Печать квитанций', () => {
     },
   });
 
-  it('a logged-in resident downloads last month’s bill as a PDF, and learns when a month has none', async () => {
+  it('a logged-in resident picks a billed month from the list, downloads its PDF, and learns when the next comes', async () => {
     const { page, errors } = await watchedPage(e2e.browser, { phone: false });
     await page.goto(`${e2e.runtime.url}/`, { waitUntil: 'networkidle0' });
 
@@ -66,8 +66,13 @@ describe('Печать квитанций', () => {
     expect(await page.$eval('h1', (el) => el.textContent)).toBe('Печать квитанций');
     expect(await page.$eval('.notice a[href="/profile"]', (el) => el.textContent)).toBe('профиле');
 
+    // The months that have a bill, newest first: the first row is last month's.
+    await page.waitForSelector('[data-testid=epd-list] button');
+    const periods = await page.$$eval('[data-testid=epd-list] button', (els) => els.map((el) => el.dataset.period));
+    expect(periods.length).toBeGreaterThan(1);
+    expect([...periods].sort().reverse()).toEqual(periods);
     const answered = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/api/epd/'));
-    await page.click('[data-testid=epd-form] button[type=submit]');
+    await page.click('[data-testid=epd-list] button');
     const response = await answered;
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
@@ -87,17 +92,10 @@ describe('Печать квитанций', () => {
         .toString('latin1'),
     ).toBe('%PDF-');
 
-    // The oldest year on offer, January: nothing billed then.
-    const oldest = await page.$eval(
-      '#epd-year',
-      (el) => (el as HTMLSelectElement).options.item(el.children.length - 1)?.value,
-    );
-    await page.select('#epd-year', oldest as string);
-    await page.select('#epd-month', '1');
-    await page.click('[data-testid=epd-form] button[type=submit]');
-    await page.waitForSelector('.form-alert .alert--error');
-    expect(await page.$eval('.form-alert', (el) => el.textContent)).toContain(
-      'За этот период квитанция не сформирована',
+    expect(name).toBe(`EPD-100001-${periods[0]}.pdf`);
+    // The month not billed yet is not offered: the page says why and when it comes.
+    expect(await page.$eval('[data-testid=epd-next]', (el) => el.textContent)).toMatch(
+      /пока нет: начисления за месяц делаются после его окончания\. Она будет сформирована \d+ [а-я]+ \d{4}/,
     );
     expect(errors).toEqual([]);
     await page.close();

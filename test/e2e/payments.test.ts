@@ -50,7 +50,9 @@ describe('paying by card in the browser', () => {
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Оплата прошла', {
       timeout: 30_000,
     });
-    expect(await page.$eval('[data-testid=payment-result]', (el) => el.textContent)).toMatch(/зачислено\s1\s500,00\s₽/);
+    expect(await page.$eval('[data-testid=payment-result]', (el) => el.textContent)).toMatch(
+      /Оплата\s1\s500,00\s₽\sпрошла/,
+    );
     expect(await balanceOf(page)).toBe(before - 150_000);
     await page.waitForSelector('[data-testid=balance-after]');
 

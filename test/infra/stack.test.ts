@@ -187,7 +187,30 @@ describe('functions', () => {
     expect(actions.includes('dynamodb:PutItem')).toBe(def.tableAccess === 'readwrite');
     expect(actions.includes('secretsmanager:GetSecretValue')).toBe(def.readsSecrets.length > 0 || servesHttp(group));
     expect(actions.includes('ses:SendEmail')).toBe(def.sendsMail);
+    expect(actions.includes('sms-voice:SendTextMessage')).toBe((def as FunctionGroup).sendsSms === true);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('lets the texting groups send SMS through the stage’s sender id and configuration set only', () => {
+    // L1 resources: their own logical ids (no default child).
+    const senderId = stack.getLogicalId(stack.sms.senderId);
+    const configurationSet = stack.getLogicalId(stack.sms.configurationSet);
+    template.hasResourceProperties('AWS::SMSVOICE::SenderId', { SenderId: 'RACTEST', IsoCountryCode: 'RU' });
+    const texting = FUNCTION_GROUP_NAMES.filter((g) => (FUNCTION_GROUPS[g] as FunctionGroup).sendsSms);
+    expect(texting.sort()).toEqual(['auth', 'residents']);
+    for (const group of texting) {
+      const sms = statementsOfRole(logicalId(stack.functions[group].executionRole)).filter((s) =>
+        [s.Action].flat().some((a) => String(a).startsWith('sms-voice:')),
+      );
+      expect(sms.map((s) => s.Action)).toEqual(['sms-voice:SendTextMessage']);
+      expect(sms[0]?.Resource).toHaveLength(2);
+      expect(sms[0]?.Resource).toEqual(
+        expect.arrayContaining([{ 'Fn::GetAtt': [senderId, 'Arn'] }, { 'Fn::GetAtt': [configurationSet, 'Arn'] }]),
+      );
+      const env = resource(logicalId(stack.functions[group])).Properties.Environment.Variables;
+      expect(env[ENV.smsOriginationIdentity]).toEqual({ 'Fn::GetAtt': [senderId, 'Arn'] });
+      expect(env[ENV.smsConfigurationSet]).toEqual({ Ref: configurationSet });
+    }
   });
 
   it('gives the system group (no table access) no DynamoDB permission at all', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CENTRE } from '#shared/centre';
 import { db } from '#shared/clients/dynamo';
 import { METRIC, metricCount } from '#shared/metrics';
 import { refundOrder } from '#shared/payments/sber';
@@ -191,6 +192,16 @@ describe('paying the debt by card through the sandbox', () => {
       ],
     });
     expect(receipt.json.payee.name).toContain('Расчётно-аналитический центр');
+    // The payee's requisites, as the ЕПД prints them, and the bills the money paid.
+    expect(receipt.json.payee).toMatchObject({
+      inn: CENTRE.payee.inn,
+      kpp: CENTRE.payee.kpp,
+      bic: CENTRE.payee.bic,
+      settlementAccount: CENTRE.payee.settlementAccount,
+      correspondentAccount: CENTRE.payee.correspondentAccount,
+    });
+    // The debts carried in on 1 January 2026 are December 2025's bill (billing/allocation.ts).
+    expect(receipt.json.periods).toEqual(['2025-12']);
   });
 
   it('refunds: the bank returns the money, the ledger takes the credit back', async () => {

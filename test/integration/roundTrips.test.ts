@@ -9,6 +9,7 @@ import { setWindow } from '#shared/window/windowStore';
 import type { Client } from '#test/support/http';
 import { mailedToken } from '#test/support/mail';
 import {
+  balanceTotal,
   importAccounts,
   mdOrderOf,
   owes,
@@ -155,6 +156,23 @@ describe('a resident page: the session, then one request', () => {
   });
 });
 
+describe('the cabinet home', () => {
+  it('GET /api/home: the session with the record and cabinet, then the ledger in one query', async () => {
+    expect((await resident.request('GET', '/api/home')).status, 'warm-up').toBe(200);
+    let home: { balance: { total: number }; lastPayment: unknown } | undefined;
+    const requests = await requestsOf(async () => {
+      const res = await resident.request('GET', '/api/home');
+      expect(res.status, res.text).toBe(200);
+      home = res.json;
+    });
+    // The window comes from the container's cache (read by the warm-up).
+    expect(requests).toEqual(['BatchGetItemCommand', 'QueryCommand']);
+    // The facts come from the ledger those two requests read (other tests here may pay too).
+    expect(home?.balance.total).toBe(await balanceTotal(ACCOUNT));
+    expect(home?.lastPayment).not.toBeNull();
+  });
+});
+
 describe('a reading submission: the session check with the read, then one transaction', () => {
   it('first value, a correction, the same values again', async () => {
     const account = '610002';
@@ -220,11 +238,18 @@ describe('registration and login', () => {
     // The address limit, the token, its account's record, one transaction (cabinet, token, session).
     expect(confirm.length, confirm.join(', ')).toBeLessThanOrEqual(4);
     const login = await requestsOf(async () => {
-      const res = await stack.client.fork().request('POST', '/api/auth/login', { body: { account, password: PASSWORD } });
+      const res = await stack.client
+        .fork()
+        .request('POST', '/api/auth/login', { body: { account, password: PASSWORD } });
       expect(res.status, res.text).toBe(200);
     });
     // The address limit, the login guard, the cabinet and record, the session with the cleared count.
-    expect(login).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(login).toEqual([
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+      'BatchGetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
   });
 });
 

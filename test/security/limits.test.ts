@@ -225,7 +225,6 @@ describe('a session guessing the password behind it', () => {
         body: {
           oldPassword: `снова не тот ${i}`,
           newPassword: 'новый длинный пароль жителя',
-          ...(await captcha(browser)),
         },
       });
       expect(res.status).toBe(403);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allocatePaymentToLedger } from '#shared/billing/allocation';
-import { parseKeyRates } from '#shared/billing/keyRates';
+import { parseKeyRates } from '#shared/billing/keyRatesImport';
 import {
   type ChargeLine,
   chargeEntry,

@@ -98,8 +98,15 @@ describe('recalculations against the ledger as stored', () => {
       ['2026-10', 'wastewater'],
     ]);
     // December's run, with the ledger read back newest first or shuffled: nothing more to revise.
-    const orders = [[...ledger].reverse(), [ledger[2], ledger[0], ledger[3], ledger[1]]] as LedgerEntry[][];
+    const orders = [ledger, [...ledger].reverse(), [ledger[2], ledger[0], ledger[3], ledger[1]]] as LedgerEntry[][];
     for (const order of orders) expect(recalculations(late, order, '2026-12')).toEqual([]);
+    // Not even when September's reading is corrected afterwards (an operator's import): a month is
+    // recalculated once (docs/billing.md), and the recalculation is what stands for it, in any order.
+    const corrected = {
+      ...late,
+      readings: late.readings.map((r) => (r.serial === 'K' && r.period === '2026-09' ? { ...r, consumption: '6' } : r)),
+    };
+    for (const order of orders) expect(recalculations(corrected, order, '2026-12')).toEqual([]);
   });
 
   it('lists the months in order and the services by name within a month, whatever order the lines were billed in', () => {
@@ -147,6 +154,9 @@ describe('recalculations against the ledger as stored', () => {
       billedAmount: charged,
       revisedAmount: lineAmount(dec(5), '40'),
       amount: lineAmount(dec(5), '40') - charged,
+      method: 'meter',
+      // The revised line is by meter now, and says which meter: what the statement shows.
+      parts: [{ service: 'cold_water', volume: '5', method: 'meter', meters: ['K'] }],
     });
   });
 

@@ -166,6 +166,19 @@ describe('the rules of a reading', () => {
     expect(check('4123,75', water({ expected: undefined })).ok).toBe(true);
   });
 
+  it('says how many times the usual consumption or the norm a suspicious value is, as a Russian text says it', () => {
+    const typo = check('4123,75');
+    expect(!typo.ok && typo.problem.message).toBe(
+      'Расход 3\u00a0711,375 м³ — в\u00a0371\u00a0раз больше обычного (около 10 м³). ' +
+        'Проверьте показание и подтвердите, если оно верное.',
+    );
+    // From the norm (no history yet): «норматива», to one decimal place below ten times.
+    const norm = check('460', water({ expectedFrom: 'norm' }));
+    expect(!norm.ok && norm.problem.message).toMatch(
+      /^Расход 47,625 м³ — в\u00a04,8\u00a0раза больше норматива \(10 м³\)\. /,
+    );
+  });
+
   it('refuses a meter past its verification date, with advice, whatever the value', () => {
     const meter = water({ verifiedUntil: '2026-11-25' });
     const result = check('420', meter, true);

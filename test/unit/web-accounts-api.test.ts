@@ -81,7 +81,7 @@ describe('web accounts API functions', () => {
     fetchMock.mockImplementation(async () => respond(200, {}));
     await updateProfile({ billByEmail: true });
     expect(lastRequest()).toEqual({ url: '/api/profile', method: 'PATCH', body: { billByEmail: true } });
-    await changePassword({ oldPassword: 'a', newPassword: 'b', captchaId: 'c', captchaAnswer: 'd' });
+    await changePassword({ oldPassword: 'a', newPassword: 'b' });
     expect(lastRequest()).toMatchObject({ url: '/api/profile/password', method: 'POST' });
     await confirmEmailChange('tok');
     expect(lastRequest()).toEqual({ url: '/api/profile/email/confirm', method: 'POST', body: { token: 'tok' } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { timesText } from '#shared/format';
 import {
   describeBalance,
   formatArea,
@@ -18,7 +19,7 @@ describe('web money formatting', () => {
     expect(formatRoubles(0)).toBe(`0,00${NBSP}₽`);
     expect(formatRoubles(5)).toBe(`0,05${NBSP}₽`);
     expect(formatRoubles(100)).toBe(`1,00${NBSP}₽`);
-    expect(formatRoubles(-1250)).toBe(`-12,50${NBSP}₽`);
+    expect(formatRoubles(-1250)).toBe(`\u221212,50${NBSP}₽`);
   });
 
   it('keeps every kopeck of amounts whose decimal value a binary float cannot hold', () => {
@@ -76,5 +77,24 @@ describe('web names and other values', () => {
     // Nothing that would end the attribute or start a fragment survives unescaped.
     expect(url).not.toMatch(/["<>#&\s]/);
     expect(decodeURIComponent(url.slice(url.indexOf(',') + 1))).toContain('#1 & "2"');
+  });
+});
+
+describe('how many times more', () => {
+  it('agrees «раз» with the number: «в 30 раз», «в 2 раза», «в 21 раз», «в 12 раз», «в 3,5 раза»', () => {
+    const t = (times: string) => timesText(times).replaceAll(NBSP, ' ');
+    expect(t('30')).toBe('в 30 раз');
+    expect(t('2')).toBe('в 2 раза');
+    expect(t('24')).toBe('в 24 раза');
+    expect(t('21')).toBe('в 21 раз');
+    expect(t('12')).toBe('в 12 раз');
+    expect(t('114')).toBe('в 114 раз');
+    expect(t('3.5')).toBe('в 3,5 раза');
+    expect(t('1500')).toBe('в 1 500 раз');
+  });
+
+  it('writes a negative amount with the minus sign U+2212, never a hyphen, and keeps it with the number', () => {
+    expect(formatRoubles(-50_000)).toBe(`\u2212500,00${NBSP}₽`);
+    expect(formatRoubles(-123_456)).not.toContain('-');
   });
 });

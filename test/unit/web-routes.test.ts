@@ -76,6 +76,19 @@ describe('web route table', () => {
     for (const page of navPages()) expect(page.navLabel).toBeTruthy();
   });
 
+  it('gives a visitor who is not logged in the no-login readings and payment instead of the pages behind the login', () => {
+    const guest = navPages(false);
+    expect(guest.map((page) => page.navLabel)).toEqual(
+      expect.arrayContaining(['Показания без входа', 'Оплата без входа']),
+    );
+    expect(guest.find((page) => page.navLabel === 'Показания без входа')?.path).toBe('/readings/quick');
+    expect(guest.find((page) => page.navLabel === 'Оплата без входа')?.path).toBe('/pay');
+    for (const page of guest) expect(page.requiresLogin ?? false, page.path).toBe(false);
+    const resident = navPages(true).map((page) => page.path);
+    expect(resident).toContain('/readings');
+    expect(resident).not.toContain('/readings/quick');
+  });
+
   it("puts the resident's own pages behind the login, and leaves the rest open", () => {
     const closed = pages.filter((page) => page.requiresLogin).map((page) => page.path);
     expect(closed.sort()).toEqual([

@@ -55,6 +55,20 @@ export function formatDateTime(iso: string): string {
   return date ? DATE_TIME.format(date) : iso;
 }
 
+/** «2026-11-15» → «15 ноября 2026 г.»: a Moscow calendar day, read at its noon so no zone moves it. */
+export function dayText(day: string): string {
+  return formatDate(`${day}T12:00:00+03:00`);
+}
+
+/** 1 день, 2 дня, 5 дней, 11 дней, 21 день (a non-breaking space keeps the number with its word). */
+export function daysText(n: number): string {
+  const mod10 = n % 10;
+  const mod100 = n % 100;
+  const word =
+    mod10 === 1 && mod100 !== 11 ? 'день' : mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14) ? 'дня' : 'дней';
+  return `${n}${NBSP}${word}`;
+}
+
 /** The area as the API sends it («54.3», a decimal string) → «54,3 м²». */
 export function formatArea(area: string): string {
   return `${decimalComma(area.trim())}${NBSP}м²`;

@@ -12,6 +12,11 @@ export interface PageDefinition {
   title: string;
   /** Label in the main navigation; absent: the page is not in the navigation. */
   navLabel?: string;
+  /**
+   * Label in the navigation of a visitor who is not logged in (the pages that work without login);
+   * such a visitor's menu leaves out the pages behind the login, which would only show the login form.
+   */
+  guestNavLabel?: string;
   /** What the section lets a resident do: the home page and the account's quick links show it. */
   summary?: string;
   /** Listed on the home page among the cabinet's services. */
@@ -51,6 +56,7 @@ export const PAGES = [
     id: 'readings-quick',
     path: '/readings/quick',
     title: 'Показания без входа в личный кабинет',
+    guestNavLabel: 'Показания без входа',
     summary: 'Передача показаний по номеру лицевого счёта, без регистрации.',
   },
   {
@@ -89,6 +95,7 @@ export const PAGES = [
     id: 'pay',
     path: '/pay',
     title: 'Оплата без входа в личный кабинет',
+    guestNavLabel: 'Оплата без входа',
     summary: 'Оплата картой за любой лицевой счёт — свой, родителей, арендуемой квартиры — без регистрации.',
   },
   {
@@ -190,8 +197,17 @@ export function pageById(id: PageId): PageDefinition {
   return page;
 }
 
-export function navPages(): PageDefinition[] {
-  return PAGES.filter((page: PageDefinition) => page.navLabel !== undefined);
+/**
+ * The main navigation, in the table's order: a resident's own pages once logged in; for anyone
+ * else, the open pages and the no-login readings and payment in their place.
+ */
+export function navPages(loggedIn = true): Array<PageDefinition & { navLabel: string }> {
+  const label = (page: PageDefinition) =>
+    loggedIn ? page.navLabel : page.requiresLogin ? undefined : (page.guestNavLabel ?? page.navLabel);
+  return PAGES.flatMap((page: PageDefinition) => {
+    const navLabel = label(page);
+    return navLabel ? [{ ...page, navLabel }] : [];
+  });
 }
 
 export function servicePages(): PageDefinition[] {

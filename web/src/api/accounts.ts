@@ -14,6 +14,7 @@ export type Captcha = z.infer<typeof Schemas.CaptchaResponse>;
 export type Session = z.infer<typeof Schemas.SessionResponse>;
 export type Accepted = z.infer<typeof Schemas.Accepted>;
 export type Me = z.infer<typeof Schemas.MeResponse>;
+export type Home = z.infer<typeof Schemas.HomeResponse>;
 export type Profile = z.infer<typeof Schemas.ProfileResponse>;
 export type SupportTopic = z.infer<typeof SupportSchemas.SupportTopic>;
 export type SupportTicket = z.infer<typeof SupportSchemas.SupportTicket>;
@@ -51,6 +52,9 @@ export const resetPassword = (body: ResetInput) => apiFetch<Session>('/api/auth/
 
 export const getMe = (signal?: AbortSignal) => apiFetch<Me>('/api/me', signal ? { signal } : {});
 
+/** The cabinet home's facts in one request: owed and by when, the window, the last payment, the bills. */
+export const getHome = (signal?: AbortSignal) => apiFetch<Home>('/api/home', signal ? { signal } : {});
+
 export const getProfile = (signal?: AbortSignal) => apiFetch<Profile>('/api/profile', signal ? { signal } : {});
 
 export const updateProfile = (body: ProfileUpdate) => apiFetch<Profile>('/api/profile', { method: 'PATCH', body });
@@ -65,6 +69,22 @@ export const confirmEmailChange = (token: string) =>
 
 export const undoEmailChange = (token: string) =>
   apiFetch<Accepted>('/api/profile/email/undo', { method: 'POST', body: { token } });
+
+export type LoginChallenge = z.infer<typeof Schemas.LoginChallengeResponse>;
+export type PhoneAccepted = z.infer<typeof Schemas.PhoneAccepted>;
+
+/** Login answers a session, or (login by SMS code on) a challenge for the code step. */
+export const loginOrChallenge = (body: LoginInput) =>
+  apiFetch<Session | LoginChallenge>('/api/auth/login', { method: 'POST', body });
+
+export const loginWithCode = (body: { challenge: string; code: string }) =>
+  apiFetch<Session>('/api/auth/login/code', { method: 'POST', body });
+
+export const requestPhoneCode = (body: { phone: string; currentPassword?: string }) =>
+  apiFetch<PhoneAccepted>('/api/profile/phone', { method: 'POST', body });
+
+export const confirmPhoneCode = (code: string) =>
+  apiFetch<PhoneAccepted>('/api/profile/phone/confirm', { method: 'POST', body: { code } });
 
 export const changePassword = (body: PasswordChangeInput) =>
   apiFetch<Session>('/api/profile/password', { method: 'POST', body });

@@ -13,7 +13,10 @@ export function Footer() {
             <span class="site-footer__org">{CENTRE.fullName}</span>
             <span>{CENTRE.address}</span>
             <span>
-              Телефон: <a href={CENTRE.phone.href}>{CENTRE.phone.display}</a>
+              Телефон:{' '}
+              <a class="site-footer__phone" href={CENTRE.phone.href}>
+                {CENTRE.phone.display}
+              </a>
             </span>
           </address>
         </section>

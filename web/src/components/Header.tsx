@@ -4,6 +4,7 @@ import { CENTRE } from '#shared/centre';
 import { shortName } from '../format';
 import { isCurrentPath, navPages } from '../routes';
 import { useSession } from '../session';
+import { AccountSwitcher } from './AccountSwitcher';
 import { Logo } from './Logo';
 
 const NAV_LIST_ID = 'site-nav-list';
@@ -38,6 +39,7 @@ function SessionControls() {
 
   return (
     <div class="site-header__session">
+      <AccountSwitcher />
       <a class="session-chip" href="/account" data-testid="session-account">
         <span class="session-chip__account">№&nbsp;{me.account}</span>
         <span class="session-chip__name">{shortName(me.owner)}</span>
@@ -97,7 +99,7 @@ export function Header() {
             Меню
           </button>
           <ul id={NAV_LIST_ID} class={menuOpen ? 'site-nav__list site-nav__list--open' : 'site-nav__list'}>
-            {navPages().map((page) => (
+            {navPages(Boolean(me)).map((page) => (
               <li key={page.path}>
                 <a
                   class="site-nav__link"

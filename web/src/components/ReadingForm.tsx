@@ -48,6 +48,7 @@ function factsOf(meter: MeterView): MeterFacts {
     basis: meter.basis,
     current: meter.submitted?.value,
     expected: meter.expectedConsumption ?? undefined,
+    expectedFrom: meter.usualFrom ?? undefined,
   };
 }
 
@@ -115,14 +116,23 @@ function MeterField({
             </dd>
           </div>
         )}
-        {meter.usualConsumption && (
-          <div>
-            <dt>Обычный расход</dt>
-            <dd>
-              около {formatDecimal(meter.usualConsumption)}&nbsp;{unit} в месяц
-            </dd>
-          </div>
-        )}
+        {meter.usualConsumption &&
+          // Without readings of its own a meter is compared with the norm: it is not «обычный» for this home.
+          (meter.usualFrom === 'norm' ? (
+            <div>
+              <dt>Норматив</dt>
+              <dd>
+                {formatDecimal(meter.usualConsumption)}&nbsp;{unit} в месяц
+              </dd>
+            </div>
+          ) : (
+            <div>
+              <dt>Обычный расход</dt>
+              <dd>
+                около {formatDecimal(meter.usualConsumption)}&nbsp;{unit} в месяц
+              </dd>
+            </div>
+          ))}
         <div>
           <dt>Поверка до</dt>
           <dd>
@@ -274,12 +284,21 @@ export function ReadingForm({ window, meters, send, onSubmitted, onError }: Read
               const meter = byId.get(item.meterId);
               return (
                 <li key={item.meterId}>
-                  {meter ? `${meter.title}, № ${meter.serial}` : item.meterId}: {formatDecimal(item.value)}
+                  {meter ? `${meter.title}, №\u00a0${meter.serial}` : item.meterId}: {formatDecimal(item.value)}
                   {meter ? `\u00a0${meter.unit}` : ''} (расход {formatDecimal(item.consumption)}
                   {meter ? `\u00a0${meter.unit}` : ''})
                 </li>
               );
             })}
+            {/* A meter left blank is named too, so nobody takes the silence for «передано». */}
+            {meters
+              .filter((meter) => !done.items.some((item) => item.meterId === meter.id))
+              .map((meter) => (
+                <li key={meter.id} data-testid="reading-not-sent">
+                  {meter.title}, №&nbsp;{meter.serial}: <strong>не передано</strong>
+                  {meter.expired ? ' (истёк срок поверки)' : ''}
+                </li>
+              ))}
           </ul>
         </SuccessPanel>
       )}

@@ -31,6 +31,9 @@ export function Home() {
             <a class="button button--secondary" href="/pay">
               Оплатить без входа
             </a>
+            <a class="button button--secondary" href="/readings/quick">
+              Передать показания без входа
+            </a>
           </div>
         )}
       </section>

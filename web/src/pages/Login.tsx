@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { login } from '../api/accounts';
+import { type LoginChallenge, loginOrChallenge, loginWithCode } from '../api/accounts';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
 import { FormAlert, SubmitButton, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
@@ -19,6 +19,8 @@ export function Login() {
   const [account, setAccount] = useState('');
   const [password, setPassword] = useState('');
   const [captchaNeeded, setCaptchaNeeded] = useState(false);
+  // Login by SMS code: the password was right, the session waits for the code.
+  const [challenge, setChallenge] = useState<LoginChallenge | null>(null);
   const captcha = useCaptcha(captchaNeeded);
   const form = useFormStatus();
   const next = afterLoginPath(query.next);
@@ -37,7 +39,12 @@ export function Login() {
     });
     if (!form.passes(checks)) return;
     const solution = captchaNeeded ? captcha.solution() : null;
-    const result = await form.send(() => login({ account, password, ...(solution ?? {}) }));
+    const result = await form.send(() => loginOrChallenge({ account, password, ...(solution ?? {}) }));
+    if (result.ok && 'challenge' in result.value) {
+      setPassword('');
+      setChallenge(result.value);
+      return;
+    }
     if (result.ok) {
       await session.refresh();
       route(next);
@@ -56,8 +63,27 @@ export function Login() {
     if (captchaNeeded) void captcha.reload();
   }
 
+  if (challenge) {
+    return (
+      <CodeStep
+        challenge={challenge}
+        onDone={async () => {
+          await session.refresh();
+          route(next);
+        }}
+        onRestart={() => setChallenge(null)}
+      />
+    );
+  }
+
   return (
     <PageFrame title="Вход в личный кабинет">
+      {next.startsWith('/payments/return') && (
+        <p class="notice" data-testid="login-payment-notice">
+          Банк вернул вас на сайт после оплаты. Войдите, чтобы увидеть, прошла ли она: деньги, списанные банком,
+          зачисляются на лицевой счёт и без входа.
+        </p>
+      )}
       <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert error={form.error}>
           {form.error?.code === 'too_many_attempts' && (
@@ -103,6 +129,62 @@ export function Login() {
         </li>
         <li>
           Оплатить за любой лицевой счёт: <a href="/pay">Оплатить без входа</a>
+        </li>
+        <li>
+          Только показания, по номеру лицевого счёта: <a href="/readings/quick">Передать показания без входа</a>
+        </li>
+      </ul>
+    </PageFrame>
+  );
+}
+
+/** The second step of a login by SMS code: the 6 digits texted to the confirmed phone. */
+function CodeStep({
+  challenge,
+  onDone,
+  onRestart,
+}: {
+  challenge: LoginChallenge;
+  onDone: () => Promise<void>;
+  onRestart: () => void;
+}) {
+  const [code, setCode] = useState('');
+  const form = useFormStatus();
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!form.passes(/^\d{6}$/.test(code) ? {} : { code: 'Введите 6 цифр кода из SMS' })) return;
+    const result = await form.send(() => loginWithCode({ challenge: challenge.challenge, code }));
+    if (result.ok) await onDone();
+    else setCode('');
+  }
+
+  return (
+    <PageFrame title="Код из SMS">
+      <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
+        <p>{challenge.message} Код действует 10 минут.</p>
+        <FormAlert error={form.error} />
+        <TextField
+          name="code"
+          label="Код из SMS"
+          value={code}
+          onInput={(value) => setCode(digitsOnly(value))}
+          error={form.fieldError('code')}
+          autocomplete="one-time-code"
+          inputMode="numeric"
+          maxLength={6}
+          required
+        />
+        <SubmitButton busy={form.busy}>Войти</SubmitButton>
+      </form>
+      <ul class="form__links">
+        <li>
+          <button type="button" class="button button--secondary button--small" onClick={onRestart}>
+            Код не пришёл — войти заново
+          </button>
+        </li>
+        <li>
+          Нет доступа к телефону? <a href="/recover">Восстановите пароль</a> по почте: вход по коду из SMS отключится.
         </li>
       </ul>
     </PageFrame>

@@ -70,9 +70,15 @@ export function Pay() {
             Плательщик: <strong>{order.payer}</strong> — верно?
           </p>
           <p class="button-row">
-            <a class="button button--primary" href={order.paymentUrl}>
+            {/* A full navigation: the sandbox bank shares the site's origin locally, and the
+                router would take a same-origin link for one of its pages. */}
+            <button
+              type="button"
+              class="button button--primary"
+              onClick={() => window.location.assign(order.paymentUrl)}
+            >
               Да, перейти к оплате
-            </a>
+            </button>
             <button type="button" class="button button--secondary" onClick={() => setOrder(null)}>
               Нет, изменить номер счёта
             </button>

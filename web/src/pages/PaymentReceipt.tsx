@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { periodText } from '#shared/format';
 import { ApiError } from '../api/client';
 import { getReceipt, type Receipt } from '../api/payments';
 import { PageFrame } from '../components/PageFrame';
@@ -39,6 +40,18 @@ export function PaymentReceipt() {
               </dd>
             </div>
             <div class="receipt__row">
+              <dt>Реквизиты получателя</dt>
+              <dd data-testid="receipt-payee">
+                ИНН&nbsp;{receipt.payee.inn}, КПП&nbsp;{receipt.payee.kpp}
+                <br />
+                Р/с&nbsp;{receipt.payee.settlementAccount}
+                <br />
+                {receipt.payee.bankName}, БИК&nbsp;{receipt.payee.bic}
+                <br />
+                К/с&nbsp;{receipt.payee.correspondentAccount}
+              </dd>
+            </div>
+            <div class="receipt__row">
               <dt>Плательщик</dt>
               <dd>
                 {receipt.payer.owner}
@@ -49,6 +62,14 @@ export function PaymentReceipt() {
             <div class="receipt__row">
               <dt>Лицевой счёт</dt>
               <dd>{receipt.payer.account}</dd>
+            </div>
+            <div class="receipt__row">
+              <dt>Оплаченный период</dt>
+              <dd data-testid="receipt-periods">
+                {receipt.periods.length > 0
+                  ? receipt.periods.map((period) => periodText(period)).join(', ')
+                  : 'аванс в счёт будущих начислений'}
+              </dd>
             </div>
             <div class="receipt__row">
               <dt>Дата и время оплаты (МСК)</dt>
@@ -96,7 +117,7 @@ export function PaymentReceipt() {
           <p class="receipt__status">Статус: оплачено, зачислено на лицевой счёт</p>
         </article>
       )}
-      <p class="button-row receipt__actions">
+      <p class="button-row receipt__actions" data-testid="receipt-actions">
         {receipt && (
           <button type="button" class="button button--primary" onClick={() => window.print()}>
             Распечатать

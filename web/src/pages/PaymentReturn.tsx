@@ -19,7 +19,6 @@ const HEADINGS: Record<string, string> = {
   refunded: 'Деньги возвращены',
   review: 'Платёж проверяется',
 };
-
 /** /payments/return?id=…: where the bank sends the resident back; the status until it is final. */
 export function PaymentReturn() {
   const { query } = useLocation();
@@ -83,8 +82,9 @@ export function PaymentReturn() {
         )}
         {payment?.state === 'succeeded' && (
           <>
-            <p class="payment-result__amount">
-              На лицевой счёт зачислено <strong>{formatRoubles(payment.amount)}</strong>.
+            <p class="payment-result__amount" data-testid="payment-outcome">
+              Оплата <strong>{formatRoubles(payment.amount)}</strong> прошла: деньги зачислены на лицевой счёт
+              {me ? `\u00a0№\u00a0${me.account}` : ''}.
             </p>
             {balance && (
               <p data-testid="balance-after">
@@ -97,7 +97,12 @@ export function PaymentReturn() {
         {payment?.state === 'review' && (
           <p>Банк сообщил об оплате, но сумма требует проверки. Специалисты РАЦ зачислят её после сверки.</p>
         )}
-        {payment && ['failed', 'expired'].includes(payment.state) && <p>Деньги не списаны. Можно попробовать снова.</p>}
+        {payment && ['failed', 'expired'].includes(payment.state) && (
+          <p data-testid="payment-outcome">
+            Оплата <strong>{formatRoubles(payment.amount)}</strong> не прошла: деньги не списаны. Можно попробовать
+            снова.
+          </p>
+        )}
       </div>
       <p class="button-row">
         {payment?.state === 'succeeded' && (

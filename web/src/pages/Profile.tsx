@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { changePassword, getProfile, type Profile, requestEmailChange, updateProfile } from '../api/accounts';
 import { ApiError } from '../api/client';
-import { CaptchaField, useCaptcha } from '../components/Captcha';
 import { CheckboxField, FormAlert, SubmitButton, TextField } from '../components/Form';
+import { LinkedAccountsSection } from '../components/LinkedAccounts';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PageFrame } from '../components/PageFrame';
 import { formatDate } from '../format';
 import { useFormStatus } from '../forms';
 import { useSession } from '../session';
 import { collectErrors, emailError, newPasswordError, phoneError, repeatError, requiredError } from '../validation';
+import { PhoneSection } from './ProfilePhone';
 
 /** A short confirmation next to a form's button, read out politely. */
 function Saved({ message }: { message: string | null }) {
@@ -117,7 +118,13 @@ function ContactsSection({ profile, onSaved }: { profile: Profile; onSaved: (pro
     setSaved(null);
     if (!form.passes(collectErrors({ phone: phoneError(phone) }))) return;
     const result = await form.send(() =>
-      updateProfile({ phone: phone.trim(), remindersOptIn, billByEmail, newsByEmail }),
+      // A confirmed phone changes in its own section, with the password; here only a contact phone.
+      updateProfile({
+        ...(profile.phoneConfirmed ? {} : { phone: phone.trim() }),
+        remindersOptIn,
+        billByEmail,
+        newsByEmail,
+      }),
     );
     if (!result.ok) return;
     onSaved(result.value);
@@ -129,18 +136,20 @@ function ContactsSection({ profile, onSaved }: { profile: Profile; onSaved: (pro
       <h2 id="contacts-heading">Телефон и уведомления</h2>
       <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert error={form.error} />
-        <TextField
-          name="phone"
-          type="tel"
-          label="Телефон"
-          hint="Например: +7 (4725) 12-34-56. Нужен, чтобы специалист мог перезвонить по обращению"
-          value={phone}
-          onInput={setPhone}
-          error={form.fieldError('phone')}
-          autocomplete="tel"
-          inputMode="tel"
-          maxLength={32}
-        />
+        {!profile.phoneConfirmed && (
+          <TextField
+            name="phone"
+            type="tel"
+            label="Телефон"
+            hint="Например: +7 (4725) 12-34-56. Нужен, чтобы специалист мог перезвонить по обращению"
+            value={phone}
+            onInput={setPhone}
+            error={form.fieldError('phone')}
+            autocomplete="tel"
+            inputMode="tel"
+            maxLength={32}
+          />
+        )}
         <CheckboxField name="remindersOptIn" checked={remindersOptIn} onChange={setReminders}>
           Напоминать на почту об открытии приёма показаний
         </CheckboxField>
@@ -163,9 +172,9 @@ function PasswordSection({ account }: { account: string }) {
   const [repeat, setRepeat] = useState('');
   const [shown, setShown] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
-  const captcha = useCaptcha();
   const form = useFormStatus();
 
+  // No robot check here: the current password is the proof (the server limits wrong ones).
   async function submit(event: Event) {
     event.preventDefault();
     setSaved(null);
@@ -173,12 +182,9 @@ function PasswordSection({ account }: { account: string }) {
       oldPassword: requiredError(oldPassword, 'Введите текущий пароль'),
       newPassword: newPasswordError(password),
       repeat: repeatError(password, repeat),
-      captchaAnswer: captcha.answerError(),
     });
-    const solution = captcha.solution();
-    if (!form.passes(checks) || !solution) return;
-    const result = await form.send(() => changePassword({ oldPassword, newPassword: password, ...solution }));
-    void captcha.reload();
+    if (!form.passes(checks)) return;
+    const result = await form.send(() => changePassword({ oldPassword, newPassword: password }));
     if (!result.ok) return;
     setOldPassword('');
     setPassword('');
@@ -225,7 +231,6 @@ function PasswordSection({ account }: { account: string }) {
           passwordError={form.fieldError('newPassword') ?? form.fieldError('password')}
           repeatError={form.fieldError('repeat')}
         />
-        <CaptchaField state={captcha} error={form.fieldError('captchaAnswer') ?? form.fieldError('captchaId')} />
         <SubmitButton busy={form.busy}>Сменить пароль</SubmitButton>
         <Saved message={saved} />
       </form>
@@ -281,7 +286,7 @@ export function ProfilePage() {
     <PageFrame title="Профиль">
       {me && (
         <p class="page__lead">
-          Лицевой счёт № {me.account}, {me.owner}
+          Лицевой счёт №&nbsp;{me.account}, {me.owner}
         </p>
       )}
       {error && (
@@ -300,9 +305,11 @@ export function ProfilePage() {
       {profile && (
         <div class="panels">
           <EmailSection profile={profile} onChanged={() => void load()} />
+          <PhoneSection profile={profile} onChanged={() => void load()} />
           <ContactsSection profile={profile} onSaved={setProfile} />
           <PasswordSection account={profile.account} />
           <ConsentSection profile={profile} />
+          <LinkedAccountsSection />
         </div>
       )}
     </PageFrame>

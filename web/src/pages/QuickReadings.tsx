@@ -70,11 +70,19 @@ export function QuickReadings() {
                   const meter = done.meters.find((m) => m.id === item.meterId);
                   return (
                     <li key={item.meterId}>
-                      {meter ? `${meter.title}, № ${meter.serial}` : item.meterId}: {formatDecimal(item.value)}
+                      {meter ? `${meter.title}, №\u00a0${meter.serial}` : item.meterId}: {formatDecimal(item.value)}
                       {meter ? `\u00a0${meter.unit}` : ''}
                     </li>
                   );
                 })}
+                {done.meters
+                  .filter((meter) => !done.result.items.some((item) => item.meterId === meter.id))
+                  .map((meter) => (
+                    <li key={meter.id} data-testid="reading-not-sent">
+                      {meter.title}, №&nbsp;{meter.serial}: <strong>не передано</strong>
+                      {meter.expired ? ' (истёк срок поверки)' : ''}
+                    </li>
+                  ))}
               </ul>
               <p>
                 Чтобы исправить показания, пройдите проверку ещё раз или войдите в <a href="/login">личный кабинет</a>.
@@ -110,7 +118,7 @@ export function QuickReadings() {
       ) : (
         <>
           <p class="page__lead" data-testid="quick-account">
-            Лицевой счёт № {session.account}.{' '}
+            Лицевой счёт №&nbsp;{session.account}.{' '}
             <button type="button" class="button button--secondary button--small" onClick={() => setSession(null)}>
               Другой счёт
             </button>

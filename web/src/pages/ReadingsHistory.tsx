@@ -1,15 +1,15 @@
 import Decimal from 'decimal.js';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { periodText } from '#shared/format';
+import { periodText, periodTitle } from '#shared/format';
 import { formatDecimal } from '#shared/readings/rules';
 import { ApiError } from '../api/client';
 import { getReadingHistory, type ReadingHistory } from '../api/readings';
 import { type ChartSeries, ConsumptionChart } from '../components/ConsumptionChart';
+import { MonthRange, type MonthRangeErrors, monthRangeErrors } from '../components/MonthRange';
 import { PageFrame } from '../components/PageFrame';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { formatDateTime } from '../format';
 import '../readings.css';
-
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const SOURCES: Record<string, string> = {
   web: 'личный кабинет',
@@ -69,6 +69,21 @@ function chartsOf(history: ReadingHistory): ServiceChart[] {
   });
 }
 
+/** When and how a reading came, and the values it replaced. */
+function Submitted({ item }: { item: ReadingHistory['items'][number] }) {
+  return (
+    <>
+      {formatDateTime(item.submittedAt)}, {SOURCES[item.source] ?? item.source}
+      {item.replaced.length > 0 && (
+        <span class="reading-table__note">
+          {' '}
+          — исправлено; прежние значения: {item.replaced.map((r) => formatDecimal(r.value)).join(', ')}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** /readings/history: readings per meter for a period range, and consumption charts by month. */
 export function ReadingsHistory() {
   const [from, setFrom] = useState('');
@@ -76,6 +91,9 @@ export function ReadingsHistory() {
   const [history, setHistory] = useState<ReadingHistory | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [rangeErrors, setRangeErrors] = useState<MonthRangeErrors>({});
+  /** The current year by the server's clock: the default range ends in the current month. */
+  const [lastYear, setLastYear] = useState<number | null>(null);
 
   const load = useCallback(async (range: { from: string; to: string } | null) => {
     setBusy(true);
@@ -84,9 +102,13 @@ export function ReadingsHistory() {
       setHistory(next);
       setFrom(next.from);
       setTo(next.to);
+      if (!range) setLastYear(Number(next.to.slice(0, 4)));
+      setRangeErrors({});
       setError(null);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'Не удалось загрузить историю показаний.');
+      // The API names the query parameter at fault (`from`, `to`): it is marked on the range.
+      if (caught instanceof ApiError) setRangeErrors({ from: caught.fields.from, to: caught.fields.to });
     } finally {
       setBusy(false);
     }
@@ -98,12 +120,10 @@ export function ReadingsHistory() {
 
   function filter(event: Event) {
     event.preventDefault();
-    if (!PERIOD.test(from) || !PERIOD.test(to)) {
-      setError('Укажите месяцы периода, например 2026-01 и 2026-11.');
-      return;
-    }
-    if (from > to) {
-      setError('Начало периода позже его конца.');
+    const found = monthRangeErrors(from, to);
+    setRangeErrors(found);
+    if (found.from || found.to) {
+      setError(null);
       return;
     }
     void load({ from, to });
@@ -116,39 +136,19 @@ export function ReadingsHistory() {
       <p class="page__lead">
         Переданные показания и расход по каждому счётчику. <a href="/readings">Передать показания</a>
       </p>
-      <form class="reading-filter" onSubmit={filter} aria-describedby="history-filter-hint">
-        <div class="field">
-          <label class="field__label" for="history-from">
-            С месяца
-          </label>
-          <input
-            id="history-from"
-            class="field__input"
-            type="month"
-            value={from}
-            max={to || undefined}
-            onInput={(event) => setFrom(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label class="field__label" for="history-to">
-            По месяц
-          </label>
-          <input
-            id="history-to"
-            class="field__input"
-            type="month"
-            value={to}
-            min={from || undefined}
-            onInput={(event) => setTo(event.currentTarget.value)}
-          />
-        </div>
+      <form class="reading-filter" onSubmit={filter} noValidate>
+        <MonthRange
+          from={from}
+          to={to}
+          onFrom={setFrom}
+          onTo={setTo}
+          lastYear={lastYear ?? (Number((to || from).slice(0, 4)) || new Date().getFullYear())}
+          errors={rangeErrors}
+        />
         <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
           Показать
         </button>
-        <p id="history-filter-hint" class="field__hint reading-filter__hint">
-          Формат ГГГГ-ММ; не больше 10 лет за раз.
-        </p>
+        <p class="field__hint reading-filter__hint">Не больше 10 лет за раз.</p>
       </form>
       {error && (
         <div class="alert alert--error" role="alert">
@@ -180,49 +180,68 @@ export function ReadingsHistory() {
             <h2 id="meters-heading">Показания по счётчикам</h2>
             {history.meters.map((meter) => {
               const items = history.items.filter((item) => item.meterId === meter.id);
+              const headingId = `meter-history-${meter.id}`;
               return (
-                <div class="reading-history" key={meter.id} data-testid="meter-history">
-                  <table class="reading-table">
-                    <caption>
-                      {meter.title}, № {meter.serial}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Месяц</th>
-                        <th scope="col">Показание, {meter.unit}</th>
-                        <th scope="col">Расход, {meter.unit}</th>
-                        <th scope="col">Передано</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {items.length === 0 && (
-                        <tr>
-                          <td colSpan={4}>За эти месяцы показаний нет.</td>
-                        </tr>
-                      )}
-                      {items.map((item) => (
-                        <tr key={item.period}>
-                          <th scope="row">{periodText(item.period)}</th>
-                          <td class="reading-table__number">{formatDecimal(item.value)}</td>
-                          <td class="reading-table__number">
-                            {formatDecimal(item.consumption)}
-                            {item.rollover && <span class="reading-table__note"> (переход через ноль)</span>}
-                          </td>
-                          <td>
-                            {formatDateTime(item.submittedAt)}, {SOURCES[item.source] ?? item.source}
-                            {item.replaced.length > 0 && (
-                              <span class="reading-table__note">
-                                {' '}
-                                — исправлено; прежние значения:{' '}
-                                {item.replaced.map((r) => formatDecimal(r.value)).join(', ')}
-                              </span>
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <section class="reading-history" key={meter.id} data-testid="meter-history" aria-labelledby={headingId}>
+                  <h3 id={headingId} class="reading-history__title">
+                    {meter.title}, №&nbsp;{meter.serial}
+                  </h3>
+                  {items.length === 0 ? (
+                    <p>За эти месяцы показаний нет.</p>
+                  ) : (
+                    <>
+                      {/* A phone gets the meter as a card of short lines: four columns do not fit 390 px. */}
+                      <ol class="reading-cards">
+                        {items.map((item) => (
+                          <li key={item.period} class="reading-card">
+                            <span class="reading-card__month">{periodTitle(item.period)}</span>
+                            <span class="reading-card__value">
+                              <span class="visually-hidden">показание </span>
+                              {formatDecimal(item.value)}&nbsp;{meter.unit}
+                            </span>
+                            <span class="reading-card__when">
+                              <Submitted item={item} />
+                            </span>
+                            <span class="reading-card__use">
+                              расход {formatDecimal(item.consumption)}&nbsp;{meter.unit}
+                              {item.rollover && ' (переход через ноль)'}
+                            </span>
+                          </li>
+                        ))}
+                      </ol>
+                      <ScrollRegion
+                        class="reading-table-scroll"
+                        label={`Показания: ${meter.title}, №\u00a0${meter.serial}`}
+                      >
+                        <table class="reading-table">
+                          <thead>
+                            <tr>
+                              <th scope="col">Месяц</th>
+                              <th scope="col">Показание, {meter.unit}</th>
+                              <th scope="col">Расход, {meter.unit}</th>
+                              <th scope="col">Передано</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {items.map((item) => (
+                              <tr key={item.period}>
+                                <th scope="row">{periodText(item.period)}</th>
+                                <td class="reading-table__number">{formatDecimal(item.value)}</td>
+                                <td class="reading-table__number">
+                                  {formatDecimal(item.consumption)}
+                                  {item.rollover && <span class="reading-table__note"> (переход через ноль)</span>}
+                                </td>
+                                <td>
+                                  <Submitted item={item} />
+                                </td>
+                              </tr>
+                            ))}
+                          </tbody>
+                        </table>
+                      </ScrollRegion>
+                    </>
+                  )}
+                </section>
               );
             })}
           </section>

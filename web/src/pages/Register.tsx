@@ -5,6 +5,7 @@ import { CaptchaField, useCaptcha } from '../components/Captcha';
 import { CentreContacts } from '../components/CentreContacts';
 import { CheckboxField, FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { useFormStatus } from '../forms';
 import { accountError, collectErrors, digitsOnly, emailError, requiredError } from '../validation';
 
@@ -113,12 +114,12 @@ export function Register() {
           <h2 id="consent-title" class="consent__title">
             Согласие на обработку персональных данных
           </h2>
-          <div class="consent__text">
+          <ScrollRegion class="consent__text" label="Текст согласия">
             {CONSENT.paragraphs.map((paragraph) => (
               <p key={paragraph}>{paragraph}</p>
             ))}
             <p class="consent__version">Редакция {CONSENT.version}</p>
-          </div>
+          </ScrollRegion>
           <CheckboxField name="consent" checked={consent} onChange={setConsent} error={form.fieldError('consent')}>
             Я даю согласие на обработку персональных данных на условиях, изложенных выше
           </CheckboxField>

@@ -14,12 +14,12 @@ import {
 } from '../api/billing';
 import { ApiError } from '../api/client';
 import { AccountCharacteristics } from '../components/AccountCharacteristics';
+import { MonthRange, type MonthRangeErrors, monthRangeErrors } from '../components/MonthRange';
 import { PageFrame } from '../components/PageFrame';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { formatDateTime, formatRoubles } from '../format';
 import { useSession } from '../session';
 import '../billing.css';
-
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const METHODS: Record<ChargeDetail['method'], string> = {
   meter: 'по счётчику',
@@ -147,7 +147,7 @@ function StatementTable({ loaded }: { loaded: Loaded }) {
   const [open, setOpen] = useState<string | null>(null);
   const { rows } = loaded.statement;
   return (
-    <section class="statement-scroll" aria-labelledby="statement-caption">
+    <ScrollRegion class="statement-scroll" labelledBy="statement-caption">
       <table class="statement-table" data-testid="statement-table">
         <caption id="statement-caption">
           С {periodGenitive(loaded.range.from)} по {periodTitle(loaded.range.to).toLowerCase()}, в рублях. Нажмите на
@@ -207,7 +207,7 @@ function StatementTable({ loaded }: { loaded: Loaded }) {
           );
         })}
       </table>
-    </section>
+    </ScrollRegion>
   );
 }
 
@@ -219,6 +219,9 @@ export function Statement() {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [rangeErrors, setRangeErrors] = useState<MonthRangeErrors>({});
+  /** The current year by the server's clock: the default range ends in the current month. */
+  const [lastYear, setLastYear] = useState<number | null>(null);
 
   const load = useCallback(async (range: PeriodRange | null) => {
     setBusy(true);
@@ -229,9 +232,13 @@ export function Statement() {
       setLoaded({ range: shown, statement, charges, payments });
       setFrom(shown.from);
       setTo(shown.to);
+      if (!range) setLastYear(Number(shown.to.slice(0, 4)));
+      setRangeErrors({});
       setError(null);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'Не удалось загрузить начисления и платежи.');
+      // The API names the query parameter at fault (`from`, `to`): it is marked on the range.
+      if (caught instanceof ApiError) setRangeErrors({ from: caught.fields.from, to: caught.fields.to });
     } finally {
       setBusy(false);
     }
@@ -243,12 +250,10 @@ export function Statement() {
 
   function filter(event: Event) {
     event.preventDefault();
-    if (!PERIOD.test(from) || !PERIOD.test(to)) {
-      setError('Укажите месяцы периода, например 2026-01 и 2026-11.');
-      return;
-    }
-    if (from > to) {
-      setError('Начало периода позже его конца.');
+    const found = monthRangeErrors(from, to);
+    setRangeErrors(found);
+    if (found.from || found.to) {
+      setError(null);
       return;
     }
     void load({ from, to });
@@ -257,39 +262,19 @@ export function Statement() {
   return (
     <PageFrame title="Начисления и платежи">
       {me && <AccountCharacteristics me={me} compact />}
-      <form class="statement-filter" onSubmit={filter} aria-describedby="statement-filter-hint">
-        <div class="field">
-          <label class="field__label" for="statement-from">
-            С месяца
-          </label>
-          <input
-            id="statement-from"
-            class="field__input"
-            type="month"
-            value={from}
-            max={to || undefined}
-            onInput={(event) => setFrom(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label class="field__label" for="statement-to">
-            По месяц
-          </label>
-          <input
-            id="statement-to"
-            class="field__input"
-            type="month"
-            value={to}
-            min={from || undefined}
-            onInput={(event) => setTo(event.currentTarget.value)}
-          />
-        </div>
+      <form class="statement-filter" onSubmit={filter} noValidate>
+        <MonthRange
+          from={from}
+          to={to}
+          onFrom={setFrom}
+          onTo={setTo}
+          lastYear={lastYear ?? (Number((to || from).slice(0, 4)) || new Date().getFullYear())}
+          errors={rangeErrors}
+        />
         <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
           Показать
         </button>
-        <p id="statement-filter-hint" class="field__hint statement-filter__hint">
-          Формат ГГГГ-ММ; не больше 10 лет за раз.
-        </p>
+        <p class="field__hint statement-filter__hint">Не больше 10 лет за раз.</p>
       </form>
       {error && (
         <div class="alert alert--error" role="alert">

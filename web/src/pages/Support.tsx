@@ -61,7 +61,7 @@ function Thread({ ticket, onChange }: { ticket: SupportTicket; onChange: (update
   return (
     <li class="ticket" data-testid="ticket">
       <div class="ticket__head">
-        <span class="ticket__id">№ {ticket.id}</span>
+        <span class="ticket__id">№&nbsp;{ticket.id}</span>
         <span class={`status status--${ticket.status}`}>{supportStatusLabel(ticket.status)}</span>
       </div>
       <p class="ticket__meta">
@@ -212,7 +212,7 @@ export function Support() {
     <PageFrame title="Обращения">
       {created ? (
         <>
-          <SuccessPanel title={`Обращение № ${created.id} принято`}>
+          <SuccessPanel title={`Обращение №\u00a0${created.id} принято`}>
             <p data-testid="ticket-created">{created.message}</p>
             <p>Сохраните номер обращения: он понадобится, если вы будете звонить в центр.</p>
           </SuccessPanel>

@@ -3,6 +3,7 @@ import { decimalComma, formatPrice, periodGenitive, periodPrepositional, periodT
 import { getTariffs, type Tariffs as TariffsData, type TariffView } from '../api/billing';
 import { ApiError } from '../api/client';
 import { PageFrame } from '../components/PageFrame';
+import { ScrollRegion } from '../components/ScrollRegion';
 import '../billing.css';
 
 /** What the norm means for each kind of service (ПП РФ № 354). */
@@ -22,7 +23,7 @@ function validity(tariff: TariffView): string {
 
 function TariffTable({ caption, tariffs, testId }: { caption: string; tariffs: TariffView[]; testId: string }) {
   return (
-    <section class="statement-scroll" aria-label={caption}>
+    <ScrollRegion class="statement-scroll" label={caption}>
       <table class="statement-table" data-testid={testId}>
         <caption>{caption}</caption>
         <thead>
@@ -60,7 +61,7 @@ function TariffTable({ caption, tariffs, testId }: { caption: string; tariffs: T
           ))}
         </tbody>
       </table>
-    </section>
+    </ScrollRegion>
   );
 }
 

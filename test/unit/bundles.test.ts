@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BUNDLING, externalModulesOf } from '#shared/bundling';
+import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
+
+const built = new Map<FunctionGroupName, Promise<Metafile>>();
+
+/** A group's bundle, built as the stack builds it (issue 13: what each cold start parses). */
+function bundleOf(group: FunctionGroupName): Promise<Metafile> {
+  let metafile = built.get(group);
+  if (!metafile) {
+    metafile = buildMetafile(group);
+    built.set(group, metafile);
+  }
+  return metafile;
+}
+
+/** The modules a group's bundle reads. */
+async function bundleInputs(group: FunctionGroupName): Promise<string[]> {
+  return Object.keys((await bundleOf(group)).inputs);
+}
+
+/** The modules whose code is in the bundle after tree shaking, with their bytes. */
+async function emitted(group: FunctionGroupName): Promise<Map<string, number>> {
+  const output = Object.values((await bundleOf(group)).outputs)[0] as Metafile['outputs'][string];
+  return new Map(
+    Object.entries(output.inputs)
+      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+      .map(([input, { bytesInOutput }]) => [input, bytesInOutput]),
+  );
+}
+
+async function buildMetafile(group: FunctionGroupName): Promise<Metafile> {
+  const definition: FunctionGroup = FUNCTION_GROUPS[group];
+  const result = await build({
+    entryPoints: [path.resolve(definition.entry)],
+    outfile: `bundle-${group}.mjs`,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    target: BUNDLING.target,
+    format: BUNDLING.format,
+    mainFields: ['module', 'main'],
+    external: externalModulesOf(definition),
+    metafile: true,
+    logLevel: 'error',
+  });
+  return result.metafile;
+}
+
+const carries = (inputs: string[], pkg: string) => inputs.some((input) => input.includes(`node_modules/${pkg}/`));
+
+const traces = (group: FunctionGroupName) => (FUNCTION_GROUPS[group] as FunctionGroup).traceAwsCalls === true;
+const apiGroups = FUNCTION_GROUP_NAMES.filter((group) => group !== 'system' && !traces(group));
+
+describe('function bundles carry only what their group runs', () => {
+  it.each(apiGroups)('%s: its own route table, not the merged one (no other group’s schemas)', async (group) => {
+    const inputs = await bundleInputs(group);
+    expect(inputs.some((input) => input.endsWith(`shared/api/groups/${group}.ts`))).toBe(true);
+    expect(inputs.filter((input) => input.endsWith('shared/routes.ts'))).toEqual([]);
+  });
+
+  it.each(FUNCTION_GROUP_NAMES)('%s: the X-Ray SDK only where AWS calls are traced; never puppeteer', async (group) => {
+    const inputs = await bundleInputs(group);
+    const xray = inputs.some((input) => input.includes('node_modules/aws-xray-sdk-core/'));
+    expect(xray).toBe(traces(group));
+    expect(inputs.filter((input) => input.includes('node_modules/puppeteer-core/'))).toEqual([]);
+  });
+
+  // The CSV reader (shared/registry/csv.ts) decodes Windows-1251 with iconv-lite (~0.5 MB): only the
+  // CLI imports files; the billing run reads the key rates through shared/billing/keyRates.ts.
+  it.each(FUNCTION_GROUP_NAMES)('%s: no CSV reader (iconv-lite, csv-parse): imports are the CLI’s', async (group) => {
+    const inputs = await bundleInputs(group);
+    expect(inputs.filter((input) => input.endsWith('shared/registry/csv.ts'))).toEqual([]);
+    expect(carries(inputs, 'iconv-lite')).toBe(false);
+    expect(carries(inputs, 'csv-parse')).toBe(false);
+  });
+
+  it('billing and epdIssue read the key rates without the key-rate import', async () => {
+    for (const group of ['billing', 'epdIssue'] as const) {
+      const inputs = await bundleInputs(group);
+      expect(inputs.some((input) => input.endsWith('shared/billing/keyRates.ts'))).toBe(true);
+      expect(inputs.filter((input) => input.endsWith('shared/billing/keyRatesImport.ts'))).toEqual([]);
+    }
+  });
+
+  // The QR encoder draws the bill's code; the cabinet home (residents) only shows the bill's figures,
+  // so shared/epd/model.ts builds the payload from shared/epd/qrPayload.ts, not shared/epd/qr.ts.
+  it.each(FUNCTION_GROUP_NAMES)('%s: the QR encoder (qrcode) only where bills are printed', async (group) => {
+    const inputs = await bundleInputs(group);
+    expect(carries(inputs, 'qrcode')).toBe(group === 'epd' || group === 'epdIssue');
+  });
+
+  // A dynamic import of '@aws-sdk/client-s3' is a namespace, which esbuild cannot tree-shake: it
+  // emits the namespace object of every export and every enum (~30 KiB more).
+  // shared/epd/s3Commands.ts names the few the bills use.
+  it.each(['epd', 'epdIssue'] as const)('%s: S3 through the named commands only', async (group) => {
+    const metafile = await bundleOf(group);
+    const s3Importers = Object.entries(metafile.inputs)
+      .filter(([input]) => !input.includes('node_modules/'))
+      .flatMap(([input, { imports }]) =>
+        imports.filter((i) => i.path.includes('node_modules/@aws-sdk/client-s3/')).map((i) => `${input} ${i.kind}`),
+      );
+    expect(s3Importers).toEqual(['shared/epd/s3Commands.ts import-statement']);
+    const code = await emitted(group);
+    // Only the stub of their lazy init is left (a namespace import: ~9 KiB of enums, ~23 KiB of index).
+    for (const module of ['index.js', 'models/enums.js']) {
+      expect(code.get(`node_modules/@aws-sdk/client-s3/dist-es/${module}`) ?? 0).toBeLessThan(512);
+    }
+    expect([...code.keys()].some((input) => input.endsWith('client-s3/dist-es/commands/GetObjectCommand.js'))).toBe(
+      true,
+    );
+  });
+});
