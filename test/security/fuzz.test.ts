@@ -150,12 +150,14 @@ async function sendAll(requests: readonly JunkRequest[]): Promise<Answer[]> {
 // ---------------------------------------------------------------------------------------------
 // What a refused request must not change: every item of the table but the bookkeeping of
 // attempts — limit counters (LIMIT#…), the login guard, sessions (their last-seen time) and
-// captcha challenges (used up by a wrong answer, by design).
+// captcha challenges (used up by a wrong answer, by design), SMS codes and login-code challenges
+// (a wrong code takes one of their five tries, by design).
 
 const BOOKKEEPING = (item: Record<string, unknown>) =>
   String(item.pk).startsWith('LIMIT#') ||
   String(item.pk).startsWith('CAPTCHA#') ||
   String(item.sk).startsWith('SESSION#') ||
+  String(item.sk).startsWith('SMS_CODE#') ||
   item.sk === 'LOGIN_GUARD';
 
 async function tableState(): Promise<{ count: number; hash: string }> {
