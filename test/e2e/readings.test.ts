@@ -22,11 +22,7 @@ describe('meter readings in the browser', () => {
     const { page, errors } = await watchedPage(e2e.browser);
     const cspViolations = await recordCspViolations(page);
 
-    await logIn(page, e2e.runtime.url, { account: ACCOUNT, password: PASSWORD });
-    // KNOWN BUG (closing note): /login?next=… loaded directly lands on /account after login;
-    // the redirect from a protected page (test/e2e/auth.test.ts) does come back. Open the page here.
-    await page.waitForFunction(() => location.pathname === '/account');
-    await page.goto(`${e2e.runtime.url}/readings`, { waitUntil: 'networkidle0' });
+    await logIn(page, e2e.runtime.url, { account: ACCOUNT, password: PASSWORD }, '/readings');
     await page.waitForSelector('[data-testid="reading-window"]', { timeout: 20_000 });
     expect(await page.$eval('[data-testid="reading-window"]', (el) => el.textContent)).toContain(
       'Приём показаний открыт до 30 ноября 2026',

@@ -31,11 +31,7 @@ describe('the statement in the browser', () => {
     const { page, errors } = await watchedPage(e2e.browser);
     const cspViolations = await recordCspViolations(page);
 
-    await logIn(page, e2e.runtime.url, { account: ACCOUNT, password: PASSWORD });
-    // KNOWN BUG (closing note): /login?next=… loaded directly lands on /account after login;
-    // the redirect from a protected page (test/e2e/auth.test.ts) does come back. Open the page here.
-    await page.waitForFunction(() => location.pathname === '/account');
-    await page.goto(`${e2e.runtime.url}/statement`, { waitUntil: 'networkidle0' });
+    await logIn(page, e2e.runtime.url, { account: ACCOUNT, password: PASSWORD }, '/statement');
     await page.waitForSelector('[data-testid="statement-row"][data-period="2026-10"]', { timeout: 20_000 });
     expect(await page.$eval('[data-testid="account-facts"]', (el) => el.textContent)).toContain('54,3');
 

@@ -5,7 +5,7 @@ import { CaptchaField, useCaptcha } from '../components/Captcha';
 import { FormAlert, SubmitButton, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { useFormStatus, withField } from '../forms';
-import { afterLoginPath } from '../navigation';
+import { afterLoginPath, LOGIN_PATH } from '../navigation';
 import { useSession } from '../session';
 import { accountError, collectErrors, digitsOnly, requiredError } from '../validation';
 
@@ -14,7 +14,7 @@ import { accountError, collectErrors, digitsOnly, requiredError } from '../valid
  * (428 `captcha_required`): the form then shows one and every later attempt carries its answer.
  */
 export function Login() {
-  const { query, route } = useLocation();
+  const { path, query, route } = useLocation();
   const session = useSession();
   const [account, setAccount] = useState('');
   const [password, setPassword] = useState('');
@@ -25,10 +25,13 @@ export function Login() {
   const form = useFormStatus();
   const next = afterLoginPath(query.next);
 
-  // Already logged in (a bookmark, the back button): no second login.
+  // Already logged in (a bookmark, the back button): no second login. Only while the address is
+  // still the login page: after a successful login this page stays mounted while the next page's
+  // code loads, the address no longer carries `next`, and routing again would send the resident
+  // to the account page instead of the page they asked for.
   useEffect(() => {
-    if (session.me) route(next, true);
-  }, [session.me, next, route]);
+    if (session.me && path === LOGIN_PATH) route(next, true);
+  }, [session.me, path, next, route]);
 
   async function submit(event: Event) {
     event.preventDefault();
