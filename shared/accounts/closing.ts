@@ -23,7 +23,7 @@ export async function closeCabinet(account: string): Promise<{ email: string } |
 export function cabinetClosedMail(to: string, account: string): Mail {
   const register = `${config().publicUrl}/register`;
   const paragraphs = [
-    `Личный кабинет лицевого счёта № ${account} закрыт: вход по паролю и все сеансы завершены, ` +
+    `Личный кабинет лицевого счёта № ${account} закрыт: вход по паролю и все сеансы завершены, ` +
       'ссылки из прежних писем больше не действуют, согласие на обработку персональных данных в кабинете отозвано.',
     'Лицевой счёт, начисления и платежи сохранены. Квитанции и напоминания на этот адрес больше не придут.',
     `Зарегистрироваться снова можно в любое время: ${register}`,

@@ -33,7 +33,7 @@ export const registrationMail = (to: string, account: string, token: string) =>
   linkMail(
     to,
     'Регистрация в личном кабинете РАЦ',
-    `Вы регистрируетесь в личном кабинете лицевого счёта № ${account}.`,
+    `Вы регистрируетесь в личном кабинете лицевого счёта № ${account}.`,
     'Задать пароль и войти',
     '/confirm',
     token,
@@ -44,7 +44,7 @@ export const resetMail = (to: string, account: string, token: string) =>
   linkMail(
     to,
     'Восстановление пароля личного кабинета РАЦ',
-    `Для лицевого счёта № ${account} запрошено восстановление пароля.`,
+    `Для лицевого счёта № ${account} запрошено восстановление пароля.`,
     'Задать новый пароль',
     '/reset',
     token,
@@ -55,7 +55,7 @@ export const emailChangeMail = (to: string, account: string, token: string) =>
   linkMail(
     to,
     'Подтверждение адреса электронной почты',
-    `Этот адрес указан как новый e-mail личного кабинета лицевого счёта № ${account}.`,
+    `Этот адрес указан как новый e-mail личного кабинета лицевого счёта № ${account}.`,
     'Подтвердить адрес',
     '/email-confirm',
     token,
@@ -74,8 +74,8 @@ export function passwordChangedMail(to: string, account: string, how: 'change' |
   const when = moscowDateTimeText(at);
   const lead =
     how === 'reset'
-      ? `Пароль личного кабинета лицевого счёта № ${account} изменён ${when} по ссылке восстановления из письма.`
-      : `Пароль личного кабинета лицевого счёта № ${account} изменён ${when} в профиле личного кабинета.`;
+      ? `Пароль личного кабинета лицевого счёта № ${account} изменён ${when} по ссылке восстановления из письма.`
+      : `Пароль личного кабинета лицевого счёта № ${account} изменён ${when} в профиле личного кабинета.`;
   const sessions = 'Все сеансы входа на других устройствах завершены.';
   const notYou =
     'Если это были не вы, сразу восстановите пароль — ссылка придёт на этот адрес — и проверьте в профиле адрес ' +
@@ -101,7 +101,7 @@ export function passwordChangedMail(to: string, account: string, how: 'change' |
 export function emailChangeNoticeMail(to: string, account: string, newEmail: string, undoToken: string): Mail {
   const url = `${config().publicUrl}/email-undo?token=${encodeURIComponent(undoToken)}`;
   const lead =
-    `В личном кабинете лицевого счёта № ${account} запрошена смена адреса электронной почты ` +
+    `В личном кабинете лицевого счёта № ${account} запрошена смена адреса электронной почты ` +
     `на ${newEmail}. Письма личного кабинета будут приходить туда, когда новый адрес подтвердят.`;
   const undo =
     'Если это были не вы, отмените смену по ссылке: адрес останется прежним, все сеансы входа ' +

@@ -32,21 +32,21 @@ function notice(to: string, subject: string, lead: string): Mail {
 export function phoneConfirmedMail(to: string, account: string, phone: string, previous: string | undefined): Mail {
   const when = moscowDateTimeText(now().toISOString());
   const lead = previous
-    ? `В личном кабинете лицевого счёта № ${account} ${when} мобильный телефон ${formatPhone(previous)} ` +
+    ? `В личном кабинете лицевого счёта № ${account} ${when} мобильный телефон ${formatPhone(previous)} ` +
       `заменён на ${formatPhone(phone)}. Коды для входа теперь приходят на новый номер.`
-    : `В личном кабинете лицевого счёта № ${account} ${when} подтверждён мобильный телефон ${formatPhone(phone)}.`;
+    : `В личном кабинете лицевого счёта № ${account} ${when} подтверждён мобильный телефон ${formatPhone(phone)}.`;
   return notice(to, previous ? 'Телефон личного кабинета изменён' : 'Телефон личного кабинета подтверждён', lead);
 }
 
 export function smsLoginMail(to: string, account: string, on: boolean, how: 'profile' | 'reset' = 'profile'): Mail {
   const when = moscowDateTimeText(now().toISOString());
   const lead = on
-    ? `В личном кабинете лицевого счёта № ${account} ${when} включён вход по коду из SMS: после пароля ` +
+    ? `В личном кабинете лицевого счёта № ${account} ${when} включён вход по коду из SMS: после пароля ` +
       'нужно ввести код, который придёт на подтверждённый телефон.'
     : how === 'reset'
-      ? `Пароль личного кабинета лицевого счёта № ${account} восстановлен ${when} по ссылке из письма, ` +
+      ? `Пароль личного кабинета лицевого счёта № ${account} восстановлен ${when} по ссылке из письма, ` +
         'поэтому вход по коду из SMS отключён. Включить его снова можно в профиле.'
-      : `В личном кабинете лицевого счёта № ${account} ${when} отключён вход по коду из SMS.`;
+      : `В личном кабинете лицевого счёта № ${account} ${when} отключён вход по коду из SMS.`;
   return notice(to, on ? 'Вход по коду из SMS включён' : 'Вход по коду из SMS отключён', lead);
 }
 

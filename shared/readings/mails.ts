@@ -28,7 +28,7 @@ export function reminderMail(to: string, account: string, window: { period: stri
     to,
     'Открыт приём показаний счётчиков',
     [
-      `Начался приём показаний счётчиков за ${periodText(window.period)} по лицевому счёту № ${account}. ` +
+      `Начался приём показаний счётчиков за ${periodText(window.period)} по лицевому счёту № ${account}. ` +
         `Передайте их до ${dateText(lastDay)} включительно — иначе начисление будет по среднему расходу, а затем по нормативу.`,
       'Напоминания можно отключить в личном кабинете, в разделе «Профиль».',
     ],
@@ -45,13 +45,13 @@ export interface ExpiringMeter {
 /** Sent about a month before a meter's verification ends; one mail lists an account's meters. */
 export function verificationMail(to: string, account: string, meters: readonly ExpiringMeter[]): Mail {
   const list = meters
-    .map((m) => `• ${serviceById(m.service).title}, счётчик № ${m.serial} — до ${dateText(m.verifiedUntil)}`)
+    .map((m) => `• ${serviceById(m.service).title}, счётчик № ${m.serial} — до ${dateText(m.verifiedUntil)}`)
     .join('\n');
   return mail(
     to,
     meters.length === 1 ? 'Заканчивается срок поверки счётчика' : 'Заканчивается срок поверки счётчиков',
     [
-      `По лицевому счёту № ${account} заканчивается срок поверки:\n${list}`,
+      `По лицевому счёту № ${account} заканчивается срок поверки:\n${list}`,
       'После этой даты показания счётчика не принимаются и начисление идёт по среднему расходу, а затем по ' +
         'нормативу. Закажите поверку или замену счётчика и передайте в РАЦ документ о поверке (установке).',
     ],
@@ -77,13 +77,13 @@ export function quickSubmissionMail(
   submission: { period: string; submittedAt: string; readings: readonly QuickSubmittedReading[] },
 ): Mail {
   const list = submission.readings
-    .map((r) => `• ${serviceById(r.service).title}, счётчик № ${r.serial}: ${decimalComma(r.value)}`)
+    .map((r) => `• ${serviceById(r.service).title}, счётчик № ${r.serial}: ${decimalComma(r.value)}`)
     .join('\n');
   return mail(
     to,
     'Переданы показания счётчиков без входа в личный кабинет',
     [
-      `${moscowDateTimeText(submission.submittedAt)} по лицевому счёту № ${account} переданы показания за ` +
+      `${moscowDateTimeText(submission.submittedAt)} по лицевому счёту № ${account} переданы показания за ` +
         `${periodText(submission.period)} без входа в личный кабинет (по номеру лицевого счёта):\n${list}`,
       'Если показания передавали не вы или в них ошибка, войдите в личный кабинет и передайте верные — они ' +
         'заменят эти. Ваши исправления в личном кабинете не ограничиваются передачами без входа.',

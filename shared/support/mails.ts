@@ -25,7 +25,7 @@ export function ticketMail(ticket: {
   message: string;
 }): Mail {
   const lines = [
-    `Обращение № ${ticket.id} (${TOPIC_TITLES[ticket.topic]})`,
+    `Обращение № ${ticket.id} (${TOPIC_TITLES[ticket.topic]})`,
     `Лицевой счёт: ${ticket.account ?? 'не указан'}${ticket.verifiedAccount ? ' (житель вошёл в личный кабинет)' : ' (не подтверждён входом)'}`,
     `ФИО: ${ticket.name}`,
     `Адрес: ${ticket.address || '—'}`,
@@ -38,7 +38,7 @@ export function ticketMail(ticket: {
   ];
   return {
     to: config().supportEmail,
-    subject: `Обращение № ${ticket.id}: ${TOPIC_TITLES[ticket.topic]}`,
+    subject: `Обращение № ${ticket.id}: ${TOPIC_TITLES[ticket.topic]}`,
     text: lines.join('\n'),
   };
 }
@@ -47,9 +47,9 @@ export function ticketMail(ticket: {
 export function residentMessageMail(ticket: { id: string; account: string | null }, text: string): Mail {
   return {
     to: config().supportEmail,
-    subject: `Обращение № ${ticket.id}: новое сообщение жителя`,
+    subject: `Обращение № ${ticket.id}: новое сообщение жителя`,
     text: [
-      `Обращение № ${ticket.id}, лицевой счёт ${ticket.account ?? '—'}: житель ответил в личном кабинете.`,
+      `Обращение № ${ticket.id}, лицевой счёт ${ticket.account ?? '—'}: житель ответил в личном кабинете.`,
       '',
       text,
       '',
@@ -78,8 +78,8 @@ const supportUrl = () => `${config().publicUrl}/support`;
  * repeats none of the message: the form cannot be used to send someone else a text of one's own.
  */
 export function receivedMail(to: string, id: string, inCabinet: boolean): Mail {
-  return residentMail(to, `Обращение № ${id} получено`, [
-    `Мы получили ваше обращение № ${id} и ответим в течение рабочего дня.`,
+  return residentMail(to, `Обращение № ${id} получено`, [
+    `Мы получили ваше обращение № ${id} и ответим в течение рабочего дня.`,
     inCabinet
       ? `Ответ придёт на этот адрес и появится в личном кабинете: ${supportUrl()}`
       : 'Ответ придёт на этот адрес. Если вы не писали в РАЦ, просто проигнорируйте это письмо.',
@@ -88,8 +88,8 @@ export function receivedMail(to: string, id: string, inCabinet: boolean): Mail {
 
 /** The centre's reply: to the cabinet's address (or, with no cabinet, the one the ticket gave). */
 export function replyMail(to: string, ticket: { id: string; createdAt: string }, text: string, inCabinet: boolean) {
-  return residentMail(to, `Ответ на обращение № ${ticket.id}`, [
-    `Ответ РАЦ на ваше обращение № ${ticket.id} от ${moscowDateTimeText(ticket.createdAt)}:`,
+  return residentMail(to, `Ответ на обращение № ${ticket.id}`, [
+    `Ответ РАЦ на ваше обращение № ${ticket.id} от ${moscowDateTimeText(ticket.createdAt)}:`,
     text,
     inCabinet
       ? `Ответить или задать уточняющий вопрос можно в личном кабинете: ${supportUrl()}`
@@ -99,7 +99,7 @@ export function replyMail(to: string, ticket: { id: string; createdAt: string },
 
 /** The ticket closed by the centre. */
 export function closedMail(to: string, id: string): Mail {
-  return residentMail(to, `Обращение № ${id} закрыто`, [
-    `Обращение № ${id} закрыто. Если вопрос остался, напишите новое обращение: ${supportUrl()}`,
+  return residentMail(to, `Обращение № ${id} закрыто`, [
+    `Обращение № ${id} закрыто. Если вопрос остался, напишите новое обращение: ${supportUrl()}`,
   ]);
 }

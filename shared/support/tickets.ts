@@ -81,8 +81,8 @@ export async function createTicket(input: SupportInput, sessionAccount: string |
   return {
     id,
     message: cabinet
-      ? `Обращение № ${id} принято. Ответ придёт на ${replyTo} и появится в списке обращений ниже.`
-      : `Обращение № ${id} принято. Ответ придёт на ${replyTo}.`,
+      ? `Обращение № ${id} принято. Ответ придёт на ${replyTo} и появится в списке обращений ниже.`
+      : `Обращение № ${id} принято. Ответ придёт на ${replyTo}.`,
   };
 }
 

@@ -66,7 +66,7 @@ describe('cabinet close', () => {
     expect(reset.json.error.code).toBe('invalid_token');
 
     const notice = (await mailsTo(email)).find((m) => m.subject === 'Личный кабинет закрыт');
-    expect(notice?.body.text).toContain('лицевого счёта № 400001 закрыт');
+    expect(notice?.body.text).toContain('лицевого счёта №\u00a0400001 закрыт');
     expect(notice?.body.text).toContain('/register');
     expect((await findTicket(ticket)).status).toBe('closed');
     expect(await getCabinet('400001')).toBeUndefined();

@@ -57,7 +57,7 @@ describe('«Пароль изменён»', () => {
     });
     expect(changed.status, changed.text).toBe(200);
     const mail = await noticeTo(email);
-    expect(mail.body.text).toContain('лицевого счёта № 820001 изменён 12.11.2026 в 10:15 (МСК) в профиле');
+    expect(mail.body.text).toContain('лицевого счёта №\u00a0820001 изменён 12.11.2026 в 10:15 (МСК) в профиле');
     expectWhatToDoIfNotYou(mail);
   });
 

@@ -63,7 +63,7 @@ describe('a thread between a resident and the centre', () => {
     expect(id).toMatch(/^\d{7}$/);
 
     const receipt = (await mailsAbout(email, id)).map((m) => m.subject);
-    expect(receipt).toEqual([`Обращение № ${id} получено`]);
+    expect(receipt).toEqual([`Обращение №\u00a0${id} получено`]);
     const centre = (await mailsAbout('support@rac-oskol.ru', id))[0];
     expect(centre?.body.text).toContain('Почему в ноябре начислили отопление дважды?');
 
@@ -74,7 +74,7 @@ describe('a thread between a resident and the centre', () => {
     const reply = await runCli(['support', 'reply', id, '--text', 'Начисление исправлено, перерасчёт — в декабре.']);
     expect(reply.code, reply.output).toBe(0);
     expect(reply.stdout).toContain(`отправлен на ${email}`);
-    const answer = (await mailsAbout(email, id)).find((m) => m.subject === `Ответ на обращение № ${id}`);
+    const answer = (await mailsAbout(email, id)).find((m) => m.subject === `Ответ на обращение №\u00a0${id}`);
     expect(answer?.body.text).toContain('Начисление исправлено, перерасчёт — в декабре.');
     expect(answer?.body.text).toContain('/support');
 
@@ -99,7 +99,7 @@ describe('a thread between a resident and the centre', () => {
     expect(back.json.status).toBe('open');
     expect(back.json.messages.map((m: { from: string }) => m.from)).toEqual(['resident', 'centre', 'resident']);
     const told = await mailsAbout('support@rac-oskol.ru', id);
-    expect(told.map((m) => m.subject)).toContain(`Обращение № ${id}: новое сообщение жителя`);
+    expect(told.map((m) => m.subject)).toContain(`Обращение №\u00a0${id}: новое сообщение жителя`);
     expect((await listTickets(true)).map((t) => t.id)).toContain(id);
 
     const shown = await runCli(['support', 'show', id]);
@@ -107,7 +107,7 @@ describe('a thread between a resident and the centre', () => {
 
     const close = await runCli(['support', 'close', id]);
     expect(close.code, close.output).toBe(0);
-    expect((await mailsAbout(email, id)).map((m) => m.subject)).toContain(`Обращение № ${id} закрыто`);
+    expect((await mailsAbout(email, id)).map((m) => m.subject)).toContain(`Обращение №\u00a0${id} закрыто`);
     const refused = await resident.request('POST', `/api/support/${id}/messages`, { body: { text: 'И ещё вопрос' } });
     expect(refused.status).toBe(409);
     expect(refused.json.error.code).toBe('ticket_closed');
@@ -137,7 +137,7 @@ describe('a thread between a resident and the centre', () => {
     expect(res.status).toBe(201);
     const id = res.json.id as string;
     const receipt = (await mailsAbout('guest-thread@example.ru', id))[0];
-    expect(receipt?.subject).toBe(`Обращение № ${id} получено`);
+    expect(receipt?.subject).toBe(`Обращение №\u00a0${id} получено`);
     // Anyone can type an address: the receipt repeats nothing of what was written.
     expect(receipt?.body.text).not.toContain('Секретный текст');
 

@@ -202,11 +202,11 @@ describe('the registered resident is told', () => {
     const notice = mails.at(-1);
     expect(notice?.subject).toBe('Переданы показания счётчиков без входа в личный кабинет');
     const text = notice?.body.text ?? '';
-    expect(text).toContain('лицевому счёту № 410005');
+    expect(text).toContain('лицевому счёту №\u00a0410005');
     expect(text).toContain('26.11.2026 в 19:30 (МСК)');
     expect(text).toContain('ноябрь 2026');
-    expect(text).toMatch(/Холодное водоснабжение, счётчик № S5-COLD: 103,5/);
-    expect(text).toMatch(/счётчик № S5-HOT: 42/);
+    expect(text).toMatch(/Холодное водоснабжение, счётчик №\u00a0S5-COLD: 103,5/);
+    expect(text).toMatch(/счётчик №\u00a0S5-HOT: 42/);
     expect(text).toContain('/readings');
   });
 

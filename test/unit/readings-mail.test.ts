@@ -21,8 +21,8 @@ describe('readings mail texts', () => {
       { serial: '21034568', service: 'hot_water', verifiedUntil: '2026-12-15' },
     ]);
     expect(mail.subject).toBe('Заканчивается срок поверки счётчиков');
-    expect(mail.text).toContain('Холодное водоснабжение, счётчик № 21034567 — до 15.12.2026');
-    expect(mail.text).toContain('Горячее водоснабжение, счётчик № 21034568');
+    expect(mail.text).toContain('Холодное водоснабжение, счётчик №\u00a021034567 — до 15.12.2026');
+    expect(mail.text).toContain('Горячее водоснабжение, счётчик №\u00a021034568');
     expect(mail.html).toContain('<br>');
   });
 

@@ -245,7 +245,12 @@ export function Account() {
     <PageFrame title="Лицевой счёт" heading={`Лицевой счёт №\u00a0${me.account}`}>
       <p class="page__lead">{me.address}</p>
       {error && <p class="alert alert--error">{error}</p>}
-      {!home && !error && <p aria-busy="true">Загружаем данные лицевого счёта…</p>}
+      {/* The cards' room is kept while they load, so nothing below them jumps when they arrive. */}
+      {!home && !error && (
+        <div class="home-cards home-cards--loading" aria-busy="true">
+          <p>Загружаем данные лицевого счёта…</p>
+        </div>
+      )}
       {home && (
         <div class="home-cards">
           <Due home={home} />
