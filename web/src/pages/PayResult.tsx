@@ -1,14 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ApiError } from '../api/client';
-import { type GuestPaymentStatus, getGuestPayment } from '../api/payments';
+import { getGuestPayment } from '../api/payments';
 import { PageFrame } from '../components/PageFrame';
 import { formatRoubles } from '../format';
+import { usePaymentPoll } from '../hooks';
 import '../payments.css';
-
-/** How often and how long the page asks: the bank's callback usually arrives within seconds. */
-const POLL_MS = 2_000;
-const POLL_FOR_MS = 3 * 60_000;
 
 const HEADINGS = { succeeded: 'Оплата прошла', failed: 'Оплата не прошла' } as const;
 
@@ -19,37 +14,7 @@ const HEADINGS = { succeeded: 'Оплата прошла', failed: 'Оплата
 export function PayResult() {
   const { query } = useLocation();
   const id = query.id ?? '';
-  const [payment, setPayment] = useState<GuestPaymentStatus | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [gaveUp, setGaveUp] = useState(false);
-
-  useEffect(() => {
-    if (!id) return;
-    const abort = new AbortController();
-    const started = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const current = await getGuestPayment(id, abort.signal);
-        setPayment(current);
-        setError(null);
-        if (current.status !== 'pending') return;
-      } catch (caught) {
-        if (abort.signal.aborted) return;
-        if (caught instanceof ApiError) {
-          setError(caught);
-          if (caught.status === 404) return;
-        }
-      }
-      if (Date.now() - started > POLL_FOR_MS) setGaveUp(true);
-      else timer = setTimeout(poll, POLL_MS);
-    };
-    void poll();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
-  }, [id]);
+  const { payment, error, gaveUp } = usePaymentPoll(id, getGuestPayment, (p) => p.status !== 'pending');
 
   const final = payment && payment.status !== 'pending' ? payment.status : undefined;
   return (

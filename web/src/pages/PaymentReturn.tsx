@@ -1,16 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { ApiError } from '../api/client';
-import { getPayment, type Payment } from '../api/payments';
+import { getPayment } from '../api/payments';
 import { PageFrame } from '../components/PageFrame';
 import { describeBalance, formatRoubles } from '../format';
+import { usePaymentPoll } from '../hooks';
 import { isFinalState } from '../paymentForm';
 import { useSession } from '../session';
 import '../payments.css';
-
-/** How often and how long the page asks: the bank's callback usually arrives within seconds. */
-const POLL_MS = 2_000;
-const POLL_FOR_MS = 3 * 60_000;
 
 const HEADINGS: Record<string, string> = {
   succeeded: 'Оплата прошла',
@@ -24,41 +19,13 @@ export function PaymentReturn() {
   const { query } = useLocation();
   const id = query.id ?? '';
   const { me, refresh } = useSession();
-  const [payment, setPayment] = useState<Payment | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [gaveUp, setGaveUp] = useState(false);
-
-  useEffect(() => {
-    if (!id) return;
-    const abort = new AbortController();
-    const started = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const current = await getPayment(id, abort.signal);
-        setPayment(current);
-        setError(null);
-        if (isFinalState(current.state)) {
-          // The balance changed: the header and the account page show the new one.
-          void refresh();
-          return;
-        }
-      } catch (caught) {
-        if (abort.signal.aborted) return;
-        if (caught instanceof ApiError) {
-          setError(caught);
-          if (caught.status === 404) return;
-        }
-      }
-      if (Date.now() - started > POLL_FOR_MS) setGaveUp(true);
-      else timer = setTimeout(poll, POLL_MS);
-    };
-    void poll();
-    return () => {
-      abort.abort();
-      clearTimeout(timer);
-    };
-  }, [id, refresh]);
+  // A final state changed the balance: the header and the account page show the new one.
+  const { payment, error, gaveUp } = usePaymentPoll(
+    id,
+    getPayment,
+    (p) => isFinalState(p.state),
+    () => void refresh(),
+  );
 
   const final = payment && isFinalState(payment.state);
   const heading = final ? (HEADINGS[payment.state] ?? payment.statusText) : 'Ждём подтверждения банка';
