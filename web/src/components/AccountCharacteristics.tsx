@@ -6,17 +6,33 @@ import { formatArea } from '../format';
  * the residents (norms and per-resident charges). The registry carries the total area only; there
  * is no living area to show. Any page with the session's `me` can include it.
  */
-export function AccountCharacteristics({ me, compact = false }: { me: Me; compact?: boolean }) {
+export function AccountCharacteristics({
+  me,
+  compact = false,
+  lead = 'account',
+}: {
+  me: Me;
+  compact?: boolean;
+  /** The first row: the account number, or the owner where the heading already names the account. */
+  lead?: 'account' | 'owner';
+}) {
   return (
     <dl
       class={`facts${compact ? ' facts--compact' : ''}`}
       aria-label="Характеристики лицевого счёта"
       data-testid="account-facts"
     >
-      <div class="facts__row">
-        <dt>Лицевой счёт</dt>
-        <dd>{me.account}</dd>
-      </div>
+      {lead === 'owner' ? (
+        <div class="facts__row">
+          <dt>Владелец</dt>
+          <dd data-testid="owner">{me.owner}</dd>
+        </div>
+      ) : (
+        <div class="facts__row">
+          <dt>Лицевой счёт</dt>
+          <dd>{me.account}</dd>
+        </div>
+      )}
       <div class="facts__row">
         <dt>Адрес</dt>
         <dd>{me.address}</dd>

@@ -3,9 +3,10 @@ import { periodText } from '#shared/format';
 import { getHome, type Home, type Me } from '../api/accounts';
 import { ApiError } from '../api/client';
 import { epdPath } from '../api/epd';
+import { AccountCharacteristics } from '../components/AccountCharacteristics';
 import { LatestNews } from '../components/LatestNews';
 import { PageFrame } from '../components/PageFrame';
-import { daysText, dayText, describeBalance, formatArea, formatDate, formatRoubles } from '../format';
+import { daysText, dayText, describeBalance, formatDate, formatRoubles } from '../format';
 import { serviceTitle } from '../labels';
 import { pageById } from '../routes';
 import { useSession } from '../session';
@@ -171,24 +172,7 @@ function AccountDetails({ me, home }: { me: Me; home: Home | null }) {
   return (
     <section class="section" aria-labelledby="details-heading">
       <h2 id="details-heading">Лицевой счёт</h2>
-      <dl class="facts">
-        <div class="facts__row">
-          <dt>Владелец</dt>
-          <dd data-testid="owner">{me.owner}</dd>
-        </div>
-        <div class="facts__row">
-          <dt>Адрес</dt>
-          <dd>{me.address}</dd>
-        </div>
-        <div class="facts__row">
-          <dt>Общая площадь</dt>
-          <dd>{formatArea(me.area)}</dd>
-        </div>
-        <div class="facts__row">
-          <dt>Проживающих</dt>
-          <dd>{me.residents}</dd>
-        </div>
-      </dl>
+      <AccountCharacteristics me={me} lead="owner" />
       <p>
         Почта, телефон, уведомления и пароль — в <a href="/profile">профиле</a>.
       </p>
