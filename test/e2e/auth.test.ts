@@ -108,8 +108,11 @@ describe('registration and login in the browser', () => {
     const session = await phonePage();
     const { page } = session;
     await register(session, sidorenko);
+    // «Выйти» from a private page leads home and stays there: no login form once the session ends.
     await page.click('.site-header__session button');
-    await page.waitForFunction(() => document.querySelector('.site-header__login'));
+    await page.waitForFunction(() => location.pathname === '/' && document.querySelector('.site-header__login'));
+    await page.waitForNetworkIdle();
+    expect(new URL(page.url()).pathname).toBe('/');
 
     await page.goto(`${e2e.runtime.url}/profile`, { waitUntil: 'networkidle0' });
     expect(new URL(page.url()).pathname).toBe('/login');

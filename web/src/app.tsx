@@ -70,7 +70,7 @@ function behindLogin(page: PageDefinition, Page: LazyPage): ComponentType {
   return () => {
     void Page.preload?.();
     return (
-      <RequireLogin title={page.title}>
+      <RequireLogin title={page.title} at={page.path}>
         <Page />
       </RequireLogin>
     );

@@ -79,10 +79,13 @@ export function useSession(): SessionState {
  * A page only a logged-in resident sees. Not logged in: the login page, asked to come back here.
  * While the session is being checked: the page's heading and a short note, so nothing flashes.
  */
-export function RequireLogin({ title, children }: { title: string; children: ComponentChildren }) {
+export function RequireLogin({ title, at, children }: { title: string; at: string; children: ComponentChildren }) {
   const { me, loading, error, refresh } = useSession();
-  const { url, route } = useLocation();
-  const mustLogin = !loading && !me && !error;
+  const { url, path, route } = useLocation();
+  // Only while the address is still this page's (`at`): a page kept mounted after the address has
+  // moved on (to the login form, while its code loads; home, after «Выйти») routes nowhere, or it
+  // would route again from the login address itself and lose where to come back to.
+  const mustLogin = !loading && !me && !error && path === at;
 
   useEffect(() => {
     if (mustLogin) route(loginHref(url), true);
