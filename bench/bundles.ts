@@ -3,10 +3,21 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build, type Metafile } from 'esbuild';
+import { openSession } from '#shared/accounts/sessions';
+import type { Cabinet } from '#shared/accounts/store';
 import { BUNDLING, externalModulesOf } from '#shared/bundling';
+import { db, tableName } from '#shared/clients/dynamo';
+import { ENV } from '#shared/env';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
+import { keys } from '#shared/keys';
+import { meterIdOf } from '#shared/readings/meterId';
+import { importRegistry } from '#shared/registry/importRegistry';
+import { setWindow } from '#shared/window/windowStore';
+import { httpEvent, lambdaContext } from '../test/support/events.ts';
 import { record } from './figures.ts';
+import { benchServices } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -19,6 +30,19 @@ export const handler = async () => ({ statusCode: 200, body: String(client !== u
 `;
 
 export const FLOOR = 'floor (bare DynamoDB handler)';
+
+/** The floor of a cold request: the same bare handler answering with one GetItem. */
+const FLOOR_REQUEST_SOURCE = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: process.env.RAC_DYNAMODB_ENDPOINT, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+);
+export const handler = async () => {
+  const { Item } = await client.send(new GetCommand({ TableName: process.env.RAC_TABLE, Key: { pk: 'BENCH', sk: 'FLOOR' } }));
+  return { statusCode: 200, body: JSON.stringify(Item ?? null) };
+};
+`;
 
 export interface BundleFigures {
   group: FunctionGroupName | typeof FLOOR;
@@ -98,6 +122,16 @@ async function bundle(
 const wall = performance.now() - t0; const c = process.cpuUsage(c0);
 console.log(JSON.stringify({ wall, cpu: (c.user + c.system) / 1000 }));`,
   );
+  // The cold request as a whole: the import, then one request (an event given in RAC_BENCH_EVENT).
+  writeFileSync(
+    path.join(dir, 'first.mjs'),
+    `const c0 = process.cpuUsage(); const t0 = performance.now(); const { handler } = await import(${JSON.stringify(outfile)});
+const init = process.cpuUsage(c0);
+const context = { ...${JSON.stringify(lambdaContext)}, getRemainingTimeInMillis: () => 5000 };
+const result = await handler(JSON.parse(process.env.RAC_BENCH_EVENT), context);
+const wall = performance.now() - t0; const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ wall, initCpu: (init.user + init.system) / 1000, cpu: (c.user + c.system) / 1000, status: result.statusCode }));`,
+  );
   return { group, outfile, probe, metafile: result.metafile, wall: [], cpu: [] };
 }
 
@@ -150,6 +184,139 @@ export async function benchBundles(runs = 9): Promise<BundleFigures[]> {
   }
 }
 
+/** A typical request of each API group: the one most of its cold starts serve. */
+const FIRST_REQUESTS: Partial<
+  Record<FunctionGroupName, { method: string; path: string; session: boolean; body?: (account: string) => unknown }>
+> = {
+  system: { method: 'GET', path: '/api/health', session: false },
+  auth: { method: 'GET', path: '/api/captcha', session: false },
+  residents: { method: 'GET', path: '/api/me', session: true },
+  readings: {
+    method: 'POST',
+    path: '/api/readings',
+    session: true,
+    body: (account) => ({ readings: [{ meterId: meterIdOf(`${account}-COLD`), value: '104,5' }] }),
+  },
+  statement: { method: 'GET', path: '/api/statement', session: true },
+  payments: { method: 'GET', path: '/api/payments', session: true },
+};
+
+export interface FirstRequestFigures {
+  group: FunctionGroupName | typeof FLOOR;
+  route: string;
+  /** CPU time of the import and of the import plus the first request, medians of the runs. */
+  initCpuMs: number;
+  coldRequestCpuMs: number;
+  coldRequestWallMs: number;
+  cpuRatioToFloor: number;
+}
+
+/**
+ * The cold request as a whole: `import()` of the bundle in a fresh process, then one typical request
+ * against DynamoDB Local (a seeded account with one meter, its own session and an open window each
+ * run), so that work moved from the cold start into the first request shows here. The floor is the
+ * bare handler answering with one GetItem.
+ */
+export async function benchFirstRequests(runs = 9): Promise<FirstRequestFigures[]> {
+  const out = mkdtempSync(path.join(tmpdir(), 'rac-bench-first-'));
+  const services = await benchServices();
+  try {
+    const accounts = Array.from({ length: runs }, (_, i) => String(870001 + i));
+    const imports = {
+      tariffs: ['service;unit;price;norm;from', 'cold_water;м³;35,12;3,8;2025-07'],
+      accounts: ['account;owner;passport;address;area;residents'],
+      meters: ['account;meter;service;reading;verified_until'],
+    };
+    for (const [i, account] of accounts.entries()) {
+      imports.accounts.push(
+        `${account};Житель ${i};16${String(i).padStart(2, '0')} ${300000 + i};г. Старый Оскол;50;2`,
+      );
+      imports.meters.push(`${account};${account}-COLD;cold_water;100;2035-12-31`);
+    }
+    for (const kind of ['tariffs', 'accounts', 'meters'] as const) {
+      const report = await importRegistry(kind, Buffer.from(imports[kind].join('\n')));
+      if (report.errors.length) throw new Error(`bench import ${kind}: ${JSON.stringify(report.errors[0])}`);
+    }
+    await setWindow(true, 'operator');
+    // A cabinet per account, as registration leaves it (the `residents` group requires one).
+    const at = new Date().toISOString();
+    for (const account of accounts) {
+      const cabinet: Cabinet = {
+        account,
+        passwordHash: 'bench',
+        email: `bench${account}@example.org`,
+        remindersOptIn: false,
+        billByEmail: false,
+        consent: { version: 'bench', acceptedAt: at },
+        registeredAt: at,
+        passwordChangedAt: at,
+      };
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...keys.cabinet(account), entity: 'credentials', ...cabinet },
+        }),
+      );
+    }
+    const cookies = await Promise.all(accounts.map(async (a) => (await openSession(a)).cookie.split(';')[0] as string));
+    const built: Array<Built & { route: string; initCpu: number[] }> = [
+      { ...(await bundle(out, FLOOR, { source: FLOOR_REQUEST_SOURCE })), route: 'GetItem', initCpu: [] },
+    ];
+    for (const [group, request] of Object.entries(FIRST_REQUESTS) as Array<
+      [FunctionGroupName, NonNullable<(typeof FIRST_REQUESTS)[FunctionGroupName]>]
+    >) {
+      const definition: FunctionGroup = FUNCTION_GROUPS[group];
+      const b = await bundle(out, group, { file: path.join(ROOT, definition.entry) }, externalModulesOf(definition));
+      built.push({ ...b, route: `${request.method} ${request.path}`, initCpu: [] });
+    }
+    const env = Object.fromEntries(
+      [ENV.runtime, ENV.dynamoEndpoint, ENV.sesEndpoint, ENV.table, ENV.testMode].map((name) => [
+        name,
+        process.env[name] as string,
+      ]),
+    );
+    for (let i = 0; i < runs; i++) {
+      for (const b of built) {
+        const request = b.group === FLOOR ? undefined : FIRST_REQUESTS[b.group];
+        const event = httpEvent(request?.method ?? 'GET', request?.path ?? '/', {
+          headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+          ...(request?.body ? { body: JSON.stringify(request.body(accounts[i] as string)) } : {}),
+        });
+        // Each run its own source address and account: no limit or replaced reading carries over.
+        event.requestContext.http.sourceIp = `198.51.100.${i + 1}`;
+        if (request?.session) event.cookies = [cookies[i] as string];
+        const run = spawnSync(process.execPath, [path.join(path.dirname(b.outfile), 'first.mjs')], {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            ...env,
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            RAC_BENCH_EVENT: JSON.stringify(event),
+          },
+        });
+        if (run.status !== 0) throw new Error(`${b.group}: first request failed: ${run.stderr}`);
+        const figures = JSON.parse(run.stdout.trim()) as { wall: number; initCpu: number; cpu: number; status: number };
+        if (figures.status >= 300) throw new Error(`${b.group}: ${b.route} answered ${figures.status}`);
+        b.wall.push(figures.wall);
+        b.cpu.push(figures.cpu);
+        b.initCpu.push(figures.initCpu);
+      }
+    }
+    const floorCpu = median((built[0] as Built).cpu);
+    return built.map((b) => ({
+      group: b.group,
+      route: b.route,
+      initCpuMs: median(b.initCpu),
+      coldRequestCpuMs: median(b.cpu),
+      coldRequestWallMs: median(b.wall),
+      cpuRatioToFloor: median(b.cpu) / floorCpu,
+    }));
+  } finally {
+    await services.stop();
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** Issue 13, goal 1: every API function's cold init at most this many times the floor's. */
@@ -185,6 +352,28 @@ export async function printBundles(runs = 9): Promise<BundleFigures[]> {
     record('bundles', `${key}.coldInitCpuMs`, Number(b.coldInitCpuMsMedian.toFixed(2)));
     record('bundles', `${key}.coldInitRatioToFloor`, Number(b.ratioToFloor.toFixed(3)));
     record('bundles', `${key}.coldInitCpuRatioToFloor`, Number(b.cpuRatioToFloor.toFixed(3)));
+  }
+  console.log('');
+  console.log(
+    `Cold requests (import() then one typical request against DynamoDB Local, fresh process, CPU median of ${runs}; ` +
+      'floor: the bare handler answering with one GetItem)',
+  );
+  const requests = await benchFirstRequests(runs);
+  console.table(
+    requests.map((r) => ({
+      group: r.group,
+      route: r.route,
+      'init cpu ms': r.initCpuMs.toFixed(1),
+      'init + request cpu ms': r.coldRequestCpuMs.toFixed(1),
+      'cpu ratio': r.cpuRatioToFloor.toFixed(2),
+      'wall ms': r.coldRequestWallMs.toFixed(1),
+    })),
+  );
+  for (const r of requests) {
+    const key = r.group === FLOOR ? 'floor' : r.group;
+    record('bundles', `${key}.coldRequestCpuMs`, Number(r.coldRequestCpuMs.toFixed(2)));
+    record('bundles', `${key}.coldRequestCpuRatioToFloor`, Number(r.cpuRatioToFloor.toFixed(3)));
+    record('bundles', `${key}.coldRequestWallMs`, Number(r.coldRequestWallMs.toFixed(2)));
   }
   console.log('');
   return figures;

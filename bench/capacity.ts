@@ -19,7 +19,13 @@ if (!file) {
   console.error('Usage: npm run capacity -- FILE   (FILE written by `npm run bench -- --json FILE`)');
   process.exit(2);
 }
-const document = JSON.parse(readFileSync(file, 'utf8')) as { measuredAt?: string; cpus?: number; figures: Figures };
+const document = JSON.parse(readFileSync(file, 'utf8')) as {
+  measuredAt?: string;
+  cpus?: number;
+  /** Set by hand when sections of another run were merged into the file: which, and when. */
+  merged?: string;
+  figures: Figures;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Inputs: measured where the file has them, otherwise a labelled assumption.
@@ -75,38 +81,41 @@ const billing = {
   rateToFloor: input('billing: run rate ÷ its bare requests', ['billing.runRateToFloor'], Number.NaN),
 };
 
-// API requests (bench/accounts.ts, readings.ts, payments.ts): DynamoDB round trips per request.
+// API requests (bench/units.ts; older sections as fallbacks): DynamoDB round trips per request.
 const trips = {
-  me: input('GET /api/me: DynamoDB round trips', ['accounts.meRoundTrips', 'accounts.GET /api/me.roundTrips'], 2),
+  me: input('GET /api/me: DynamoDB round trips', ['units.GET /api/me.roundTrips', 'accounts.meRoundTrips'], 2),
+  home: input('GET /api/home: DynamoDB round trips', ['units.GET /api/home.roundTrips'], 2),
   meters: input(
     'GET /api/meters: DynamoDB round trips',
-    ['readings.metersRoundTrips', 'readings.roundTrips GET /api/meters (3 meters with history)'],
+    ['units.GET /api/meters.roundTrips', 'readings.roundTrips GET /api/meters (3 meters with history)'],
     6,
   ),
   submit: input(
     'POST /api/readings (3 meters): round trips',
-    ['readings.submitRoundTrips', 'readings.roundTrips POST /api/readings, 3 meters, first in the window'],
+    ['units.POST /api/readings.roundTrips', 'readings.roundTrips POST /api/readings, 3 meters, first in the window'],
     7,
   ),
-  statement: input(
-    'GET /api/statement: round trips',
-    ['accounts.statementRoundTrips', 'payments.statementRoundTrips'],
-    2,
-  ),
-  login: input('POST /api/auth/login: round trips', ['accounts.loginRoundTrips', 'accounts.login round trips'], 4),
-  callback: input(
-    'payment callback: round trips',
-    ['payments.callbackRoundTrips', 'payments.callback round trips (settling)'],
+  statement: input('GET /api/statement: round trips', ['units.GET /api/statement.roundTrips'], 2),
+  login: input(
+    'POST /api/auth/login: round trips',
+    ['units.POST /api/auth/login.roundTrips', 'accounts.login round trips'],
     4,
   ),
+  payStart: input('POST /api/payments (card payment start): round trips', ['units.POST /api/payments.roundTrips'], 3),
+  callback: input(
+    'payment callback: round trips',
+    ['units.payment callback.roundTrips', 'payments.callback round trips (settling)'],
+    4,
+  ),
+  epdStored: input('GET /api/epd/{period} (stored bill): round trips', ['units.GET /api/epd stored.roundTrips'], 3),
 };
-const apiCpuMs = input('API request: handler CPU (this machine)', ['readings.submitCpuMs'], 8, 'ms');
-const loginCpuMs = input(
-  'login: argon2id verify CPU',
-  ['accounts.loginCpuMs', 'accounts.argon2id hash p50 ms'],
-  60,
-  'ms',
-);
+/**
+ * The handler's CPU per request on this machine (bench/units.ts: process.cpuUsage() around the warm
+ * handler call, median); login's includes the argon2id verify.
+ */
+const cpu = (label: string, key: string, assumed: number) =>
+  input(`${label}: handler CPU (this machine)`, [`units.${key}.cpuMs`], assumed, 'ms');
+const loginArgonMs = 60;
 
 // ЕПД (bench/epd.ts): printing and the stored bill.
 const epd = {
@@ -117,10 +126,20 @@ const epd = {
     80,
     'ms',
   ),
-  pdfKiB: input('ЕПД: PDF size', ['epd.pdfKiB', ['epd.pdfBytes', (b) => b / 1024, ' ÷ 1024']], 60, 'KiB'),
-  requests: input('ЕПД: DynamoDB requests per bill', ['epd.requestsPerBill'], 4),
-  rru: input('ЕПД: read units per bill', ['epd.readUnitsPerBill'], 2),
-  wru: input('ЕПД: write units per bill', ['epd.writeUnitsPerBill'], 2),
+  pdfKiB: input(
+    'ЕПД: PDF size',
+    [
+      ['units.epd.pdfBytes', (b) => b / 1024, ' ÷ 1024'],
+      ['epd.pdfBytes', (b) => b / 1024, ' ÷ 1024'],
+    ],
+    60,
+    'KiB',
+  ),
+  // Per bill of an issuance batch whose 50 accounts all subscribe (the batch's own reads and run
+  // record update shared by 50); with 30 % subscribers they are shared by fewer, a few hundredths more.
+  requests: input('ЕПД: DynamoDB requests per bill (issuance)', ['units.epd.requestsPerBill'], 4),
+  rru: input('ЕПД: read units per bill (issuance)', ['units.epd.readUnitsPerBill'], 2),
+  wru: input('ЕПД: write units per bill (issuance)', ['units.epd.writeUnitsPerBill'], 2),
 };
 const siteKiB = input('site: first load, gzipped (JS + CSS + HTML)', ['site.home.jsGzipBytes'], 120 * 1024, 'B') / 1024;
 
@@ -203,20 +222,42 @@ const SCALES: Scale[] = [
   { name: 'region', accounts: 5_000_000, meters: 12_500_000 },
 ];
 
-/** One API visit's requests: what a resident's page loads cost (units: DynamoDB's ConsumedCapacity). */
-const units = (route: string, read: number, write: number) => ({
-  rru: input(`${route}: read units`, [`api.${route}.readUnits`], read),
-  wru: input(`${route}: write units`, [`api.${route}.writeUnits`], write),
+/**
+ * One API request's costs (bench/units.ts): read and write units (DynamoDB's ConsumedCapacity, or
+ * computed from item sizes for transactions) and the handler's CPU.
+ */
+const costs = (route: string, key: string, read: number, write: number, cpuMs = 8) => ({
+  rru: input(`${route}: read units`, [`units.${key}.readUnits`], read),
+  wru: input(`${route}: write units`, [`units.${key}.writeUnits`], write),
+  cpuMs: cpu(route, key, cpuMs),
 });
 const ROUTES = {
-  me: { group: 'residents', trips: trips.me, ...units('GET /api/me', 1.5, 0) },
-  meters: { group: 'readings', trips: trips.meters, ...units('GET /api/meters', 2, 0) },
-  submit: { group: 'readings', trips: trips.submit, ...units('POST /api/readings', 2, 6) },
-  statement: { group: 'statement', trips: trips.statement, ...units('GET /api/statement', 4, 0) },
-  login: { group: 'auth', trips: trips.login, ...units('POST /api/auth/login', 1.5, 3) },
-} as const satisfies Record<string, { group: FunctionGroupName; trips: number; rru: number; wru: number }>;
-const routeMs = (r: keyof typeof ROUTES) =>
-  lambdaMs(ROUTES[r].group, r === 'login' ? apiCpuMs + loginCpuMs : apiCpuMs, ROUTES[r].trips);
+  me: { group: 'residents', trips: trips.me, ...costs('GET /api/me', 'GET /api/me', 1.5, 0) },
+  home: { group: 'residents', trips: trips.home, ...costs('GET /api/home', 'GET /api/home', 1.5, 0) },
+  meters: { group: 'readings', trips: trips.meters, ...costs('GET /api/meters', 'GET /api/meters', 2, 0) },
+  submit: { group: 'readings', trips: trips.submit, ...costs('POST /api/readings', 'POST /api/readings', 2, 6) },
+  statement: { group: 'statement', trips: trips.statement, ...costs('GET /api/statement', 'GET /api/statement', 4, 0) },
+  login: {
+    group: 'auth',
+    trips: trips.login,
+    ...costs('POST /api/auth/login', 'POST /api/auth/login', 1.5, 3, 8 + loginArgonMs),
+  },
+  payStart: {
+    group: 'payments',
+    trips: trips.payStart,
+    ...costs('POST /api/payments', 'POST /api/payments', 1.5, 2),
+  },
+  callback: { group: 'payments', trips: trips.callback, ...costs('payment callback', 'payment callback', 2, 6) },
+  epdStored: {
+    group: 'epd',
+    trips: trips.epdStored,
+    ...costs('GET /api/epd/{period} (stored bill)', 'GET /api/epd stored', 2, 0),
+  },
+} as const satisfies Record<
+  string,
+  { group: FunctionGroupName; trips: number; rru: number; wru: number; cpuMs: number }
+>;
+const routeMs = (r: keyof typeof ROUTES) => lambdaMs(ROUTES[r].group, ROUTES[r].cpuMs, ROUTES[r].trips);
 
 interface Night {
   scale: string;
@@ -234,7 +275,8 @@ function readingEvening(scale: Scale): Night {
   const meteredAccounts = Math.min(scale.accounts, scale.meters / 2.5);
   const submissions = meteredAccounts * share.submitOnline;
   const perSecond = (submissions * share.lastDay * share.peakHour * share.peakMinute) / 3600;
-  const visit: Array<keyof typeof ROUTES> = ['login', 'me', 'meters', 'submit'];
+  // The site asks GET /api/me on every load, and the cabinet opens on its home page.
+  const visit: Array<keyof typeof ROUTES> = ['login', 'me', 'home', 'meters', 'submit'];
   const lambdaSeconds = visit.reduce((s, r) => s + routeMs(r) / 1000, 0);
   const rru = visit.reduce((s, r) => s + ROUTES[r].rru, 0) * perSecond;
   const wru = visit.reduce((s, r) => s + ROUTES[r].wru, 0) * perSecond;
@@ -322,12 +364,19 @@ function monthlyCost(scale: Scale): Array<{ item: string; quantity: string; usd:
   const cabinets = scale.accounts * share.cabinet;
   const visits = cabinets * share.visits;
   const submissions = Math.min(scale.accounts, scale.meters / 2.5) * share.submitOnline;
+  const payments = scale.accounts * share.payOnline;
+  const downloads = scale.accounts * share.downloads;
   const api: Array<[keyof typeof ROUTES, number]> = [
     ['login', visits * 0.5],
     ['me', visits],
+    ['home', visits],
     ['meters', visits],
     ['statement', visits * 0.7],
     ['submit', submissions],
+    ['payStart', payments],
+    ['callback', payments],
+    // The bill printed once (the ЕПД line below); each download is then served from storage.
+    ['epdStored', downloads],
   ];
   let apiRequests = 0;
   let apiLambda = 0;
@@ -342,12 +391,10 @@ function monthlyCost(scale: Scale): Array<{ item: string; quantity: string; usd:
     apiRru += count * r.rru;
     apiWru += count * r.wru;
   }
-  const payments = scale.accounts * share.payOnline;
-  const paymentWru = payments * 8;
   rows.push({
     item: 'API Gateway (HTTP API) requests',
-    quantity: fmt(apiRequests + payments * 3),
-    cost: (apiRequests + payments * 3) * PRICE.apiRequest,
+    quantity: fmt(apiRequests),
+    cost: apiRequests * PRICE.apiRequest,
   });
   rows.push({
     item: 'Lambda: API (requests + GB-s)',
@@ -372,8 +419,8 @@ function monthlyCost(scale: Scale): Array<{ item: string; quantity: string; usd:
   const billingRru = scale.accounts * billing.rru;
   const epdWru = printed * epd.wru;
   const epdRru = printed * epd.rru;
-  const totalWru = apiWru + billingWru + epdWru + paymentWru;
-  const totalRru = apiRru + billingRru + epdRru + payments * 4;
+  const totalWru = apiWru + billingWru + epdWru;
+  const totalRru = apiRru + billingRru + epdRru;
   rows.push({
     item: 'DynamoDB on-demand writes (WRU)',
     quantity: `${fmt(totalWru)} (billing ${fmt(billingWru)})`,
@@ -394,7 +441,6 @@ function monthlyCost(scale: Scale): Array<{ item: string; quantity: string; usd:
     cost: mails * PRICE.sesMail + attachmentGb * PRICE.sesAttachmentGb,
   });
   const s3Gb = (printed * storage.epdMonths * epd.pdfKiB) / 1024 / 1024;
-  const downloads = scale.accounts * share.downloads;
   rows.push({
     item: `S3: bills kept ${storage.epdMonths} months, PUT once, GET per download`,
     quantity: `${fmt(s3Gb, 1)} GB, ${fmt(printed)} PUT, ${fmt(downloads)} GET`,
@@ -495,7 +541,10 @@ sections.push([
   ]),
 ]);
 
-console.log(`Capacity model from ${file} (measured ${document.measuredAt ?? '?'} on ${document.cpus ?? '?'} cores)`);
+console.log(
+  `Capacity model from ${file} (measured ${document.measuredAt ?? '?'} on ${document.cpus ?? '?'} cores` +
+    `${document.merged ? `; merged: ${document.merged}` : ''})`,
+);
 console.log('Prices: eu-central-1 list prices, USD, no free tier; see docs/capacity.md.\n');
 for (const [title, body] of sections) console.log(`### ${title}\n\n${body}\n`);
 console.log(`### Inputs\n\n${table(inputs)}\n`);

@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startGateway } from '#local/gateway';
@@ -137,6 +140,8 @@ export async function benchReadings(): Promise<void> {
   // the two is fairer than either): bare two-item transactions at the same concurrency.
   await bareTransactionRate(BURST / 4, CONCURRENCY); // JVM warm-up of the transaction path, not timed
   const floorBefore = await bareTransactionRate(BURST, CONCURRENCY);
+  const profiler = await startProfile();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     await Promise.all(
@@ -146,25 +151,26 @@ export async function benchReadings(): Promise<void> {
           const account = accounts[n % accounts.length] as string;
           const value = 112 + Math.floor(n / accounts.length);
           const started = performance.now();
-          const res = await fetch(`${url}/api/readings`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'x-requested-with': 'XMLHttpRequest',
-              cookie: cookies.get(account) as string,
-            },
-            body: JSON.stringify(page(account, () => String(value))),
+          const status = await post(`${url}/api/readings`, JSON.stringify(page(account, () => String(value))), {
+            'content-type': 'application/json',
+            'x-requested-with': 'XMLHttpRequest',
+            cookie: cookies.get(account) as string,
           });
-          await res.arrayBuffer();
           latencies.push(performance.now() - started);
-          if (res.status !== 201) failures++;
+          if (status !== 201) failures++;
         }
       }),
     );
   } finally {
+    clientAgent.destroy();
     await gateway.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // This process's CPU per submission: the client's request, the gateway, the handler and its two
+  // DynamoDB calls (DynamoDB Local is another process).
+  const cpuMs = (cpu.user + cpu.system) / 1000 / BURST;
+  await profiler?.();
   const floorAfter = await bareTransactionRate(BURST, CONCURRENCY);
   const floor = (floorBefore + floorAfter) / 2;
   const rate = BURST / seconds;
@@ -174,7 +180,8 @@ export async function benchReadings(): Promise<void> {
   console.log(
     `Burst through the local gateway (loopback, ${CONCURRENCY} in flight, ${BURST} submissions of 3 meters): ` +
       `${rate.toFixed(0)} requests/s, p50 ${ms(percentile(latencies, 50))} ms, ` +
-      `p95 ${ms(percentile(latencies, 95))} ms, non-201 answers: ${failures}`,
+      `p95 ${ms(percentile(latencies, 95))} ms, non-201 answers: ${failures}; ` +
+      `${ms(cpuMs)} ms of this process's CPU per submission (client, gateway, handler)`,
   );
   console.log(
     `Floor: bare two-item TransactWriteItems, ${CONCURRENCY} in flight, same DynamoDB Local: ` +
@@ -186,13 +193,58 @@ export async function benchReadings(): Promise<void> {
   record('readings', 'burst p50 ms', Number(ms(percentile(latencies, 50))));
   record('readings', 'burst p95 ms', Number(ms(percentile(latencies, 95))));
   record('readings', 'burst non-201 answers', failures);
+  record('readings', 'burst node CPU ms per submission', Number(ms(cpuMs)));
   record('readings', 'floor bare 2-item transactions/s', Number(floor.toFixed(1)));
   record('readings', 'burst ratio to floor', Number((rate / floor).toFixed(3)));
 }
 
 /**
- * The floor of the burst: bare two-item TransactWriteItems (a reading's put and its meter's update,
- * the least a submission writes) through the same document client, `concurrency` in flight.
+ * The residents' side of the burst: plain HTTP/1.1 over kept-alive connections, one per request in
+ * flight. The residents' browsers are not on the server; a lean client leaves this process's CPU
+ * (shared with DynamoDB Local on the same cores) to the gateway and the handler, which are measured
+ * (fetch took about 1 ms more of it per request).
+ */
+const clientAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent: clientAgent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * `BENCH_CPU_PROFILE=file.cpuprofile`: a CPU profile of this process during the burst (the gateway
+ * and the handler; DynamoDB Local is another process), for Chrome DevTools or speedscope.
+ */
+async function startProfile(): Promise<(() => Promise<void>) | undefined> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`CPU profile of the burst: ${file}`);
+  };
+}
+
+/**
+ * The floor of the burst: bare two-item TransactWriteItems (a reading's put and an update: what a
+ * month's first value of one meter writes, with the account's readings lock) through the same
+ * document client, `concurrency` in flight.
  */
 async function bareTransactionRate(count: number, concurrency: number): Promise<number> {
   const run = `${Date.now()}`;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
 import { balanceOf } from '#shared/billing/balance';
 import { importKeyRates } from '#shared/billing/keyRatesImport';
@@ -80,7 +80,6 @@ async function seedReadingHistory(accounts: Map<string, number>): Promise<number
     for (const meter of (out.Items ?? []) as MeterItem[]) {
       const decimals = decimalsOf(meter.service);
       let value = new Decimal(meter.initialReading);
-      let last: { value: string; period: string; date: string } | undefined;
       for (let back = HISTORY_MONTHS; back >= 1; back--) {
         const period = addMonths(current, -back);
         const { year, month } = parsePeriod(period);
@@ -109,18 +108,7 @@ async function seedReadingHistory(accounts: Map<string, number>): Promise<number
             },
           }),
         );
-        last = { value: value.toFixed(decimals), period, date: submittedAt.toISOString() };
         written++;
-      }
-      if (last) {
-        await db().send(
-          new UpdateCommand({
-            TableName: tableName(),
-            Key: keys.meter(account, meter.serial),
-            UpdateExpression: 'SET lastReading = :last',
-            ExpressionAttributeValues: { ':last': last },
-          }),
-        );
       }
     }
   }

@@ -10,8 +10,9 @@
  * | accountIndex             | ACCOUNTS#<shard>        | <acc>                             | gsi1  | billing/store accountsOfShard (fan-out of billing and ЕПД runs)            |
  * | meter                    | ACC#<acc>               | METER#<serial>                    |       | readings/store meterReadingsOf (range METER#…READING#); billing range      |
  * | meterVerification        | VERIFY#<YYYY-MM>        | <date>#<acc>#<serial>             | gsi1  | readings/verificationWarnings (daily job, by date range)                   |
- * | reading                  | ACC#<acc>               | READING#<serial>#<period>         |       | readings/store meterReadingsOf (pages), readingsOf (ЕПД); billing range    |
+ * | reading                  | ACC#<acc>               | READING#<serial>#<period>         |       | readings/store meterReadingsOf (pages, banks' check); ЕПД and billing ranges |
  * | readingsOfPeriod         | READINGS#<period>#<sh>  | <acc>#<serial>                    | gsi1  | readings/export (operator's export, per shard)                             |
+ * | readingsLock             | ACC#<acc>               | READINGS                          |       | readings/store meterReadingsOf (consistent: a submission, an import row)   |
  * | reminderSubscription     | REMINDERS#<shard>       | ACC#<acc>                         |       | readings/reminders (window reminder, per shard)                            |
  * | tariff                   | TARIFF                  | <service>#<from>                  |       | billing/store loadTariffs, cachedTariffs (billing, ЕПД, norms, «Тарифы»)   |
  * | keyRate                  | KEY_RATE                | <from YYYY-MM-DD>                 |       | billing/keyRates loadKeyRates (пени, once per billing batch)               |
@@ -44,17 +45,20 @@
  * | payment                  | PAYMENTS#<acc>          | <paymentId>                       |       | payments/store getPayment, paymentsOf (history, receipts, callbacks)       |
  * | openPayment              | PAYMENTS#OPEN#<shard>   | <createdAt>#<paymentId>           | gsi1  | payments/store openPaymentsBefore (reconciliation job)                     |
  * | reviewPayment            | PAYMENTS#REVIEW         | <at>#<paymentId>                  | gsi1  | payments/store paymentsInReview (CLI `payments review`)                    |
+ * | receiptDue               | PAYMENTS#RECEIPT_DUE    | <at>#<paymentId>                  | gsi1  | payments/guestReceipt retryDueReceipts (reconciliation job)                |
  * | bankTransaction          | BANKTX#<bank>#<txId>    | BANKTX                            |       | payments/store, payments/banks (idempotency of bank payments)              |
  * | news                     | NEWS                    | <id> (time-ordered)               |       | news/store latestNews (newest first, cached 30 s), getNews                 |
  * | newsSubscription         | NEWS_SUBSCRIBERS#<shard>| ACC#<acc>                         |       | news/mailing (each item's mail, per shard)                                 |
  * | newsMail                 | NEWS_MAIL#<newsId>      | ACC#<acc>                         |       | news/mailing claimNewsMail (one mail per item and account; TTL)            |
+ * | newsWithdrawal           | NEWS_WITHDRAWN#<newsId> | WITHDRAWN                         |       | news/store newsWithdrawn (read before each mail claim: `news withdraw`)    |
  * | windowState              | CONFIG                  | READING_WINDOW                    |       | window/windowStore (cached 30 s per container)                             |
  * | demoSeed                 | CONFIG                  | DEMO_SEED                         |       | local/seed (local runtime only)                                            |
  *
  * The account's partition `ACC#<acc>` sorts CREDENTIALS < EPD_MAIL# < LEDGER# < LINK# < LINKED_BY# <
- * LOGIN_GUARD < METER# < PROFILE < READING# < SESSION# < SMS_CODE# < TICKET#: billing reads
- * LEDGER#<from>…READING# in one range query (shared/billing/store.ts loadAccountRecords) and skips
- * the few items in between.
+ * LOGIN_GUARD < METER# < PROFILE < READING# < READINGS < SESSION# < SMS_CODE# < TICKET#: billing reads
+ * LEDGER#<from>…READING# in one range query (shared/billing/store.ts loadAccountRecords), a bill
+ * LEDGER#…READING# (shared/epd/source.ts: the whole ledger, meters, PROFILE, readings), and both
+ * skip the few items in between.
  *
  * A resident's request is the session check and, at most, one more request (issue 13; asserted by
  * test/integration/roundTrips.test.ts, documented in docs/round-trips.md):
@@ -66,7 +70,7 @@
  * | GET /api/support             | BatchGet session+PROFILE+CREDENTIALS; Query TICKET#<cabinet>#                  |
  * | GET /api/accounts            | BatchGet session+PROFILE+CREDENTIALS; Query begins_with LINK# (with addresses) |
  * | GET /api/meters, /readings   | GetItem session; Query METER# … READING#\uffff (meters, PROFILE, readings)     |
- * | POST /api/readings           | Query METER# … SESSION#<id> (consistent: the session check too); one Transact   |
+ * | POST /api/readings           | Query METER# … SESSION#<id> (consistent: session, READINGS lock); one Transact |
  * | GET /api/statement*, payments| GetItem session; one Query (ledger range, PAYMENTS#<acc>) or BatchGet (receipt) |
  * | POST /api/auth/login         | limit UpdateItem ×2 (address, loginGuard); BatchGet; Transact session+guard    |
  * | … with login by SMS code     | the same, then limit UpdateItem ×2 (account, phone); Transact challenge+guard  |
@@ -108,6 +112,7 @@ const PROVIDERS = 'PROVIDER';
 const KEY_RATES = 'KEY_RATE';
 const LEDGER = 'LEDGER#';
 const PAYMENTS_IN_REVIEW = 'PAYMENTS#REVIEW';
+const RECEIPTS_DUE = 'PAYMENTS#RECEIPT_DUE';
 const NEWS = 'NEWS';
 
 /** The partition of one news item's mail claims (keys.newsMail). */
@@ -146,6 +151,14 @@ export const keys = {
     sk: `READING#${serial}#${period}`,
   }),
   readingPrefix: 'READING#',
+  /**
+   * The account's readings lock: `readingRev`, bumped under a condition by every transaction that
+   * writes a reading of the account (a resident's page, a bank's, the operator's import). One item
+   * per account rather than one write per meter: a submission of n meters is n + 1 items. Sorts
+   * right after the readings (`READING#` < `READINGS` < `SESSION#`), so the submission's consistent
+   * query reads it along.
+   */
+  readingsLock: (account: string) => ({ pk: `ACC#${account}`, sk: 'READINGS' }),
   /**
    * gsi1 of a reading item: every reading of a period, for the operator's export (a paginated
    * Query per shard instead of a Scan). Sharded by account so the busiest evening of the window
@@ -331,6 +344,13 @@ export const keys = {
   reviewPayment: (id: string, at: string) => ({ gsi1pk: PAYMENTS_IN_REVIEW, gsi1sk: `${at}#${id}` }),
   paymentsInReview: PAYMENTS_IN_REVIEW,
   /**
+   * gsi1 of a succeeded guest payment whose receipt mail SES surely refused: the reconciliation job
+   * mails it again on its next pass (the payment has left the open-payments index by then). One
+   * small partition: such receipts are rare and leave it once mailed or given up.
+   */
+  receiptDue: (id: string, at: string) => ({ gsi1pk: RECEIPTS_DUE, gsi1sk: `${at}#${id}` }),
+  receiptsDue: RECEIPTS_DUE,
+  /**
    * One item per bank transaction received (by notification or in the bank's daily registry): the
    * idempotency guard, written in the same transaction as the payment and its ledger entry.
    */
@@ -361,6 +381,12 @@ export const keys = {
    */
   newsMail: (newsId: string, account: string) => ({ pk: newsMailsOf(newsId), sk: `ACC#${account}` }),
   newsMailsOf: (newsId: string) => newsMailsOf(newsId),
+  /**
+   * The mark of a withdrawn news item (`news withdraw`), a small item of its own: the mailing reads it
+   * (consistently) before each recipient's claim, which a read of the item itself, text and HTML up
+   * to tens of kilobytes, would make many times dearer.
+   */
+  newsWithdrawal: (newsId: string) => ({ pk: `NEWS_WITHDRAWN#${newsId}`, sk: 'WITHDRAWN' }),
   windowState: () => ({ pk: 'CONFIG', sk: 'READING_WINDOW' }),
   /** Marks that the local runtime has loaded its demo data. */
   demoSeed: () => ({ pk: 'CONFIG', sk: 'DEMO_SEED' }),

@@ -75,8 +75,26 @@ export function sessionSigningKey(): Promise<Uint8Array> {
   return keyPromise;
 }
 
+/**
+ * The session key as a WebCrypto HMAC key, imported once per container: given raw bytes, jose
+ * imports the key again for every token it signs or checks (about twice the cost of the check).
+ */
+let jwtKeyPromise: Promise<CryptoKey> | undefined;
+function sessionJwtKey(): Promise<CryptoKey> {
+  jwtKeyPromise ??= sessionSigningKey()
+    .then((raw) =>
+      crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+    )
+    .catch((error: unknown) => {
+      jwtKeyPromise = undefined;
+      throw error;
+    });
+  return jwtKeyPromise;
+}
+
 export function resetSessionKeyForTests(): void {
   keyPromise = undefined;
+  jwtKeyPromise = undefined;
 }
 
 function cookie(value: string, maxAgeSeconds: number): string {
@@ -114,7 +132,7 @@ export function prepareSession(account: string) {
       .setAudience(AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
-      .sign(await sessionSigningKey());
+      .sign(await sessionJwtKey());
     return cookie(jwt, SESSION_HOURS * 3600);
   };
   return {
@@ -138,7 +156,7 @@ export async function claimsOf(event: APIGatewayProxyEventV2): Promise<Session |
   const token = tokenFrom(event);
   if (!token) return undefined;
   try {
-    const { payload } = await jwtVerify(token, await sessionSigningKey(), {
+    const { payload } = await jwtVerify(token, await sessionJwtKey(), {
       algorithms: [ALGORITHM],
       issuer: ISSUER,
       audience: AUDIENCE,

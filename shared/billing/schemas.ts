@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '#shared/api/lazySchema';
 import { Kopecks, Period } from '#shared/api/schemas';
 import { CHARGE_METHODS } from '#shared/billing/ledger';
 import { addMonths, now, periodOf } from '#shared/time';
@@ -17,11 +18,13 @@ export const FIRST_QUERY_YEAR = 2000;
 const QUERY_PERIOD = /^(2\d{3})-(0[1-9]|1[0-2])$/;
 
 /** A month in a query: `YYYY-MM`, years 2000–2999. */
-export const QueryPeriod = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Период в формате ГГГГ-ММ')
-  .regex(QUERY_PERIOD, `Период не раньше ${FIRST_QUERY_YEAR} года`)
-  .meta({ description: 'Расчётный период ГГГГ-ММ (Europe/Moscow), не раньше 2000 года', example: '2026-10' });
+export const QueryPeriod = lazySchema(() =>
+  z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Период в формате ГГГГ-ММ')
+    .regex(QUERY_PERIOD, `Период не раньше ${FIRST_QUERY_YEAR} года`)
+    .meta({ description: 'Расчётный период ГГГГ-ММ (Europe/Moscow), не раньше 2000 года', example: '2026-10' }),
+);
 
 function monthsBetween(from: string, to: string): number {
   const [fy, fm] = from.split('-').map(Number) as [number, number];
@@ -66,110 +69,126 @@ export function statementRange(query: { from?: string; to?: string }, at = now()
 }
 
 /** The resident's period filter; both ends optional (defaults: the last 12 months). */
-export const PeriodRange = rangeWithinLimits(
-  z.object({
-    from: QueryPeriod.optional().meta({ description: 'Первый месяц, ГГГГ-ММ (по умолчанию — 11 месяцев до `to`)' }),
-    to: QueryPeriod.optional().meta({ description: 'Последний месяц, ГГГГ-ММ (по умолчанию — текущий месяц)' }),
-  }),
-  (query) => statementRange(query),
+export const PeriodRange = lazySchema(() =>
+  rangeWithinLimits(
+    z.object({
+      from: QueryPeriod.optional().meta({ description: 'Первый месяц, ГГГГ-ММ (по умолчанию — 11 месяцев до `to`)' }),
+      to: QueryPeriod.optional().meta({ description: 'Последний месяц, ГГГГ-ММ (по умолчанию — текущий месяц)' }),
+    }),
+    (query) => statementRange(query),
+  ),
 );
 
-export const StatementRow = z
-  .object({
-    period: Period,
-    opening: Kopecks.meta({ description: 'Входящее сальдо: + долг, − переплата' }),
-    charged: Kopecks.meta({ description: 'Начислено за месяц, с перерасчётами' }),
-    paid: Kopecks.meta({ description: 'Оплачено в месяце' }),
-    closing: Kopecks.meta({ description: 'Исходящее сальдо = входящее + начислено − оплачено' }),
-    penalty: Kopecks.optional().meta({ description: 'В т.ч. пени (ЖК РФ ст. 155 ч. 14), если они есть' }),
-  })
-  .meta({ id: 'StatementRow' });
+export const StatementRow = lazySchema(() =>
+  z
+    .object({
+      period: Period,
+      opening: Kopecks.meta({ description: 'Входящее сальдо: + долг, − переплата' }),
+      charged: Kopecks.meta({ description: 'Начислено за месяц, с перерасчётами' }),
+      paid: Kopecks.meta({ description: 'Оплачено в месяце' }),
+      closing: Kopecks.meta({ description: 'Исходящее сальдо = входящее + начислено − оплачено' }),
+      penalty: Kopecks.optional().meta({ description: 'В т.ч. пени (ЖК РФ ст. 155 ч. 14), если они есть' }),
+    })
+    .meta({ id: 'StatementRow' }),
+);
 
-export const StatementResponse = z
-  .object({ from: Period, to: Period, rows: z.array(StatementRow) })
-  .meta({ id: 'Statement' });
+export const StatementResponse = lazySchema(() =>
+  z.object({ from: Period, to: Period, rows: z.array(StatementRow) }).meta({ id: 'Statement' }),
+);
 
-const Service = z.string().meta({ description: 'Услуга (shared/registry/services.ts) или advance — аванс' });
+const Service = lazySchema(() =>
+  z.string().meta({ description: 'Услуга (shared/registry/services.ts) или advance — аванс' }),
+);
 
-export const ChargeDetail = z
-  .object({
-    kind: z.enum(['charge', 'recalc']).meta({ description: 'Начисление или перерасчёт' }),
-    service: Service,
-    title: z.string(),
-    volume: z.string().meta({ description: 'Объём, десятичная строка' }),
-    unit: z.string(),
-    method: z.enum([...CHARGE_METHODS, 'penalty']).meta({
-      description:
-        'Как определён объём: meter — по счётчику, average — по среднему, norm — по нормативу, ' +
-        'area — по площади, residents — по числу проживающих; penalty — пени (ЖК РФ ст. 155 ч. 14), ' +
-        'без объёма и тарифа (volume, unit, price пустые)',
-    }),
-    price: z.string().meta({ description: 'Тариф, руб. за единицу' }),
-    coefficient: z.string().optional().meta({ description: 'Повышающий коэффициент (ПП РФ № 354)' }),
-    amount: Kopecks,
-    forPeriod: Period.optional().meta({ description: 'Перерасчёт: за какой месяц' }),
-    penalty: z
-      .object({
-        overdue: Kopecks.meta({ description: 'Долг, просроченный более 30 дней, на конец месяца' }),
-        rate: z.string().meta({ description: 'Применённая ставка, % годовых (ключевая, не выше 9,5 % до 2027 г.)' }),
-        accrued: Kopecks.meta({ description: 'Пени, накопленные по всем квитанциям на конец месяца' }),
-        bills: z.array(
-          z.object({
-            forPeriod: Period.meta({ description: 'Квитанция, оплаченная с опозданием или не оплаченная' }),
-            dueDate: z.string().meta({ description: 'Срок оплаты, ГГГГ-ММ-ДД' }),
-            overdue: Kopecks.meta({ description: 'Не оплачено на конец месяца' }),
-            accrued: Kopecks.meta({ description: 'Пени по этой квитанции на конец месяца' }),
-          }),
-        ),
-      })
-      .optional()
-      .meta({ description: 'Только у строки пеней: на какой долг и по какой ставке они начислены' }),
-  })
-  .meta({ id: 'ChargeDetail' });
-
-export const ChargesResponse = z
-  .object({
-    from: Period,
-    to: Period,
-    periods: z.array(z.object({ period: Period, total: Kopecks, lines: z.array(ChargeDetail) })),
-  })
-  .meta({ id: 'Charges' });
-
-export const PaymentsHistoryResponse = z
-  .object({
-    from: Period,
-    to: Period,
-    items: z.array(
-      z.object({
-        id: z.string(),
-        period: Period,
-        paidAt: z.string().meta({ description: 'Дата и время поступления, ISO 8601' }),
-        amount: Kopecks.meta({ description: 'Сумма платежа (положительная)' }),
-        source: z.string(),
-        services: z.array(z.object({ service: Service, amount: Kopecks })),
+export const ChargeDetail = lazySchema(() =>
+  z
+    .object({
+      kind: z.enum(['charge', 'recalc']).meta({ description: 'Начисление или перерасчёт' }),
+      service: Service,
+      title: z.string(),
+      volume: z.string().meta({ description: 'Объём, десятичная строка' }),
+      unit: z.string(),
+      method: z.enum([...CHARGE_METHODS, 'penalty']).meta({
+        description:
+          'Как определён объём: meter — по счётчику, average — по среднему, norm — по нормативу, ' +
+          'area — по площади, residents — по числу проживающих; penalty — пени (ЖК РФ ст. 155 ч. 14), ' +
+          'без объёма и тарифа (volume, unit, price пустые)',
       }),
-    ),
-  })
-  .meta({ id: 'PaymentsHistory' });
+      price: z.string().meta({ description: 'Тариф, руб. за единицу' }),
+      coefficient: z.string().optional().meta({ description: 'Повышающий коэффициент (ПП РФ № 354)' }),
+      amount: Kopecks,
+      forPeriod: Period.optional().meta({ description: 'Перерасчёт: за какой месяц' }),
+      penalty: z
+        .object({
+          overdue: Kopecks.meta({ description: 'Долг, просроченный более 30 дней, на конец месяца' }),
+          rate: z.string().meta({ description: 'Применённая ставка, % годовых (ключевая, не выше 9,5 % до 2027 г.)' }),
+          accrued: Kopecks.meta({ description: 'Пени, накопленные по всем квитанциям на конец месяца' }),
+          bills: z.array(
+            z.object({
+              forPeriod: Period.meta({ description: 'Квитанция, оплаченная с опозданием или не оплаченная' }),
+              dueDate: z.string().meta({ description: 'Срок оплаты, ГГГГ-ММ-ДД' }),
+              overdue: Kopecks.meta({ description: 'Не оплачено на конец месяца' }),
+              accrued: Kopecks.meta({ description: 'Пени по этой квитанции на конец месяца' }),
+            }),
+          ),
+        })
+        .optional()
+        .meta({ description: 'Только у строки пеней: на какой долг и по какой ставке они начислены' }),
+    })
+    .meta({ id: 'ChargeDetail' }),
+);
 
-export const TariffView = z
-  .object({
-    service: z.string(),
-    title: z.string(),
-    basis: z.enum(['metered', 'area', 'resident']),
-    unit: z.string(),
-    price: z.string().meta({ description: 'Руб. за единицу, десятичная строка' }),
-    norm: z.string().meta({ description: 'Норматив: на человека в месяц (на м² для услуг по площади)' }),
-    coefficient: z.string().optional(),
-    from: Period,
-    until: Period.nullable().meta({ description: 'Последний месяц действия; null — до изменения' }),
-  })
-  .meta({ id: 'Tariff' });
+export const ChargesResponse = lazySchema(() =>
+  z
+    .object({
+      from: Period,
+      to: Period,
+      periods: z.array(z.object({ period: Period, total: Kopecks, lines: z.array(ChargeDetail) })),
+    })
+    .meta({ id: 'Charges' }),
+);
 
-export const TariffsResponse = z
-  .object({
-    period: Period.meta({ description: 'Месяц, на который показаны действующие тарифы' }),
-    current: z.array(TariffView),
-    upcoming: z.array(TariffView),
-  })
-  .meta({ id: 'Tariffs' });
+export const PaymentsHistoryResponse = lazySchema(() =>
+  z
+    .object({
+      from: Period,
+      to: Period,
+      items: z.array(
+        z.object({
+          id: z.string(),
+          period: Period,
+          paidAt: z.string().meta({ description: 'Дата и время поступления, ISO 8601' }),
+          amount: Kopecks.meta({ description: 'Сумма платежа (положительная)' }),
+          source: z.string(),
+          services: z.array(z.object({ service: Service, amount: Kopecks })),
+        }),
+      ),
+    })
+    .meta({ id: 'PaymentsHistory' }),
+);
+
+export const TariffView = lazySchema(() =>
+  z
+    .object({
+      service: z.string(),
+      title: z.string(),
+      basis: z.enum(['metered', 'area', 'resident']),
+      unit: z.string(),
+      price: z.string().meta({ description: 'Руб. за единицу, десятичная строка' }),
+      norm: z.string().meta({ description: 'Норматив: на человека в месяц (на м² для услуг по площади)' }),
+      coefficient: z.string().optional(),
+      from: Period,
+      until: Period.nullable().meta({ description: 'Последний месяц действия; null — до изменения' }),
+    })
+    .meta({ id: 'Tariff' }),
+);
+
+export const TariffsResponse = lazySchema(() =>
+  z
+    .object({
+      period: Period.meta({ description: 'Месяц, на который показаны действующие тарифы' }),
+      current: z.array(TariffView),
+      upcoming: z.array(TariffView),
+    })
+    .meta({ id: 'Tariffs' }),
+);

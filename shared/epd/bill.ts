@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { epdFiles } from '#shared/epd/files';
 import { buildEpd, type Epd } from '#shared/epd/model';
-import { qrSvgDataUrl } from '#shared/epd/qr';
+import { qrSvg } from '#shared/epd/qr';
 import { printDocument } from '#shared/epd/render';
 import { loadEpdSource } from '#shared/epd/source';
 import { EPD_TEMPLATE_VERSION, type EpdDocument, epdDocument, epdHtml } from '#shared/epd/template';
@@ -21,12 +21,12 @@ import { logger } from '#shared/logger';
 
 /** The bill's page as its parts, ready to print: the model laid out with its QR code. */
 export async function epdParts(epd: Epd): Promise<EpdDocument> {
-  return epdDocument(epd, await qrSvgDataUrl(epd.qrPayload));
+  return epdDocument(epd, await qrSvg(epd.qrPayload));
 }
 
 /** The bill's page as one HTML document (tests and the benchmark look at it whole). */
 export async function epdPage(epd: Epd): Promise<string> {
-  return epdHtml(epd, await qrSvgDataUrl(epd.qrPayload));
+  return epdHtml(epd, await qrSvg(epd.qrPayload));
 }
 
 type PrintListener = (epd: Epd) => void;

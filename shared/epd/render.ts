@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Browser, Page, PDFOptions, PuppeteerNode } from 'puppeteer-core';
+import type { Browser, CDPSession, Page, PDFOptions, Protocol, PuppeteerNode } from 'puppeteer-core';
 import { logger } from '#shared/logger';
 
 /**
@@ -13,8 +13,12 @@ import { logger } from '#shared/logger';
  *   bills never opens more pages than the function's CPU and memory can print. Opening a page,
  *   loading a new document and decoding the embedded fonts again cost more than the printing
  *   itself (`npm run bench`); so a page loads a document's <head> (styles, fonts) once, and each
- *   bill then only replaces the <body> and the title (`printDocument`). The page emulates print
- *   media throughout, so the layout it computes for the new body is the one printToPDF prints.
+ *   bill then only replaces the <body> and the title (`printDocument`).
+ * - The page shows nothing on screen (`SCREEN_HIDDEN`): printToPDF lays the document out anew at
+ *   the paper's width with print media whatever the screen showed, so a screen layout, paint and
+ *   raster of each new body (and the screen layout restored after every print) were pure waste —
+ *   a fifth of a print's CPU (`npm run bench`). The fonts are therefore loaded up front, once per
+ *   page: with nothing laid out on screen, no text would ask for them before the print.
  * - @sparticuz/chromium and puppeteer-core are loaded with `require`, not a static import: they
  *   stay out of the bundle (shared/bundling.ts), resolve from node_modules locally and from the
  *   renderer layer in Lambda (NODE_PATH, which an ES module `import` would not search), and a cold
@@ -121,18 +125,44 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What every bill is printed with; the benchmark's bare page.pdf() floor uses the same. */
+/**
+ * What every bill is printed with, as page.pdf() options (printDocument sends the same as
+ * PRINT_TO_PDF below); the benchmark's bare page.pdf() floor uses them.
+ */
 export const PDF_OPTIONS = {
   format: 'A4',
   printBackground: true,
   preferCSSPageSize: true,
-  // printDocument has awaited the fonts in the page already: no second round trip for it.
+  // The page's fonts are awaited before printing already: no second round trip for it.
   waitForFonts: false,
 } as const satisfies PDFOptions;
+
+/**
+ * printDocument's print, the same as `page.pdf(PDF_OPTIONS)` (A4 is 8.27 × 11.7 in to puppeteer;
+ * tagged, as puppeteer prints by default: the bill stays readable to screen readers) but in one
+ * round trip: page.pdf() asks for a stream and reads it back in three more (`IO.read` twice,
+ * `IO.close`), which cost more wall time than the bytes (a 150 KB bill). An integration test
+ * checks that both print the same.
+ */
+export const PRINT_TO_PDF: Protocol.Page.PrintToPDFRequest = {
+  paperWidth: 8.27,
+  paperHeight: 11.7,
+  marginTop: 0,
+  marginBottom: 0,
+  marginLeft: 0,
+  marginRight: 0,
+  printBackground: true,
+  preferCSSPageSize: true,
+  generateTaggedPDF: true,
+  generateDocumentOutline: false,
+  transferMode: 'ReturnAsBase64',
+};
 
 interface PrintPage {
   page: Page;
   browser: Browser;
+  /** The page's own DevTools session, for printToPDF in one round trip. */
+  session: CDPSession;
   /** The <head> the page's document holds, when it is one of printDocument's. */
   head: string | undefined;
 }
@@ -147,8 +177,7 @@ async function acquirePage(): Promise<PrintPage> {
     await held.page.close().catch(() => undefined);
   }
   const page = await browser.newPage();
-  await page.emulateMediaType('print');
-  return { page, browser, head: undefined };
+  return { page, browser, session: await page.createCDPSession(), head: undefined };
 }
 
 /** A page that failed (a timeout, a crash) may be in any state: it is closed, not reused. */
@@ -180,6 +209,12 @@ export interface PrintDocument {
 const DEFAULT_TIMEOUT_MS = 20_000;
 
 /**
+ * Appended to a printDocument head: the screen shows nothing, so a new body costs no screen
+ * layout, paint or raster; printing uses print media, where it does not apply.
+ */
+const SCREEN_HIDDEN = '<style>@media screen{body{display:none}}</style>';
+
+/**
  * Prints a document whose head loads nothing from outside (inline styles, data: fonts and
  * images) to an A4 PDF. A page that already holds the same head only gets the new body.
  */
@@ -191,10 +226,18 @@ export function printDocument(doc: PrintDocument, options: PdfOptions = {}): Pro
     try {
       if (held.head !== doc.head) {
         held.head = undefined;
-        await held.page.setContent(`<!doctype html><html lang="ru"><head>${doc.head}</head><body></body></html>`, {
-          waitUntil: 'load',
+        await held.page.setContent(
+          `<!doctype html><html lang="ru"><head>${doc.head}${SCREEN_HIDDEN}</head><body></body></html>`,
+          { waitUntil: 'load', timeout },
+        );
+        // Every face of the head, whichever characters a bill has: nothing on screen asks for them.
+        await withTimeout(
+          held.page.evaluate(() =>
+            Promise.all(Array.from(document.fonts, (face) => face.load())).then(() => undefined),
+          ),
           timeout,
-        });
+          'Loading the fonts',
+        );
         held.head = doc.head;
       }
       await withTimeout(
@@ -202,7 +245,7 @@ export function printDocument(doc: PrintDocument, options: PdfOptions = {}): Pro
           async (title: string, body: string) => {
             document.title = title;
             document.body.innerHTML = body;
-            // The QR code is a data: image: decoded, not merely loaded, before the page is printed.
+            // A data: image, if a document has one, decoded, not merely loaded, before it is printed.
             await Promise.all(Array.from(document.images, (image) => image.decode()));
             await document.fonts.ready;
           },
@@ -212,9 +255,9 @@ export function printDocument(doc: PrintDocument, options: PdfOptions = {}): Pro
         timeout,
         'Laying out the document',
       );
-      const pdf = await held.page.pdf({ ...PDF_OPTIONS, timeout });
+      const { data } = await withTimeout(held.session.send('Page.printToPDF', PRINT_TO_PDF), timeout, 'Printing');
       healthy = true;
-      return pdf;
+      return new Uint8Array(Buffer.from(data, 'base64'));
     } finally {
       releasePage(held, healthy);
     }

@@ -1,6 +1,7 @@
 import type { ChargeMethod } from '#shared/billing/ledger';
 import { FONT_FAMILY, fontFaceCss } from '#shared/epd/fonts';
 import type { Epd, EpdChargeRow } from '#shared/epd/model';
+import type { QrSvg } from '#shared/epd/qr';
 import {
   dateText,
   escapeHtml as esc,
@@ -246,13 +247,13 @@ ${body}
 </section>`;
 }
 
-function slip(epd: Epd, qrDataUrl: string): string {
+function slip(epd: Epd, qr: QrSvg): string {
   const { payer, summary } = epd;
   return `<div class="cut"><span>линия отреза</span></div>
 <section class="slip">
 <div class="slip-qr">
 <div class="slip-kind">Извещение</div>
-<img class="qr" alt="QR-код для оплаты" src="${esc(qrDataUrl)}">
+${qr}
 <div class="qr-note">Наведите камеру приложения банка: реквизиты и сумма заполнятся сами</div>
 </div>
 <div class="slip-body">
@@ -321,7 +322,7 @@ tr.penalty td { font-style: italic; }
 .slip-qr { flex: 0 0 41mm; text-align: center; border-right: 0.2mm solid #999; padding-right: 3mm; }
 .slip-kind { font-weight: bold; text-transform: uppercase; font-size: 9pt; margin-bottom: 1mm; }
 /* ГОСТ Р 56042-2014 recommends printing the symbol at least 35 mm across: with a long UTF-8 payload the modules get small. */
-.qr { width: 36mm; height: 36mm; display: block; margin: 0 auto; image-rendering: pixelated; }
+.qr { width: 36mm; height: 36mm; display: block; margin: 0 auto; }
 .qr-note { font-size: 6.4pt; color: #333; margin-top: 1mm; }
 .slip-body { flex: 1 1 auto; display: flex; gap: 3mm; align-items: flex-start; }
 .slip-body > table:first-child { flex: 1 1 58%; }
@@ -336,7 +337,7 @@ footer { margin-top: 2mm; font-size: 6.5pt; color: #444; display: flex; justify-
  * change to how the bill looks prints every bill anew instead of serving the old layout. Raise it
  * with any change to this file, the fonts or the QR code's drawing.
  */
-export const EPD_TEMPLATE_VERSION = 1;
+export const EPD_TEMPLATE_VERSION = 2;
 
 /** The bill's printable document, in the parts the renderer keeps apart (shared/epd/render.ts). */
 export interface EpdDocument {
@@ -361,8 +362,8 @@ ${CSS}
   return head;
 }
 
-/** The bill as its parts. `qrDataUrl` is the QR code of `epd.qrPayload` (shared/epd/qr.ts). */
-export function epdDocument(epd: Epd, qrDataUrl: string): EpdDocument {
+/** The bill as its parts. `qr` is the QR code of `epd.qrPayload` (`qrSvg`, shared/epd/qr.ts). */
+export function epdDocument(epd: Epd, qr: QrSvg): EpdDocument {
   return {
     head: epdHead(),
     title: `ЕПД за ${periodPhrase(epd.period)}, лицевой счёт ${epd.account}`,
@@ -380,7 +381,7 @@ ${section2(epd)}
 ${section3(epd)}
 ${section4(epd)}
 ${section5(epd)}
-${slip(epd, qrDataUrl)}
+${slip(epd, qr)}
 <footer><span>Сформирован ${dateText(epd.issuedOn)}. Вопросы по начислениям: ${esc(epd.centre.phone)}, обращения — в личном кабинете ${esc(epd.publicUrl.replace(/^https?:\/\//, ''))}.</span><span>${esc(epd.centre.name)}</span></footer>`,
   };
 }
@@ -399,7 +400,7 @@ ${doc.body}
 </html>`;
 }
 
-/** The whole page. `qrDataUrl` is the QR code of `epd.qrPayload` (shared/epd/qr.ts). */
-export function epdHtml(epd: Epd, qrDataUrl: string): string {
-  return documentHtml(epdDocument(epd, qrDataUrl));
+/** The whole page. `qr` is the QR code of `epd.qrPayload` (`qrSvg`, shared/epd/qr.ts). */
+export function epdHtml(epd: Epd, qr: QrSvg): string {
+  return documentHtml(epdDocument(epd, qr));
 }

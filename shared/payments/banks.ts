@@ -21,7 +21,7 @@ import {
   writeBankPayment,
 } from '#shared/payments/store';
 import { meterIdOf } from '#shared/readings/meterId';
-import { metersOf } from '#shared/readings/store';
+import { lastReadingOf, meterReadingsOf, metersOf } from '#shared/readings/store';
 import { submitReadings } from '#shared/readings/submitReadings';
 import { serviceById } from '#shared/registry/services';
 import { secretOrLocalDefault } from '#shared/secrets';
@@ -131,11 +131,14 @@ export function maskedName(owner: string): string {
   return [surname, ...rest.map((part) => `${part.charAt(0)}.`)].join(' ');
 }
 
-/** The bank's check before a payment: the account exists, what it owes, its meters. */
+/**
+ * The bank's check before a payment: the account exists, what it owes, its meters. Two queries at
+ * once: the ledger, and the range that holds the registry's record, the meters and their readings
+ * (a meter's last reading is its newest reading item).
+ */
 export async function checkAccount(account: string) {
-  const profile = await getAccount(account);
+  const [{ profile, meters, readings }, balance] = await Promise.all([meterReadingsOf(account), balanceOf(account)]);
   if (!profile) throw DomainError.of('account_not_found');
-  const [balance, meters] = await Promise.all([balanceOf(account), metersOf(account)]);
   return {
     account,
     payer: maskedName(profile.owner),
@@ -152,7 +155,7 @@ export async function checkAccount(account: string) {
         serial: m.serial,
         service: m.service,
         title: serviceById(m.service).title,
-        lastReading: m.lastReading?.value ?? null,
+        lastReading: lastReadingOf(readings.get(m.serial))?.value ?? null,
       }))
       .sort((a, b) => a.service.localeCompare(b.service) || a.serial.localeCompare(b.serial)),
   };

@@ -1,46 +1,53 @@
 import * as z from 'zod';
 import { CaptchaAnswer, CaptchaId, Email } from '#shared/accounts/schemas';
+import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
 import { MAX_PAYMENT_KOPECKS } from '#shared/payments/limits';
 
 /** Requests and responses of paying for any account without login (`/api/pay`, shared/payments/guest.ts). */
 
 /** The amount is checked by the domain (validatePaymentRequest), as on the resident's form: 422 `invalid_amount`. */
-export const GuestPaymentRequest = z
-  .object({
-    account: AccountNumber,
-    amount: z.unknown().optional().meta({
-      type: 'integer',
-      minimum: 1,
-      maximum: MAX_PAYMENT_KOPECKS,
-      description: 'Сумма к оплате, копейки',
-      example: 254_300,
-    }),
-    captchaId: CaptchaId,
-    captchaAnswer: CaptchaAnswer,
-    email: Email.optional().meta({
-      description: 'Необязательно: адрес для квитанции об оплате (одно письмо после подтверждения банка)',
-      example: 'ivanova@mail.ru',
-    }),
-  })
-  .meta({ id: 'GuestPaymentRequest', required: ['account', 'amount', 'captchaId', 'captchaAnswer'] });
+export const GuestPaymentRequest = lazySchema(() =>
+  z
+    .object({
+      account: AccountNumber,
+      amount: z.unknown().optional().meta({
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_PAYMENT_KOPECKS,
+        description: 'Сумма к оплате, копейки',
+        example: 254_300,
+      }),
+      captchaId: CaptchaId,
+      captchaAnswer: CaptchaAnswer,
+      email: Email.optional().meta({
+        description: 'Необязательно: адрес для квитанции об оплате (одно письмо после подтверждения банка)',
+        example: 'ivanova@mail.ru',
+      }),
+    })
+    .meta({ id: 'GuestPaymentRequest', required: ['account', 'amount', 'captchaId', 'captchaAnswer'] }),
+);
 
-export const GuestPaymentCreated = z
-  .object({
-    id: z.string(),
-    paymentUrl: z.url().meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' }),
-    payer: z.string().meta({
-      description: 'Владелец лицевого счёта: фамилия и инициалы («Иванова М. П.») — для проверки номера счёта',
-      example: 'Иванова М. П.',
-    }),
-    amount: Kopecks,
-  })
-  .meta({ id: 'GuestPaymentCreated' });
+export const GuestPaymentCreated = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      paymentUrl: z.url().meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' }),
+      payer: z.string().meta({
+        description: 'Владелец лицевого счёта: фамилия и инициалы («Иванова М. П.») — для проверки номера счёта',
+        example: 'Иванова М. П.',
+      }),
+      amount: Kopecks,
+    })
+    .meta({ id: 'GuestPaymentCreated' }),
+);
 
-export const GuestPaymentStatus = z
-  .object({
-    id: z.string(),
-    amount: Kopecks,
-    status: z.enum(['pending', 'succeeded', 'failed']),
-  })
-  .meta({ id: 'GuestPaymentStatus' });
+export const GuestPaymentStatus = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      amount: Kopecks,
+      status: z.enum(['pending', 'succeeded', 'failed']),
+    })
+    .meta({ id: 'GuestPaymentStatus' }),
+);

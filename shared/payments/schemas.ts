@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
 import { PAID_PERIOD } from '#shared/billing/allocation';
 import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
@@ -9,171 +10,185 @@ import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
  * The schema documents the request; the amount and the split are checked by the domain
  * (validatePaymentRequest) so that every problem with them is one 422 `invalid_amount`.
  */
-export const PaymentRequest = z
-  .object({
-    amount: z.unknown().optional().meta({
-      type: 'integer',
-      minimum: 1,
-      maximum: MAX_PAYMENT_KOPECKS,
-      description: 'Сумма к оплате, копейки',
-      example: 254_300,
-    }),
-    services: z
-      .unknown()
-      .optional()
-      .meta({
-        type: 'array',
-        description: 'Необязательная разбивка по услугам; суммы по услугам в сумме дают amount',
-        items: {
-          type: 'object',
-          required: ['service', 'amount'],
-          properties: { service: { type: 'string' }, amount: { type: 'integer', minimum: 1 } },
-        },
+export const PaymentRequest = lazySchema(() =>
+  z
+    .object({
+      amount: z.unknown().optional().meta({
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_PAYMENT_KOPECKS,
+        description: 'Сумма к оплате, копейки',
+        example: 254_300,
       }),
-    period: z
-      .unknown()
-      .optional()
-      .meta({
-        type: 'string',
-        pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
-        description:
-          '«Оплатить эту квитанцию»: месяц квитанции ГГГГ-ММ. Оплата идёт сначала на услуги этой квитанции ' +
-          'пропорционально их суммам, остаток — на более ранние долги, затем в аванс',
-        example: '2026-10',
-      }),
-  })
-  .meta({ id: 'PaymentRequest', required: ['amount'] });
-
-export const PaymentCreated = z
-  .object({
-    id: z.string(),
-    status: z.literal('pending'),
-    paymentUrl: z.url().meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' }),
-    amount: Kopecks,
-  })
-  .meta({ id: 'PaymentCreated' });
-
-const ServiceAmount = z.object({ service: z.string(), title: z.string(), amount: Kopecks });
-
-export const Payment = z
-  .object({
-    id: z.string(),
-    amount: Kopecks,
-    status: z.enum(['pending', 'succeeded', 'failed']),
-    state: z.enum(PAYMENT_STATUSES).meta({
-      description:
-        'Точное состояние: created, pending — ждёт оплаты; succeeded — зачислен; failed — отклонён; ' +
-        'expired — время на оплату истекло; refunded — деньги возвращены; review — проверяется',
-    }),
-    statusText: z.string(),
-    channel: z.enum(['card', 'bank']).meta({ description: 'card — картой на сайте; bank — в банке по номеру счёта' }),
-    channelText: z.string(),
-    createdAt: z.iso.datetime(),
-    paidAt: z.iso.datetime().nullable(),
-    services: z.array(ServiceAmount),
-    paymentUrl: z.url().nullable().meta({ description: 'Страница оплаты, пока платёж ждёт оплаты' }),
-  })
-  .meta({ id: 'Payment' });
-
-export const PaymentList = z.object({ items: z.array(Payment) }).meta({ id: 'PaymentList' });
-
-export const Receipt = z
-  .object({
-    id: z.string(),
-    amount: Kopecks,
-    paidAt: z.iso.datetime(),
-    channel: z.enum(['card', 'bank']),
-    channelText: z.string(),
-    services: z.array(ServiceAmount),
-    payee: z.object({
-      name: z.string(),
-      address: z.string(),
-      inn: z.string(),
-      kpp: z.string(),
-      bankName: z.string(),
-      bic: z.string(),
-      correspondentAccount: z.string(),
-      settlementAccount: z.string(),
-    }),
-    payer: z.object({ account: AccountNumber, owner: z.string(), address: z.string() }),
-    periods: z
-      .array(z.string())
-      .meta({ description: 'Оплаченные периоды (ГГГГ-ММ): квитанции, в счёт которых зачислен платёж; пусто — аванс' }),
-    reference: z.string().nullable().meta({ description: 'Номер заказа в банке или номер операции банка' }),
-  })
-  .meta({ id: 'PaymentReceipt' });
-
-export const CallbackAccepted = z.object({ status: z.enum(['pending', 'succeeded', 'failed']) });
-
-export const BankCheckRequest = z.object({ account: AccountNumber }).meta({ id: 'BankCheckRequest' });
-
-export const BankCheckResponse = z
-  .object({
-    account: AccountNumber,
-    payer: z.string().meta({ description: 'Фамилия и инициалы владельца' }),
-    address: z.string(),
-    debt: Kopecks.meta({ description: 'Сумма к оплате (долг), 0 — долга нет' }),
-    balance: Kopecks.meta({ description: '+ долг, − переплата' }),
-    services: z.array(z.object({ service: z.string(), title: z.string(), balance: Kopecks })),
-    meters: z.array(
-      z.object({
-        id: z.string(),
-        serial: z.string(),
-        service: z.string(),
-        title: z.string(),
-        lastReading: z.string().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: 'BankCheckResponse' });
-
-export const BankPaymentRequest = z
-  .object({
-    transactionId: z
-      .string()
-      .regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'Номер операции банка: до 64 символов A-Z, 0-9, . _ : / -')
-      .meta({ description: 'Уникальный номер операции в банке (тот же — в ежедневном реестре)' }),
-    account: AccountNumber,
-    amount: z
-      .number()
-      .int('Сумма — целое число копеек')
-      .min(1, 'Сумма больше нуля')
-      .max(MAX_PAYMENT_KOPECKS, 'Сумма не больше 500 000 ₽'),
-    paidAt: z.iso.datetime({ offset: true, message: 'Время платежа ISO 8601 с часовым поясом' }),
-    period: z
-      .string()
-      .regex(PAID_PERIOD, 'Период — ГГГГ-ММ или ММГГГГ (как PaymPeriod в QR-коде), например 2026-10 или 102026')
-      .optional()
-      .meta({
-        description:
-          'Оплачиваемый месяц квитанции, если плательщик его указал (PaymPeriod из QR-кода): оплата идёт ' +
-          'сначала на эту квитанцию, остаток — на более ранние долги, затем в аванс',
-        example: '102026',
-      }),
-    readings: z
-      .array(
-        z.object({
-          meter: z.string().min(1).max(64).meta({ description: 'Заводской номер счётчика или его id из проверки' }),
-          value: z.string().regex(/^\d{1,9}([.,]\d{1,3})?$/, 'Показание — число, например 123,456'),
+      services: z
+        .unknown()
+        .optional()
+        .meta({
+          type: 'array',
+          description: 'Необязательная разбивка по услугам; суммы по услугам в сумме дают amount',
+          items: {
+            type: 'object',
+            required: ['service', 'amount'],
+            properties: { service: { type: 'string' }, amount: { type: 'integer', minimum: 1 } },
+          },
         }),
-      )
-      .max(20)
-      .optional(),
-  })
-  .meta({ id: 'BankPaymentRequest' });
+      period: z
+        .unknown()
+        .optional()
+        .meta({
+          type: 'string',
+          pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
+          description:
+            '«Оплатить эту квитанцию»: месяц квитанции ГГГГ-ММ. Оплата идёт сначала на услуги этой квитанции ' +
+            'пропорционально их суммам, остаток — на более ранние долги, затем в аванс',
+          example: '2026-10',
+        }),
+    })
+    .meta({ id: 'PaymentRequest', required: ['amount'] }),
+);
 
-export const BankPaymentResponse = z
-  .object({
-    id: z.string(),
-    status: z.literal('succeeded'),
-    duplicate: z.boolean().meta({ description: 'true — операция уже была получена; повторно не зачислена' }),
-    readings: z
-      .object({
-        accepted: z.boolean(),
-        code: z.string().optional(),
-        message: z.string().optional(),
-        period: z.string().optional(),
-      })
-      .nullable(),
-  })
-  .meta({ id: 'BankPaymentResponse' });
+export const PaymentCreated = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      status: z.literal('pending'),
+      paymentUrl: z.url().meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' }),
+      amount: Kopecks,
+    })
+    .meta({ id: 'PaymentCreated' }),
+);
+
+const ServiceAmount = lazySchema(() => z.object({ service: z.string(), title: z.string(), amount: Kopecks }));
+
+export const Payment = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      amount: Kopecks,
+      status: z.enum(['pending', 'succeeded', 'failed']),
+      state: z.enum(PAYMENT_STATUSES).meta({
+        description:
+          'Точное состояние: created, pending — ждёт оплаты; succeeded — зачислен; failed — отклонён; ' +
+          'expired — время на оплату истекло; refunded — деньги возвращены; review — проверяется',
+      }),
+      statusText: z.string(),
+      channel: z.enum(['card', 'bank']).meta({ description: 'card — картой на сайте; bank — в банке по номеру счёта' }),
+      channelText: z.string(),
+      createdAt: z.iso.datetime(),
+      paidAt: z.iso.datetime().nullable(),
+      services: z.array(ServiceAmount),
+      paymentUrl: z.url().nullable().meta({ description: 'Страница оплаты, пока платёж ждёт оплаты' }),
+    })
+    .meta({ id: 'Payment' }),
+);
+
+export const PaymentList = lazySchema(() => z.object({ items: z.array(Payment) }).meta({ id: 'PaymentList' }));
+
+export const Receipt = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      amount: Kopecks,
+      paidAt: z.iso.datetime(),
+      channel: z.enum(['card', 'bank']),
+      channelText: z.string(),
+      services: z.array(ServiceAmount),
+      payee: z.object({
+        name: z.string(),
+        address: z.string(),
+        inn: z.string(),
+        kpp: z.string(),
+        bankName: z.string(),
+        bic: z.string(),
+        correspondentAccount: z.string(),
+        settlementAccount: z.string(),
+      }),
+      payer: z.object({ account: AccountNumber, owner: z.string(), address: z.string() }),
+      periods: z.array(z.string()).meta({
+        description: 'Оплаченные периоды (ГГГГ-ММ): квитанции, в счёт которых зачислен платёж; пусто — аванс',
+      }),
+      reference: z.string().nullable().meta({ description: 'Номер заказа в банке или номер операции банка' }),
+    })
+    .meta({ id: 'PaymentReceipt' }),
+);
+
+export const CallbackAccepted = lazySchema(() => z.object({ status: z.enum(['pending', 'succeeded', 'failed']) }));
+
+export const BankCheckRequest = lazySchema(() => z.object({ account: AccountNumber }).meta({ id: 'BankCheckRequest' }));
+
+export const BankCheckResponse = lazySchema(() =>
+  z
+    .object({
+      account: AccountNumber,
+      payer: z.string().meta({ description: 'Фамилия и инициалы владельца' }),
+      address: z.string(),
+      debt: Kopecks.meta({ description: 'Сумма к оплате (долг), 0 — долга нет' }),
+      balance: Kopecks.meta({ description: '+ долг, − переплата' }),
+      services: z.array(z.object({ service: z.string(), title: z.string(), balance: Kopecks })),
+      meters: z.array(
+        z.object({
+          id: z.string(),
+          serial: z.string(),
+          service: z.string(),
+          title: z.string(),
+          lastReading: z.string().nullable(),
+        }),
+      ),
+    })
+    .meta({ id: 'BankCheckResponse' }),
+);
+
+export const BankPaymentRequest = lazySchema(() =>
+  z
+    .object({
+      transactionId: z
+        .string()
+        .regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'Номер операции банка: до 64 символов A-Z, 0-9, . _ : / -')
+        .meta({ description: 'Уникальный номер операции в банке (тот же — в ежедневном реестре)' }),
+      account: AccountNumber,
+      amount: z
+        .number()
+        .int('Сумма — целое число копеек')
+        .min(1, 'Сумма больше нуля')
+        .max(MAX_PAYMENT_KOPECKS, 'Сумма не больше 500 000 ₽'),
+      paidAt: z.iso.datetime({ offset: true, message: 'Время платежа ISO 8601 с часовым поясом' }),
+      period: z
+        .string()
+        .regex(PAID_PERIOD, 'Период — ГГГГ-ММ или ММГГГГ (как PaymPeriod в QR-коде), например 2026-10 или 102026')
+        .optional()
+        .meta({
+          description:
+            'Оплачиваемый месяц квитанции, если плательщик его указал (PaymPeriod из QR-кода): оплата идёт ' +
+            'сначала на эту квитанцию, остаток — на более ранние долги, затем в аванс',
+          example: '102026',
+        }),
+      readings: z
+        .array(
+          z.object({
+            meter: z.string().min(1).max(64).meta({ description: 'Заводской номер счётчика или его id из проверки' }),
+            value: z.string().regex(/^\d{1,9}([.,]\d{1,3})?$/, 'Показание — число, например 123,456'),
+          }),
+        )
+        .max(20)
+        .optional(),
+    })
+    .meta({ id: 'BankPaymentRequest' }),
+);
+
+export const BankPaymentResponse = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      status: z.literal('succeeded'),
+      duplicate: z.boolean().meta({ description: 'true — операция уже была получена; повторно не зачислена' }),
+      readings: z
+        .object({
+          accepted: z.boolean(),
+          code: z.string().optional(),
+          message: z.string().optional(),
+          period: z.string().optional(),
+        })
+        .nullable(),
+    })
+    .meta({ id: 'BankPaymentResponse' }),
+);

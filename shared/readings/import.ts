@@ -13,11 +13,11 @@ import {
 } from '#shared/readings/rules';
 import {
   MAX_REPLACEMENTS,
+  type MeterReadings,
   type MeterRecord,
-  metersOf,
+  meterReadingsOf,
   type ReadingRecord,
   type ReadingSource,
-  readingsOf,
   replacedHistory,
   writeSubmission,
 } from '#shared/readings/store';
@@ -43,8 +43,9 @@ import { addDays, addMonths, moscowDate, moscowInstant, now, periodOf } from '#s
  * - a meter's readings form a chain (each consumption counts from the one before), so a row for a
  *   month before the meter's latest reading is refused unless it repeats what is stored: history is
  *   loaded oldest first (the rows of a file are taken in month order per meter, whatever their order).
- * Each accepted row is one DynamoDB transaction under the meter's optimistic lock (readingRev), so
- * a resident submitting at the same moment is never overwritten half-way: the row is judged again.
+ * Each accepted row is one DynamoDB transaction under the account's readings lock (store.ts), so a
+ * resident submitting at the same moment is never overwritten half-way, and a row for an earlier
+ * month never changes the basis of a resident's value judged meanwhile: the row is judged again.
  */
 
 /** Column `source`: an id, or the word an operator would type. Empty: the previous system. */
@@ -254,9 +255,11 @@ export function judgeImportedRow(row: ReadingImportRow, history: MeterHistory, a
 const ACCOUNT_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 3;
 
-async function historyOf(meter: MeterRecord): Promise<MeterHistory> {
-  const readings = await readingsOf(meter.account, meter.serial, { to: '9999-12' });
-  return { meter, readings: readings.reverse() };
+/** The account's meters, their readings and its readings lock, read consistently: what a row is judged on. */
+const accountSnapshot = (account: string): Promise<MeterReadings> => meterReadingsOf(account, { consistent: true });
+
+function historyOf(snapshot: MeterReadings, meter: MeterRecord): MeterHistory {
+  return { meter, readings: snapshot.readings.get(meter.serial) ?? [] };
 }
 
 /** Imports a readings file: bad rows come back by line, good rows are written (or already were). */
@@ -280,7 +283,9 @@ export async function importReadings(bytes: Uint8Array): Promise<ReadingsImportR
       for (const { line } of rows) report.errors.push({ line, reason: `account — лицевой счёт ${account} не найден` });
       return;
     }
-    const meters = new Map((await metersOf(account)).map((m) => [m.serial, m]));
+    let snapshot = await accountSnapshot(account);
+    let rev = snapshot.readingRev ?? 0;
+    const meters = new Map(snapshot.meters.map((m) => [m.serial, m]));
     for (const [serial, meterRows] of Map.groupBy(rows, (r) => r.row.meter)) {
       const meter = meters.get(serial);
       if (!meter) {
@@ -289,7 +294,7 @@ export async function importReadings(bytes: Uint8Array): Promise<ReadingsImportR
         }
         continue;
       }
-      let history = await historyOf(meter);
+      let history = historyOf(snapshot, meter);
       for (const { line, row } of meterRows.toSorted((a, b) => a.row.period.localeCompare(b.row.period))) {
         for (let attempt = 1; ; attempt++) {
           const judged = judgeImportedRow(row, history, at);
@@ -301,24 +306,29 @@ export async function importReadings(bytes: Uint8Array): Promise<ReadingsImportR
             report.unchanged++;
             break;
           }
-          if (await writeSubmission([{ meter: history.meter, current: judged.current, reading: judged.reading }])) {
+          const write = { current: judged.current, reading: judged.reading };
+          if ((await writeSubmission(account, rev, [write], { lockAlways: true })) === 'written') {
+            rev++;
             report.loaded++;
             if (judged.warning) report.warnings.push({ line, reason: judged.warning });
             history = {
-              meter: { ...history.meter, readingRev: (history.meter.readingRev ?? 0) + 1 },
+              meter: history.meter,
               readings: [...history.readings.filter((r) => r.period !== row.period), judged.reading].sort((a, b) =>
                 a.period.localeCompare(b.period),
               ),
             };
             break;
           }
-          // A resident (or another import) changed the meter meanwhile: judge again on fresh data.
-          const fresh = (await metersOf(account)).find((m) => m.serial === serial);
+          // A resident (or another import) wrote a reading of the account meanwhile: judge again on
+          // fresh data (the rows already written are in it).
+          snapshot = await accountSnapshot(account);
+          rev = snapshot.readingRev ?? 0;
+          const fresh = snapshot.meters.find((m) => m.serial === serial);
           if (!fresh || attempt >= MAX_ATTEMPTS) {
             report.errors.push({ line, reason: 'не записано: счётчик в это время изменили; повторите импорт файла' });
             break;
           }
-          history = await historyOf(fresh);
+          history = historyOf(snapshot, fresh);
         }
       }
     }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CaptchaAnswer, CaptchaId } from '#shared/accounts/schemas';
+import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Period } from '#shared/api/schemas';
 import { QueryPeriod, rangeWithinLimits } from '#shared/billing/schemas';
 import { SERVICE_IDS } from '#shared/registry/services';
@@ -10,16 +11,18 @@ import { addMonths, now, periodOf } from '#shared/time';
 /** Where a reading came from (ReadingSource in shared/readings/store.ts). */
 export const READING_SOURCES = ['web', 'quick', 'seed', 'bank', 'legacy', 'paper', 'phone', 'controller'] as const;
 
-const MeterId = z
-  .string()
-  .min(1, 'Не указан счётчик')
-  .max(80, 'Неизвестный счётчик')
-  .meta({ description: 'Идентификатор счётчика из GET /api/meters (заводской номер в base64url)' });
+const MeterId = lazySchema(() =>
+  z
+    .string()
+    .min(1, 'Не указан счётчик')
+    .max(80, 'Неизвестный счётчик')
+    .meta({ description: 'Идентификатор счётчика из GET /api/meters (заводской номер в base64url)' }),
+);
 
-const DecimalString = z
-  .string()
-  .meta({ description: 'Десятичное число строкой, точка — разделитель', example: '412.375' });
-const Service = z.enum(SERVICE_IDS).meta({ description: 'Услуга (см. справочник услуг)' });
+const DecimalString = lazySchema(() =>
+  z.string().meta({ description: 'Десятичное число строкой, точка — разделитель', example: '412.375' }),
+);
+const Service = lazySchema(() => z.enum(SERVICE_IDS).meta({ description: 'Услуга (см. справочник услуг)' }));
 
 /**
  * A reading as typed (a string: "105,2", "105.2") or as a program sends it (a JSON number: 105.2).
@@ -28,169 +31,195 @@ const Service = z.enum(SERVICE_IDS).meta({ description: 'Услуга (см. с�
  * with the same reason a typed "-3" or "1e9" gets; a float artefact such as 0.30000000000000004
  * fails the decimal places check instead of being rounded silently.
  */
-const ReadingValue = z
-  .union(
-    [
-      z.string().max(32, 'Слишком длинное значение'),
-      z.number('Введите показание числом или строкой, например 123.45 или "123,45"'),
-    ],
-    { error: 'Введите показание числом или строкой, например 123.45 или "123,45"' },
-  )
-  .transform((value) => (typeof value === 'number' ? String(value) : value))
-  .meta({
-    description:
-      'Показание как на счётчике: строка (цифры, запятая или точка перед дробной частью, «12,5» = «12.5») ' +
-      'или число JSON (12.5); без знака и экспоненты',
-    examples: ['412,5', 412.5],
-  });
-
-export const ReadingInput = z.object({
-  meterId: MeterId,
-  value: ReadingValue,
-  confirm: z
-    .boolean()
-    .optional()
+const ReadingValue = lazySchema(() =>
+  z
+    .union(
+      [
+        z.string().max(32, 'Слишком длинное значение'),
+        z.number('Введите показание числом или строкой, например 123.45 или "123,45"'),
+      ],
+      { error: 'Введите показание числом или строкой, например 123.45 или "123,45"' },
+    )
+    .transform((value) => (typeof value === 'number' ? String(value) : value))
     .meta({
       description:
-        'Житель подтверждает значение после вопроса сервера (confirmation_required): счётчик перешёл через ноль ' +
-        'или расход намного больше обычного',
+        'Показание как на счётчике: строка (цифры, запятая или точка перед дробной частью, «12,5» = «12.5») ' +
+        'или число JSON (12.5); без знака и экспоненты',
+      examples: ['412,5', 412.5],
     }),
-});
+);
 
-const Readings = z
-  .array(ReadingInput)
-  .min(1, 'Передайте хотя бы одно показание')
-  .max(30, 'Не больше 30 счётчиков за раз')
-  .refine((items) => new Set(items.map((i) => i.meterId)).size === items.length, 'Счётчик указан дважды')
-  .meta({ description: 'Показания; принимаются все вместе или ни одного' });
+export const ReadingInput = lazySchema(() =>
+  z.object({
+    meterId: MeterId,
+    value: ReadingValue,
+    confirm: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'Житель подтверждает значение после вопроса сервера (confirmation_required): счётчик перешёл через ноль ' +
+          'или расход намного больше обычного',
+      }),
+  }),
+);
 
-export const SubmitReadingsRequest = z.object({ readings: Readings }).meta({ id: 'SubmitReadingsRequest' });
+const Readings = lazySchema(() =>
+  z
+    .array(ReadingInput)
+    .min(1, 'Передайте хотя бы одно показание')
+    .max(30, 'Не больше 30 счётчиков за раз')
+    .refine((items) => new Set(items.map((i) => i.meterId)).size === items.length, 'Счётчик указан дважды')
+    .meta({ description: 'Показания; принимаются все вместе или ни одного' }),
+);
 
-export const QuickStartRequest = z.object({
-  account: AccountNumber,
-  captchaId: CaptchaId,
-  captchaAnswer: CaptchaAnswer,
-});
+export const SubmitReadingsRequest = lazySchema(() =>
+  z.object({ readings: Readings }).meta({ id: 'SubmitReadingsRequest' }),
+);
+
+export const QuickStartRequest = lazySchema(() =>
+  z.object({
+    account: AccountNumber,
+    captchaId: CaptchaId,
+    captchaAnswer: CaptchaAnswer,
+  }),
+);
 
 // `ticket` (here, in QuickStartResponse and the error `invalid_ticket`) is the contract's name for
 // what the code calls the quick pass (shared/readings/quickPass.ts); the wire names stay.
-export const QuickSubmitRequest = z.object({
-  ticket: z
-    .string()
-    .min(20, 'Начните заново: введите номер лицевого счёта и код')
-    .max(2000, 'Начните заново: введите номер лицевого счёта и код')
-    .meta({ description: 'Билет из POST /api/readings/quick/start (действует 20 минут)' }),
-  readings: Readings,
-});
-
-export const ReadingWindow = z
-  .object({
-    open: z.boolean().meta({ description: 'Идёт ли приём показаний' }),
-    opensAt: z.string().meta({ description: 'Начало текущего или следующего приёма, ISO 8601' }),
-    closesAt: z.string().meta({ description: 'Окончание текущего или следующего приёма, ISO 8601' }),
-    period: Period.meta({ description: 'Период, к которому относятся показания этого приёма' }),
-  })
-  .meta({ id: 'ReadingWindow' });
-
-export const Meter = z
-  .object({
-    id: MeterId,
-    service: Service,
-    title: z.string().meta({ description: 'Название услуги' }),
-    unit: z.string().meta({ description: 'Единица измерения' }),
-    serial: z.string().meta({ description: 'Заводской номер' }),
-    digits: z.number().int().meta({ description: 'Разрядность счётного механизма (цифр до запятой)' }),
-    decimals: z.number().int().meta({ description: 'Сколько знаков после запятой можно ввести' }),
-    verifiedUntil: z.string().meta({ description: 'Дата окончания поверки, ГГГГ-ММ-ДД' }),
-    expired: z.boolean().meta({ description: 'Срок поверки истёк: показания не принимаются' }),
-    verificationEndsSoon: z.boolean().meta({ description: 'Поверка заканчивается в ближайший месяц' }),
-    lastReading: z
-      .object({
-        value: DecimalString,
-        date: z.string().meta({ description: 'Когда передано, ISO 8601' }),
-        period: Period,
-      })
-      .nullable()
-      .meta({ description: 'Последнее принятое показание' }),
-    basis: DecimalString.meta({ description: 'Показание, от которого считается расход этого приёма' }),
-    submitted: z
-      .object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() })
-      .nullable()
-      .meta({ description: 'Показание, уже переданное в этом приёме (его можно заменить)' }),
-    usualConsumption: DecimalString.nullable().meta({
-      description: 'Обычный расход в месяц: среднее за последние (до 3) периоды или норматив',
-    }),
-    usualFrom: z.enum(['average', 'norm']).nullable().meta({
-      description: 'Откуда usualConsumption: average — средний расход за последние месяцы, norm — норматив',
-    }),
-    expectedConsumption: DecimalString.nullable().meta({
-      description: 'Ожидаемый расход с предыдущего показания; втрое больший требует подтверждения',
-    }),
-  })
-  .meta({ id: 'Meter' });
-
-export const MetersResponse = z.object({ window: ReadingWindow, meters: z.array(Meter) }).meta({ id: 'Meters' });
-
-export const QuickStartResponse = z
-  .object({
-    ticket: z.string().meta({ description: 'Билет для POST /api/readings/quick' }),
-    expiresAt: z.string().meta({ description: 'Билет действует до, ISO 8601' }),
-    account: AccountNumber,
-    window: ReadingWindow,
-    meters: z.array(Meter),
-  })
-  .meta({ id: 'QuickReadings', description: 'Счётчики лицевого счёта без персональных данных владельца' });
-
-export const SubmissionResponse = z
-  .object({
-    message: z.string().meta({ example: 'Показания успешно переданы' }),
-    period: Period,
-    items: z.array(z.object({ meterId: MeterId, period: Period, value: DecimalString, consumption: DecimalString })),
-  })
-  .meta({ id: 'ReadingsAccepted' });
-
-/** History defaults (shared/readings/history.ts): `to` this month, `from` 11 months before `to`. */
-export const HistoryQuery = rangeWithinLimits(
+export const QuickSubmitRequest = lazySchema(() =>
   z.object({
-    from: QueryPeriod.optional().meta({ description: 'С периода ГГГГ-ММ (по умолчанию — 11 месяцев до конца)' }),
-    to: QueryPeriod.optional().meta({ description: 'По период ГГГГ-ММ (по умолчанию — текущий)' }),
+    ticket: z
+      .string()
+      .min(20, 'Начните заново: введите номер лицевого счёта и код')
+      .max(2000, 'Начните заново: введите номер лицевого счёта и код')
+      .meta({ description: 'Билет из POST /api/readings/quick/start (действует 20 минут)' }),
+    readings: Readings,
   }),
-  ({ from, to = periodOf(now()) }) => ({ from: from ?? addMonths(to, -11), to }),
 );
 
-export const HistoryResponse = z
-  .object({
-    from: Period,
-    to: Period,
-    meters: z.array(
-      z.object({
-        id: MeterId,
-        serial: z.string(),
-        service: Service,
-        title: z.string(),
-        unit: z.string(),
-        decimals: z.number().int(),
+export const ReadingWindow = lazySchema(() =>
+  z
+    .object({
+      open: z.boolean().meta({ description: 'Идёт ли приём показаний' }),
+      opensAt: z.string().meta({ description: 'Начало текущего или следующего приёма, ISO 8601' }),
+      closesAt: z.string().meta({ description: 'Окончание текущего или следующего приёма, ISO 8601' }),
+      period: Period.meta({ description: 'Период, к которому относятся показания этого приёма' }),
+    })
+    .meta({ id: 'ReadingWindow' }),
+);
+
+export const Meter = lazySchema(() =>
+  z
+    .object({
+      id: MeterId,
+      service: Service,
+      title: z.string().meta({ description: 'Название услуги' }),
+      unit: z.string().meta({ description: 'Единица измерения' }),
+      serial: z.string().meta({ description: 'Заводской номер' }),
+      digits: z.number().int().meta({ description: 'Разрядность счётного механизма (цифр до запятой)' }),
+      decimals: z.number().int().meta({ description: 'Сколько знаков после запятой можно ввести' }),
+      verifiedUntil: z.string().meta({ description: 'Дата окончания поверки, ГГГГ-ММ-ДД' }),
+      expired: z.boolean().meta({ description: 'Срок поверки истёк: показания не принимаются' }),
+      verificationEndsSoon: z.boolean().meta({ description: 'Поверка заканчивается в ближайший месяц' }),
+      lastReading: z
+        .object({
+          value: DecimalString,
+          date: z.string().meta({ description: 'Когда передано, ISO 8601' }),
+          period: Period,
+        })
+        .nullable()
+        .meta({ description: 'Последнее принятое показание' }),
+      basis: DecimalString.meta({ description: 'Показание, от которого считается расход этого приёма' }),
+      submitted: z
+        .object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() })
+        .nullable()
+        .meta({ description: 'Показание, уже переданное в этом приёме (его можно заменить)' }),
+      usualConsumption: DecimalString.nullable().meta({
+        description: 'Обычный расход в месяц: среднее за последние (до 3) периоды или норматив',
       }),
-    ),
-    items: z.array(
-      z.object({
-        meterId: MeterId,
-        serial: z.string(),
-        service: Service,
-        period: Period,
-        value: DecimalString,
-        consumption: DecimalString.meta({ description: 'Расход за период (с учётом перехода через ноль)' }),
-        submittedAt: z.string(),
-        source: z.enum(READING_SOURCES).meta({
-          description:
-            'web — личный кабинет; quick — без входа; seed — демо-данные; bank — через банк; ' +
-            'legacy — из прежней системы; paper — бумажный бланк; phone — по телефону; controller — обход контролёра',
+      usualFrom: z.enum(['average', 'norm']).nullable().meta({
+        description: 'Откуда usualConsumption: average — средний расход за последние месяцы, norm — норматив',
+      }),
+      expectedConsumption: DecimalString.nullable().meta({
+        description: 'Ожидаемый расход с предыдущего показания; втрое больший требует подтверждения',
+      }),
+    })
+    .meta({ id: 'Meter' }),
+);
+
+export const MetersResponse = lazySchema(() =>
+  z.object({ window: ReadingWindow, meters: z.array(Meter) }).meta({ id: 'Meters' }),
+);
+
+export const QuickStartResponse = lazySchema(() =>
+  z
+    .object({
+      ticket: z.string().meta({ description: 'Билет для POST /api/readings/quick' }),
+      expiresAt: z.string().meta({ description: 'Билет действует до, ISO 8601' }),
+      account: AccountNumber,
+      window: ReadingWindow,
+      meters: z.array(Meter),
+    })
+    .meta({ id: 'QuickReadings', description: 'Счётчики лицевого счёта без персональных данных владельца' }),
+);
+
+export const SubmissionResponse = lazySchema(() =>
+  z
+    .object({
+      message: z.string().meta({ example: 'Показания успешно переданы' }),
+      period: Period,
+      items: z.array(z.object({ meterId: MeterId, period: Period, value: DecimalString, consumption: DecimalString })),
+    })
+    .meta({ id: 'ReadingsAccepted' }),
+);
+
+/** History defaults (shared/readings/history.ts): `to` this month, `from` 11 months before `to`. */
+export const HistoryQuery = lazySchema(() =>
+  rangeWithinLimits(
+    z.object({
+      from: QueryPeriod.optional().meta({ description: 'С периода ГГГГ-ММ (по умолчанию — 11 месяцев до конца)' }),
+      to: QueryPeriod.optional().meta({ description: 'По период ГГГГ-ММ (по умолчанию — текущий)' }),
+    }),
+    ({ from, to = periodOf(now()) }) => ({ from: from ?? addMonths(to, -11), to }),
+  ),
+);
+
+export const HistoryResponse = lazySchema(() =>
+  z
+    .object({
+      from: Period,
+      to: Period,
+      meters: z.array(
+        z.object({
+          id: MeterId,
+          serial: z.string(),
+          service: Service,
+          title: z.string(),
+          unit: z.string(),
+          decimals: z.number().int(),
         }),
-        rollover: z.boolean().meta({ description: 'Счётчик перешёл через ноль' }),
-        replaced: z
-          .array(z.object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() }))
-          .meta({ description: 'Заменённые повторной передачей значения этого периода, от ранних к поздним' }),
-      }),
-    ),
-  })
-  .meta({ id: 'ReadingHistory' });
+      ),
+      items: z.array(
+        z.object({
+          meterId: MeterId,
+          serial: z.string(),
+          service: Service,
+          period: Period,
+          value: DecimalString,
+          consumption: DecimalString.meta({ description: 'Расход за период (с учётом перехода через ноль)' }),
+          submittedAt: z.string(),
+          source: z.enum(READING_SOURCES).meta({
+            description:
+              'web — личный кабинет; quick — без входа; seed — демо-данные; bank — через банк; ' +
+              'legacy — из прежней системы; paper — бумажный бланк; phone — по телефону; controller — обход контролёра',
+          }),
+          rollover: z.boolean().meta({ description: 'Счётчик перешёл через ноль' }),
+          replaced: z
+            .array(z.object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() }))
+            .meta({ description: 'Заменённые повторной передачей значения этого периода, от ранних к поздним' }),
+        }),
+      ),
+    })
+    .meta({ id: 'ReadingHistory' }),
+);

@@ -3,28 +3,26 @@ import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from
 import { db, queryAll, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { READING_SOURCES } from '#shared/readings/schemas';
-import type { MeterItem } from '#shared/registry/repository';
+import type { AccountRecord, MeterItem } from '#shared/registry/repository';
 import type { ServiceId } from '#shared/registry/services';
 
 /**
  * Readings in the single table. A reading item is the accepted value of one meter for one period
  * (`pk ACC#<account>`, `sk READING#<serial>#<period>`); billing reads its `consumption`. A
  * resubmission in the same window replaces the item and appends the replaced value to `replaced`.
- * The meter item carries the last accepted reading and `readingRev`, a counter every accepted
- * submission bumps under a condition: that is the optimistic lock that keeps two tabs, a double
- * click or a retried request from interleaving.
+ * A meter's last reading is its newest reading item (no copy on the meter to keep in step).
+ *
+ * The optimistic lock is one item per account (keys.readingsLock): its `readingRev` is bumped under
+ * a condition by every row of the operator's import and by every submission (a resident's page, a
+ * bank's readings) that writes a meter's first value of a month; a replacement of this month's value
+ * is guarded by its own put's condition instead (writeSubmission says why that is enough). Whoever
+ * judged values on a read of revision r writes only if the account is still at r, so two tabs, a
+ * double click, a retried request, or an import row for an earlier month (which would change the
+ * basis a resident's consumption counts from) never interleave: the loser reads again and is judged
+ * again.
  */
 
-export interface LastReading {
-  value: string;
-  period: string;
-  /** When it was submitted, ISO. */
-  date: string;
-}
-
 export interface MeterRecord extends MeterItem {
-  lastReading?: LastReading;
-  readingRev?: number;
   /** The verification date the warning mail went out for. */
   verificationWarnedFor?: string;
 }
@@ -93,39 +91,30 @@ export function metersOf(account: string): Promise<MeterRecord[]> {
   });
 }
 
-/**
- * A meter's readings for periods `from..to`, newest first; `limit` caps the count. Serials never
- * contain `#` (the importer refuses it), so `READING#<serial>#` bounds one meter.
- */
-export function readingsOf(
-  account: string,
-  serial: string,
-  range: { from?: string; to: string; limit?: number },
-): Promise<ReadingRecord[]> {
-  return queryAll<ReadingRecord>(
-    {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': keys.account(account).pk,
-        ':from': keys.reading(account, serial, range.from ?? '0000-00').sk,
-        ':to': keys.reading(account, serial, range.to).sk,
-      },
-      ScanIndexForward: false,
-      ...(range.limit ? { Limit: range.limit } : {}),
-    },
-    range.limit,
-  );
-}
-
 /** The account's meters, its household and every reading, as one query of its partition read them. */
 export interface MeterReadings {
   /** With `throughSession`: that session's item, if it exists (the caller judges it alive). */
   session?: Record<string, unknown> | undefined;
   meters: MeterRecord[];
+  /** The registry's record (PROFILE); undefined for an account not in the registry. */
+  profile: AccountRecord | undefined;
   /** Residents and area (the registry's record); undefined for an account not in the registry. */
   household: { residents: number; area: string } | undefined;
   /** Each meter's readings by serial, oldest period first. */
   readings: Map<string, ReadingRecord[]>;
+  /**
+   * The account's readings lock as read (keys.readingsLock; 0: never written). Only a consistent
+   * read reaches it: a write must be judged on one.
+   */
+  readingRev?: number;
+}
+
+/** The newest reading of a meter (any period), from its readings oldest first. */
+export function lastReadingOf(readings: readonly ReadingRecord[] | undefined): ReadingRecord | undefined {
+  return readings?.reduce<ReadingRecord | undefined>(
+    (last, r) => (!last || r.period > last.period ? r : last),
+    undefined,
+  );
 }
 
 /**
@@ -133,7 +122,8 @@ export interface MeterReadings {
  * range `METER#` … `READING#\uffff` holds exactly the meters, the registry's record (PROFILE) and the
  * readings (keys.ts sorts them so), where a query per meter cost a round trip each. The readings
  * of every period come along (a few kilobytes a year per account; billing reads the same range).
- * `consistent` for a submission, which must judge against the last accepted values.
+ * `consistent` for a write (a submission, an import row), which must judge against the last
+ * accepted values: the range then runs on to the readings lock (`READINGS`, right after them).
  */
 export async function meterReadingsOf(
   account: string,
@@ -143,22 +133,33 @@ export async function meterReadingsOf(
   // SESSION# sorts right after READING#: stretching the range to a session's own key brings the
   // session check along in the same request (and the account's few sessions sorting before it).
   const sessionKey = options.throughSession === undefined ? undefined : keys.session(account, options.throughSession);
+  const consistent = options.consistent === true || sessionKey !== undefined;
+  const lock = keys.readingsLock(account);
   const items = await queryAll<Record<string, unknown>>({
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
     ExpressionAttributeValues: {
       ':pk': pk,
       ':first': keys.meterPrefix,
-      ':last': sessionKey?.sk ?? `${keys.readingPrefix}\uffff`,
+      ':last': sessionKey?.sk ?? (consistent ? lock.sk : `${keys.readingPrefix}\uffff`),
     },
-    ConsistentRead: options.consistent === true || sessionKey !== undefined,
+    ConsistentRead: consistent,
   });
-  const result: MeterReadings = { meters: [], household: undefined, readings: new Map() };
+  const result: MeterReadings = {
+    meters: [],
+    profile: undefined,
+    household: undefined,
+    readings: new Map(),
+    ...(consistent ? { readingRev: 0 } : {}),
+  };
   for (const item of items) {
     const sk = String(item.sk);
     if (sk === sessionKey?.sk) result.session = item;
     else if (sk.startsWith(keys.meterPrefix)) result.meters.push(item as unknown as MeterRecord);
     else if (sk === keys.account(account).sk) {
+      result.profile = item as unknown as AccountRecord;
       result.household = { residents: Number(item.residents), area: String(item.area) };
+    } else if (sk === lock.sk) {
+      result.readingRev = Number(item.readingRev ?? 0);
     } else if (sk.startsWith(keys.readingPrefix)) {
       const reading = item as unknown as ReadingRecord;
       const list = result.readings.get(reading.serial) ?? [];
@@ -169,20 +170,14 @@ export async function meterReadingsOf(
   return result;
 }
 
-/** One meter's change in a submission: the new reading item and the meter's new state. */
-export interface MeterWrite {
-  meter: MeterRecord;
+/** One meter's change in a submission: the new reading and the one of its period it replaces. */
+export interface ReadingWrite {
+  reading: ReadingRecord;
   /** The reading item this write replaces (same period), if any. */
   current?: ReadingRecord | undefined;
-  reading?: ReadingRecord;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const revCondition = (meter: MeterRecord) =>
-  meter.readingRev === undefined
-    ? { expression: 'attribute_exists(pk) AND attribute_not_exists(readingRev)', values: {} }
-    : { expression: 'attribute_exists(pk) AND readingRev = :rev', values: { ':rev': meter.readingRev } };
 
 /** A no-login pass being used: its id (`jti`) and expiry (Unix seconds, the item's TTL). */
 export interface PassUse {
@@ -202,62 +197,93 @@ export async function passUsed(passId: string): Promise<boolean> {
 }
 
 /**
- * Writes a submission in one transaction: per changed meter the reading item and the meter's last
- * reading, and for unchanged meters a check that nobody changed them meanwhile. `'raced'` when a
- * meter's condition failed (another request won the race): the caller reloads and judges again.
- * A pass, when given, is used up in the same transaction (`attribute_not_exists`), so it carries
- * one submission even when two arrive at once, and a refused submission leaves it usable.
+ * A condition that a reading item is still the one judged. Each replacement appends to `replaced`,
+ * so its length is the item's revision; `submittedAt` alone could repeat (a pinned clock, or two
+ * writes in one millisecond). Items written without `replaced` (the demo seed) have none yet.
  */
-export async function writeSubmission(writes: readonly MeterWrite[], pass?: PassUse): Promise<WriteOutcome> {
-  const items = writes.flatMap(({ meter, current, reading }): TransactItem[] => {
-    const rev = revCondition(meter);
-    if (!reading) {
-      return [
-        {
-          ConditionCheck: {
-            TableName: tableName(),
-            Key: keys.meter(meter.account, meter.serial),
-            ConditionExpression: rev.expression,
-            ...(Object.keys(rev.values).length ? { ExpressionAttributeValues: rev.values } : {}),
-          },
+function stillThe(current: ReadingRecord) {
+  const n = current.replaced?.length;
+  return n === undefined
+    ? {
+        ConditionExpression: 'submittedAt = :was AND attribute_not_exists(replaced)',
+        ExpressionAttributeValues: { ':was': current.submittedAt },
+      }
+    : {
+        ConditionExpression: 'submittedAt = :was AND size(replaced) = :n',
+        ExpressionAttributeValues: { ':was': current.submittedAt, ':n': n },
+      };
+}
+
+export interface WriteOptions {
+  /** This period's readings the submission repeated unchanged: checked to be still so. */
+  unchanged?: readonly ReadingRecord[];
+  /** Move the lock whatever is written: the operator's import, which writes any month. */
+  lockAlways?: boolean;
+  /** A no-login pass, used up in the same transaction. */
+  pass?: PassUse | undefined;
+}
+
+/**
+ * Writes a submission in one transaction, all or nothing:
+ * - each changed meter's reading, conditioned on the item it replaces (`submittedAt`) or on there
+ *   being none (`attribute_not_exists`);
+ * - each meter the page repeated unchanged: a check that its reading is still the one judged;
+ * - the account's readings lock moved on from `readingRev` (the revision the values were judged
+ *   on) when a reading is the first of its month for its meter, and always for the import. A first
+ *   value counts from the meter's latest earlier reading, which only the import writes (a month in
+ *   between, or a correction of that month); the lock makes them exclude each other. A replacement
+ *   of this month's value needs no lock: the import refuses a month before an existing reading, and
+ *   if it read before this month's value existed, that value's first write moved the lock under it.
+ * Nothing to write (the same values again) is no request at all. `'raced'` when a condition failed
+ * (another request won the race): the caller reloads and judges again. A pass, when given, is used
+ * up in the same transaction (`attribute_not_exists`), so it carries one submission even when two
+ * arrive at once, and a refused submission leaves it usable.
+ */
+export async function writeSubmission(
+  account: string,
+  readingRev: number,
+  writes: readonly ReadingWrite[],
+  options: WriteOptions = {},
+): Promise<WriteOutcome> {
+  const { pass } = options;
+  const items: TransactItem[] = writes.map(({ current, reading }) => ({
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.reading(reading.account, reading.serial, reading.period),
+        ...keys.readingsOfPeriod(reading.period, reading.account, reading.serial),
+        entity: 'reading',
+        ...reading,
+      },
+      ...(current ? stillThe(current) : { ConditionExpression: 'attribute_not_exists(pk)' }),
+    },
+  }));
+  if (items.length > 0) {
+    for (const current of options.unchanged ?? []) {
+      items.push({
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: keys.reading(current.account, current.serial, current.period),
+          ...stillThe(current),
         },
-      ];
+      });
     }
-    const laterExists = meter.lastReading !== undefined && meter.lastReading.period > reading.period;
-    const last: LastReading = { value: reading.value, period: reading.period, date: reading.submittedAt };
-    return [
-      {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...keys.reading(reading.account, reading.serial, reading.period),
-            ...keys.readingsOfPeriod(reading.period, reading.account, reading.serial),
-            entity: 'reading',
-            ...reading,
-          },
-          ...(current
-            ? {
-                ConditionExpression: 'submittedAt = :was',
-                ExpressionAttributeValues: { ':was': current.submittedAt },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+  }
+  if (options.lockAlways || writes.some((w) => !w.current)) {
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: keys.readingsLock(account),
+        UpdateExpression: 'SET readingRev = :next, entity = :entity',
+        ConditionExpression: readingRev === 0 ? 'attribute_not_exists(readingRev)' : 'readingRev = :rev',
+        ExpressionAttributeValues: {
+          ':next': readingRev + 1,
+          ':entity': 'readingsLock',
+          ...(readingRev === 0 ? {} : { ':rev': readingRev }),
         },
       },
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.meter(meter.account, meter.serial),
-          UpdateExpression: laterExists ? 'SET readingRev = :next' : 'SET readingRev = :next, lastReading = :last',
-          ConditionExpression: rev.expression,
-          ExpressionAttributeValues: {
-            ...rev.values,
-            ':next': (meter.readingRev ?? 0) + 1,
-            ...(laterExists ? {} : { ':last': last }),
-          },
-        },
-      },
-    ];
-  });
+    });
+  }
   if (pass) {
     items.push({
       Put: {
@@ -267,7 +293,7 @@ export async function writeSubmission(writes: readonly MeterWrite[], pass?: Pass
       },
     });
   }
-  if (!items.some((i) => i.Put)) return 'written';
+  if (items.length === 0) return 'written';
   try {
     await db().send(new TransactWriteCommand({ TransactItems: items }));
     return 'written';

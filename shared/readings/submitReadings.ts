@@ -9,11 +9,11 @@ import { submissionPeriod } from '#shared/readings/period';
 import {
   MAX_REPLACEMENTS,
   type MeterReadings,
-  type MeterWrite,
   meterReadingsOf,
   type PassUse,
   type ReadingRecord,
   type ReadingSource,
+  type ReadingWrite,
   replacedHistory,
   writeSubmission,
 } from '#shared/readings/store';
@@ -109,28 +109,35 @@ export async function submitReadings(
         fields: Object.fromEntries(full.map((a) => [a.meterId, 'Слишком много исправлений за месяц.'])),
       });
     }
-    const writes: MeterWrite[] = accepted.map(({ meterId, reading }) => {
+    // Only meters whose value changed are written; the unchanged ones are checked to be still so.
+    const writes: ReadingWrite[] = accepted.flatMap(({ meterId, reading }) => {
       const { meter, current, facts } = states.get(meterId) as MeterState;
-      if (reading.unchanged) return { meter };
-      return {
-        meter,
-        current,
-        reading: {
-          account,
-          serial: meter.serial,
-          service: meter.service,
-          period,
-          value: reading.value,
-          consumption: reading.consumption,
-          previous: facts.basis,
-          ...(reading.rollover ? { rollover: true } : {}),
-          source,
-          submittedAt,
-          replaced: replacedHistory(current),
+      if (reading.unchanged) return [];
+      return [
+        {
+          current,
+          reading: {
+            account,
+            serial: meter.serial,
+            service: meter.service,
+            period,
+            value: reading.value,
+            consumption: reading.consumption,
+            previous: facts.basis,
+            ...(reading.rollover ? { rollover: true } : {}),
+            source,
+            submittedAt,
+            replaced: replacedHistory(current),
+          },
         },
-      };
+      ];
     });
-    const outcome = await writeSubmission(writes, options.pass);
+    const unchanged = accepted.flatMap(({ meterId, reading }) => {
+      const current = states.get(meterId)?.current;
+      return reading.unchanged && current ? [current] : [];
+    });
+    if (snapshot.readingRev === undefined) throw new Error('A submission must be judged on a consistent read');
+    const outcome = await writeSubmission(account, snapshot.readingRev, writes, { unchanged, pass: options.pass });
     if (outcome === 'pass_used') throw DomainError.of('invalid_ticket');
     if (outcome === 'written') {
       if (source === 'quick') await tellResident(account, period, submittedAt, writes);
@@ -158,9 +165,9 @@ async function tellResident(
   account: string,
   period: string,
   submittedAt: string,
-  writes: readonly MeterWrite[],
+  writes: readonly ReadingWrite[],
 ): Promise<void> {
-  const written = writes.flatMap((w) => (w.reading ? [w.reading] : []));
+  const written = writes.map((w) => w.reading);
   if (written.length === 0) return;
   try {
     const cabinet = await getCabinet(account);

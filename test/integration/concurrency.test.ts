@@ -10,6 +10,7 @@ import { type EpdMessage, issueBatch } from '#shared/epd/issue';
 import { closeBrowser } from '#shared/epd/render';
 import { keys } from '#shared/keys';
 import { reconcilePendingPayments } from '#shared/payments/reconcile';
+import { importReadings } from '#shared/readings/import';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { holdWrites } from '#test/support/barrier';
 import { startFaultProxy } from '#test/support/faultProxy';
@@ -260,7 +261,7 @@ describe('a card payment', () => {
 });
 
 describe('readings', () => {
-  it('two submissions of one meter at once: one reading, one write of the meter', async () => {
+  it('two submissions of one meter at once: one reading, one write of the readings', async () => {
     const account = '540001';
     pinClock('2026-11-26T19:30:00+03:00');
     try {
@@ -299,14 +300,171 @@ describe('readings', () => {
         }),
       );
       expect(reading.Item).toMatchObject({ value: '105.000', consumption: '5.000' });
-      const meter = await db().send(
-        new GetCommand({ TableName: tableName(), Key: keys.meter(account, 'R-COLD'), ConsistentRead: true }),
+      const lock = await db().send(
+        new GetCommand({ TableName: tableName(), Key: keys.readingsLock(account), ConsistentRead: true }),
       );
-      // One write of the meter: the loser found the same value there and wrote nothing.
-      expect(meter.Item?.readingRev).toBe(1);
+      // One write: the loser found the same value there and wrote nothing.
+      expect(lock.Item?.readingRev).toBe(1);
     } finally {
       pinClock(NOW);
     }
+  });
+});
+
+describe('readings: two tabs, each changing one meter and repeating the other', () => {
+  it('never leave a mix: the later tab finds the other meter changed and writes its own value back', async () => {
+    const account = '540004';
+    pinClock('2026-11-26T19:30:00+03:00');
+    try {
+      await importTown([account]);
+      const meters = await importRegistry(
+        'meters',
+        Buffer.from(
+          [
+            'account;meter;service;reading;verified_until',
+            `${account};T-A;cold_water;100;2030-01-31`,
+            `${account};T-B;cold_water;200;2030-01-31`,
+          ].join('\n'),
+        ),
+      );
+      expect(meters.errors).toEqual([]);
+      const tab1 = await residentWithCabinet(stack, account);
+      const tab2 = tab1.fork();
+      for (const [k, v] of tab1.cookies) tab2.cookies.set(k, v);
+      const list = await tab1.request('GET', '/api/meters');
+      const ids = Object.fromEntries(
+        (list.json.meters as Array<{ serial: string; id: string }>).map((m) => [m.serial, m.id]),
+      );
+      const page = (a: string, b: string) => ({
+        body: {
+          readings: [
+            { meterId: ids['T-A'], value: a },
+            { meterId: ids['T-B'], value: b },
+          ],
+        },
+      });
+      expect((await tab1.request('POST', '/api/readings', page('101', '201'))).status).toBe(201);
+
+      // Tab 1 changes A and repeats B; tab 2 repeats A and changes B. Both have read before either writes.
+      const gate = holdWrites(
+        (name, request) => name.startsWith('TransactWriteItems') && request.includes(`ACC#${account}`),
+      );
+      let answers: Array<{ status: number }>;
+      try {
+        answers = await Promise.all([
+          tab1.request('POST', '/api/readings', page('102', '201')),
+          tab2.request('POST', '/api/readings', page('101', '202')),
+        ]);
+      } finally {
+        gate.remove();
+      }
+      expect(gate.arrivals, 'both reached the transaction').toBe(2);
+      expect(answers.map((a) => a.status)).toEqual([201, 201]);
+      const value = async (serial: string) =>
+        (
+          await db().send(
+            new GetCommand({
+              TableName: tableName(),
+              Key: keys.reading(account, serial, '2026-11'),
+              ConsistentRead: true,
+            }),
+          )
+        ).Item?.value;
+      // The page that came last holds whole: never A from one tab and B from the other.
+      const final = `${await value('T-A')} ${await value('T-B')}`;
+      expect(['102.000 201.000', '101.000 202.000']).toContain(final);
+    } finally {
+      pinClock(NOW);
+    }
+  });
+});
+
+describe('readings: the operator imports an earlier month while a resident submits', () => {
+  /**
+   * A resident's November value counts its consumption from the meter's latest earlier reading; an
+   * import row for October (a month in between) or a correction of September (that very basis)
+   * would change it. Both reach their transaction after both have read; whichever wins, the other
+   * is judged again, so every reading's `previous` is the value of the reading before it.
+   */
+  async function race(account: string, importRow: string) {
+    pinClock('2026-11-26T19:30:00+03:00');
+    try {
+      await importTown([account]);
+      const meters = await importRegistry(
+        'meters',
+        Buffer.from(
+          `account;meter;service;reading;verified_until;installed\n${account};X-COLD;cold_water;100;2030-01-31;2026-01-15`,
+        ),
+      );
+      expect(meters.errors).toEqual([]);
+      const basis = await importReadings(Buffer.from(`account;meter;period;value\n${account};X-COLD;2026-09;110`));
+      expect(basis).toMatchObject({ loaded: 1, errors: [] });
+      const resident = await residentWithCabinet(stack, account);
+      const list = await resident.request('GET', '/api/meters');
+      const meterId = (list.json.meters ?? list.json.items ?? list.json)[0]?.id as string;
+
+      const gate = holdWrites(
+        (name, request) => name.startsWith('TransactWriteItems') && request.includes('READING#X-COLD'),
+      );
+      let answer: { status: number };
+      let report: Awaited<ReturnType<typeof importReadings>>;
+      try {
+        [answer, report] = await Promise.all([
+          resident.request('POST', '/api/readings', { body: { readings: [{ meterId, value: '130' }] } }),
+          importReadings(Buffer.from(`account;meter;period;value\n${account};X-COLD;${importRow}`)),
+        ]);
+      } finally {
+        gate.remove();
+      }
+      expect(gate.arrivals, 'both reached the transaction').toBe(2);
+      expect(answer.status).toBe(201);
+      const out = await db().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': keys.account(account).pk, ':p': `${keys.readingPrefix}X-COLD#` },
+          ConsistentRead: true,
+        }),
+      );
+      const chain = (out.Items ?? []) as Array<{
+        period: string;
+        value: string;
+        previous: string;
+        consumption: string;
+      }>;
+      expect(chain.at(-1)).toMatchObject({ period: '2026-11', value: '130.000' });
+      for (const [i, r] of chain.entries()) {
+        if (i === 0) continue;
+        expect(r.previous, `${r.period} counts from the reading before it`).toBe(chain[i - 1]?.value);
+        expect(Number(r.consumption)).toBeCloseTo(Number(r.value) - Number(r.previous), 6);
+      }
+      // Either the row came first and November counts from it, or November came first and the
+      // row, judged again, is refused (a month before the meter's latest reading).
+      if (report.loaded === 1) expect(report.errors).toEqual([]);
+      else {
+        expect(report.errors).toEqual([
+          { line: 2, reason: expect.stringMatching(/^period — по счётчику уже есть показание за ноябрь 2026/) },
+        ]);
+      }
+      return { chain, report };
+    } finally {
+      pinClock(NOW);
+    }
+  }
+
+  it('a row for the month in between (October)', async () => {
+    const { chain, report } = await race('540002', '2026-10;120');
+    expect(chain.map((r) => r.period)).toEqual(
+      report.loaded === 1 ? ['2026-09', '2026-10', '2026-11'] : ['2026-09', '2026-11'],
+    );
+  });
+
+  it("a correction of the resident's basis (September)", async () => {
+    const { chain, report } = await race('540003', '2026-09;112');
+    expect(chain.map((r) => [r.period, r.value])).toEqual([
+      ['2026-09', report.loaded === 1 ? '112.000' : '110.000'],
+      ['2026-11', '130.000'],
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
@@ -9,8 +10,8 @@ import { openSession } from '#shared/accounts/sessions';
 import { startBillingRun } from '#shared/billing/run';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
-import { epdOf, epdPage } from '#shared/epd/bill';
-import { closeBrowser, htmlToPdf, RENDER_CONCURRENCY, sharedBrowser } from '#shared/epd/render';
+import { epdOf, epdPage, renderEpd } from '#shared/epd/bill';
+import { closeBrowser, htmlToPdf, PDF_OPTIONS, RENDER_CONCURRENCY, sharedBrowser } from '#shared/epd/render';
 import type { IssueRun } from '#shared/epd/store';
 import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
@@ -257,7 +258,7 @@ describe('the rendered bill', () => {
       // A dense code (the payer's name and address ride along): a phone camera's worth of pixels.
       await page.setViewport({ width: 794, height: 1123, deviceScaleFactor: 6 });
       await page.setContent(html, { waitUntil: 'load' });
-      const qr = await page.$('img.qr');
+      const qr = await page.$('svg.qr');
       const shot = await qr?.screenshot({ type: 'png' });
       if (!shot) throw new Error('no QR image on the page');
       expect(decodeQrPng(shot)).toBe(epd.qrPayload);
@@ -268,6 +269,51 @@ describe('the rendered bill', () => {
       await page.close();
     }
     expect(Buffer.from((await htmlToPdf(html)).slice(0, 4)).toString('latin1')).toBe('%PDF');
+  });
+});
+
+/** A PDF's streams (page contents, fonts, images), inflated: what it prints, without its metadata. */
+function printedStreams(pdf: Uint8Array): string[] {
+  const bytes = Buffer.from(pdf);
+  const streams: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = bytes.indexOf('stream\n', at);
+    if (start === -1) break;
+    const end = bytes.indexOf('\nendstream', start);
+    if (end === -1) throw new Error('A PDF stream without its end');
+    const raw = bytes.subarray(start + 'stream\n'.length, end);
+    try {
+      streams.push(inflateSync(raw).toString('latin1'));
+    } catch {
+      streams.push(raw.toString('latin1'));
+    }
+    at = end + '\nendstream'.length;
+  }
+  return streams;
+}
+
+describe('the printed bill', () => {
+  it('is what Chromium prints of the whole page, though the renderer only swaps bodies on a page hidden from the screen', async () => {
+    const [orlovaBill, zaitsevBill] = [await epdOf('400001', '2026-10'), await epdOf('400002', '2026-10')];
+    if (!orlovaBill || !zaitsevBill) throw new Error('October was not billed');
+    // Another bill printed in between on the renderer's kept pages: nothing of it may stay behind.
+    await renderEpd(orlovaBill);
+    await renderEpd(zaitsevBill);
+    const ours = await renderEpd(orlovaBill);
+
+    const browser = await sharedBrowser();
+    const page = await browser.newPage();
+    try {
+      await page.setContent(await epdPage(orlovaBill), { waitUntil: 'load' });
+      const plain = await page.pdf({ ...PDF_OPTIONS, waitForFonts: true });
+      const streams = printedStreams(ours);
+      expect(streams.length).toBeGreaterThan(4);
+      // Page contents (text, the QR code's path, rules), embedded font subsets, byte for byte.
+      expect(streams).toEqual(printedStreams(plain));
+    } finally {
+      await page.close();
+    }
   });
 });
 

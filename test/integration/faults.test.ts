@@ -130,7 +130,7 @@ describe('DynamoDB: the connection cut after TransactWriteItems left', () => {
     expect(answer.status).toBeLessThan(600);
   });
 
-  it('a readings submission: one reading, one meter write, and resubmitting converges', async () => {
+  it('a readings submission: one reading, one write, and resubmitting converges', async () => {
     const account = '610003';
     pinClock('2026-11-26T19:30:00+03:00');
     try {
@@ -162,10 +162,10 @@ describe('DynamoDB: the connection cut after TransactWriteItems left', () => {
         }),
       );
       expect(readings.Items?.map((r) => [r.period, r.value])).toEqual([['2026-11', '107.000']]);
-      const meter = await db().send(
-        new GetCommand({ TableName: tableName(), Key: keys.meter(account, 'F-COLD'), ConsistentRead: true }),
+      const lock = await db().send(
+        new GetCommand({ TableName: tableName(), Key: keys.readingsLock(account), ConsistentRead: true }),
       );
-      expect(meter.Item?.readingRev).toBe(1);
+      expect(lock.Item?.readingRev).toBe(1);
     } finally {
       pinClock(NOW);
     }

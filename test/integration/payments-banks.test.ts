@@ -8,7 +8,7 @@ import { resetConfigForTests } from '#shared/config';
 import { METRIC, metricCount } from '#shared/metrics';
 import { importBankRegistry } from '#shared/payments/bankRegistry';
 import { meterIdOf } from '#shared/readings/meterId';
-import { metersOf } from '#shared/readings/store';
+import { lastReadingOf, meterReadingsOf } from '#shared/readings/store';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { setWindow } from '#shared/window/windowStore';
 import { runCli } from '#test/support/cli';
@@ -54,6 +54,11 @@ beforeAll(async () => {
   await setWindow(true, 'operator');
 });
 afterAll(() => stack.stop());
+
+/** A meter's last accepted value: its newest reading item. */
+async function lastValue(account: string, serial: string) {
+  return lastReadingOf((await meterReadingsOf(account)).readings.get(serial))?.value;
+}
 
 async function bank(path: string, body: unknown, key?: string, at?: number) {
   const signed = signedBankRequest(path, body, key, at);
@@ -137,8 +142,7 @@ describe('payments a bank reports, and its daily registry', () => {
     expect(conflicting.json.error.code).toBe('transaction_conflict');
     expect(await paymentEntries('400007')).toEqual([{ id: first.json.id, total: -50_000 }]);
     expect(await balanceTotal('400007')).toBe(50_000);
-    const cold = (await metersOf('400007')).find((m) => m.serial === 'ХВ-007');
-    expect(cold?.lastReading?.value).toBe('112.500');
+    expect(await lastValue('400007', 'ХВ-007')).toBe('112.500');
     const stored = await storedPayment('400007', first.json.id);
     expect(stored).toMatchObject({ channel: 'bank', bank: 'sberbank', via: 'notification', status: 'succeeded' });
   });
@@ -180,10 +184,9 @@ describe('payments a bank reports, and its daily registry', () => {
     ]);
     expect(await balanceTotal('400005')).toBe(100_000 - 50_000 - 30_000);
     expect(await balanceTotal('400002')).toBe(30_000 - 20_000);
-    const meters = await metersOf('400005');
-    expect(meters.find((m) => m.serial === 'ГВ-006')?.lastReading?.value).toBe('55.250');
+    expect(await lastValue('400005', 'ГВ-006')).toBe('55.250');
     // The online payment's reading stays as the notification brought it, not the registry's 100.
-    expect(meters.find((m) => m.serial === 'ХВ-005')?.lastReading?.value).toBe('112.500');
+    expect(await lastValue('400005', 'ХВ-005')).toBe('112.500');
 
     // The same file again: nothing new.
     const again = await importBankRegistry('sberbank', file);

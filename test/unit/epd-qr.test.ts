@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CENTRE } from '#shared/centre';
-import { payerNameFields, paymentQrPayload, qrPng, qrSvgDataUrl } from '#shared/epd/qr';
+import { payerNameFields, paymentQrPayload, qrPng, qrSvg } from '#shared/epd/qr';
 import { decodeQrPng } from '#test/support/qr';
 
 /**
@@ -112,11 +112,14 @@ describe('the QR code images', () => {
     expect(width(small) % 3).toBe(0);
   });
 
-  it('SVG on the bill: the same symbol with its 4-module quiet zone, as a base64 data URL', async () => {
-    const url = await qrSvgDataUrl(payload());
-    expect(url.startsWith('data:image/svg+xml;base64,')).toBe(true);
-    const svg = Buffer.from(url.slice('data:image/svg+xml;base64,'.length), 'base64').toString('utf8');
-    expect(svg).toMatch(/^<svg /);
+  it('SVG on the bill: the same symbol with its 4-module quiet zone, inline, labelled for screen readers', async () => {
+    const svg = await qrSvg(payload());
+    expect(svg).toMatch(
+      /^<svg class="qr" role="img" aria-label="QR-код для оплаты" xmlns="http:\/\/www\.w3\.org\/2000\/svg" /,
+    );
+    // Only modules: nothing of the payload (names, addresses) reaches the markup.
+    expect(svg).not.toContain('Иванова');
+    expect(svg).toMatch(/^<svg [^<]*>(<path [^<]*\/>)+<\/svg>$/);
     const size = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1]);
     const png = await qrPng(payload(), 1);
     expect(png.readUInt32BE(16)).toBe(size);

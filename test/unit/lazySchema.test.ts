@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { lazySchema } from '#shared/api/lazySchema';
+import '#shared/api/schemas';
+
+describe('schemas built on first use (lazySchema)', () => {
+  it('builds nothing when imported, put in a route table or in another schema; builds once when used', () => {
+    let builds = 0;
+    const Inner = lazySchema(() => {
+      builds++;
+      return z.string().min(2, 'Слишком коротко');
+    });
+    const Outer = lazySchema(() => z.object({ items: z.array(Inner) }));
+    const route = { body: Outer };
+    expect(builds).toBe(0);
+    expect(route.body.safeParse({ items: ['ab'] }).success).toBe(true);
+    expect(route.body.safeParse({ items: ['ab', 'cd'] }).success).toBe(true);
+    expect(builds).toBe(1);
+  });
+
+  it('validates and answers as the schema it stands for: same output, same Russian messages', () => {
+    const build = () =>
+      z.object({
+        value: z.union([z.string(), z.number()]).transform((v) => String(v)),
+        count: z.number().int().min(1, 'Не меньше одного'),
+      });
+    const eager = build();
+    const lazy = lazySchema(build);
+    for (const input of [{ value: 12.5, count: 2 }, { value: 'x', count: 0 }, { count: 'два' }, null]) {
+      const a = eager.safeParse(input);
+      const b = lazy.safeParse(input);
+      expect(b.success).toBe(a.success);
+      expect(b.data).toEqual(a.data);
+      expect(b.error?.issues.map((i) => i.message)).toEqual(a.error?.issues.map((i) => i.message));
+    }
+    expect(lazy).toBeInstanceOf(z.ZodObject);
+    expect(Object.keys(lazy.shape)).toEqual(['value', 'count']);
+  });
+
+  it('gives the same JSON Schema as the schema built at once: named schemas stay components', () => {
+    const shapes = () => {
+      const Item = z.object({ id: z.string().meta({ description: 'Номер' }) }).meta({ id: 'LazyTestItem' });
+      const Value = z.union([z.string(), z.number()]).transform(String).meta({ description: 'Значение' });
+      return { Item, List: z.object({ items: z.array(Item), first: Item.optional(), value: Value }) };
+    };
+    const eager = shapes();
+    const eagerJson = z.toJSONSchema(eager.List, { io: 'output', unrepresentable: 'any' });
+    const eagerInput = z.toJSONSchema(eager.List, { io: 'input', unrepresentable: 'any' });
+    z.globalRegistry.remove(eager.Item);
+    const Item = lazySchema(() =>
+      z.object({ id: z.string().meta({ description: 'Номер' }) }).meta({ id: 'LazyTestItem' }),
+    );
+    // A transform's JSON Schema is its output's: the generator's bookkeeping must follow the stand-in.
+    const Value = lazySchema(() =>
+      z.union([z.string(), z.number()]).transform(String).meta({ description: 'Значение' }),
+    );
+    const List = lazySchema(() => z.object({ items: z.array(Item), first: Item.optional(), value: Value }));
+    expect(z.toJSONSchema(List, { io: 'output', unrepresentable: 'any' })).toEqual(eagerJson);
+    expect(z.toJSONSchema(List, { io: 'input', unrepresentable: 'any' })).toEqual(eagerInput);
+    expect(eagerJson).toMatchObject({ $defs: { LazyTestItem: { type: 'object' } } });
+  });
+});
