@@ -7,7 +7,14 @@ import { splitAddressFilters } from '#shared/news/addresses';
 import { queueNewsMailing } from '#shared/news/mailing';
 import { publishNews } from '#shared/news/publish';
 import { formatOfFile, type NewsFormat } from '#shared/news/render';
-import { getNews, latestNews, mailedCount, type StoredNews } from '#shared/news/store';
+import {
+  getNews,
+  latestNews,
+  mailedCount,
+  NEWS_CACHE_SECONDS,
+  type StoredNews,
+  withdrawNews,
+} from '#shared/news/store';
 import { decode } from '#shared/registry/csv';
 import { readInput } from './input';
 import { type CommandResult, EXIT, UsageError } from './output';
@@ -18,11 +25,12 @@ import { moscowDateTime } from './windowCommand';
  * FILE`: publishes a news item (plain text, or Markdown for `.md` files) and mails it to the
  * subscribers, through the same queue and fan-out as in AWS. Locally the command waits for the
  * mailing; with RAC_RUNTIME=aws it queues it (RAC_READING_MAIL_QUEUE_URL) and returns.
- * `news list`: the newest items. `news mail ID`: the mailing again (after a failure): nobody who
- * got the item gets it twice.
+ * `news list`: the newest items, withdrawn ones marked. `news mail ID`: the mailing again (after a
+ * failure): nobody who got the item gets it twice. `news withdraw ID`: takes a published item off
+ * the site and the API and stops its mailing.
  */
 export const NEWS_USAGE =
-  'news publish --title "…" [--addresses "…; …"] [--format markdown|text] FILE | news list | news mail ID';
+  'news publish --title "…" [--addresses "…; …"] [--format markdown|text] FILE | news list | news mail ID | news withdraw ID';
 
 const FORMATS: Record<string, NewsFormat> = { markdown: 'markdown', md: 'markdown', text: 'text', txt: 'text' };
 
@@ -45,6 +53,7 @@ export async function newsCommand(args: readonly string[]): Promise<() => Promis
   const optionsGiven = title !== undefined || addresses !== undefined || format !== undefined;
   if (action === 'list' && rest.length === 0 && !optionsGiven) return list;
   if (action === 'mail' && rest.length === 1 && !optionsGiven) return () => mailAgain(rest[0] as string);
+  if (action === 'withdraw' && rest.length === 1 && !optionsGiven) return () => withdraw(rest[0] as string);
   if (action !== 'publish' || rest.length !== 1) throw new UsageError(`ожидается: ${NEWS_USAGE}`);
   const file = rest[0] as string;
   if (title === undefined) throw new UsageError('укажите заголовок: --title "…"');
@@ -95,8 +104,10 @@ async function publish(draft: Parameters<typeof publishNews>[0]): Promise<Comman
 
 async function mailAgain(id: string): Promise<CommandResult> {
   const news = await getNews(id);
-  if (!news)
-    throw new UsageError(`${DomainError.of('news_not_found').message} Номер: ${id} (npm run rac -- news list)`);
+  if (!news) throw notFound(id);
+  if (news.withdrawnAt) {
+    throw new UsageError(`Новость ${id} снята с публикации ${moscowDateTime(news.withdrawnAt)}: рассылки не будет.`);
+  }
   if (config().runtime === 'aws') {
     const shards = await queueNewsMailing(id);
     return { lines: [`Рассылка новости ${id} поставлена в очередь: ${shards} частей.`], exitCode: EXIT.ok };
@@ -105,6 +116,41 @@ async function mailAgain(id: string): Promise<CommandResult> {
   return {
     lines: [`Новость ${id}: «${news.title}»`, ...(await mailingReport(id, done.undelivered))],
     exitCode: outcome(done),
+  };
+}
+
+const notFound = (id: string) =>
+  new UsageError(`${DomainError.of('news_not_found').message} Номер: ${id} (npm run rac -- news list)`);
+
+/**
+ * Withdraws an item. The serving containers (Lambda, or a running `npm start`) each keep the list
+ * for NEWS_CACHE_SECONDS, so the command says until when the item may still be shown; the mailing
+ * stops at once.
+ */
+async function withdraw(id: string): Promise<CommandResult> {
+  const { outcome, at } = await withdrawNews(id);
+  if (outcome === 'missing') throw notFound(id);
+  const news = await getNews(id);
+  const title = news ? `: «${news.title}»` : '';
+  if (outcome === 'already') {
+    return {
+      lines: [`Новость ${id}${title} уже снята с публикации${at ? ` ${moscowDateTime(at)}` : ''}.`],
+      exitCode: EXIT.ok,
+    };
+  }
+  const until = new Date(new Date(at as string).getTime() + NEWS_CACHE_SECONDS * 1000);
+  // Seconds count here; Moscow's offset is whole hours, so they are UTC's.
+  const untilText = moscowDateTime(until.toISOString()).replace(
+    ' МСК',
+    `:${String(until.getUTCSeconds()).padStart(2, '0')} МСК`,
+  );
+  return {
+    lines: [
+      `Новость ${id}${title} снята с публикации.`,
+      `Рассылка остановлена: новость больше никому не отправляется (уже отправлено писем: ${await mailedCount(id)}).`,
+      `С сайта и из GET /api/news исчезнет не позже ${untilText} (список кешируется на ${NEWS_CACHE_SECONDS} с).`,
+    ],
+    exitCode: EXIT.ok,
   };
 }
 
@@ -118,6 +164,9 @@ function describe(news: StoredNews): string[] {
   return [
     `Новость ${news.id} от ${moscowDateTime(news.publishedAt)}: «${news.title}»`,
     news.addresses.length > 0 ? `Для адресов: ${news.addresses.join('; ')}` : 'Для всех жителей',
+    ...(news.withdrawnAt
+      ? [`Снята с публикации ${moscowDateTime(news.withdrawnAt)}: не показывается и не рассылается`]
+      : []),
   ];
 }
 

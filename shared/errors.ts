@@ -48,15 +48,17 @@ export const ERRORS = {
       'Учётная запись с такими данными уже существует. Если вы не регистрировались, обратитесь в РАЦ с паспортом. ' +
       'Если забыли пароль — воспользуйтесь восстановлением пароля.',
   },
-  invalid_credentials: { status: 401, message: 'Неверный номер лицевого счёта или пароль.' },
+  invalid_credentials: { status: 401, message: detailed('Неверный номер лицевого счёта или пароль.') },
   // `retryAfter` (seconds) also becomes the response's Retry-After header.
   too_many_attempts: {
     status: 429,
     message: (p: { retryAfter: number; subject?: 'login' | 'other' }) => {
-      const minutes = Math.max(1, Math.ceil(p.retryAfter / 60));
+      // The API document describes the message without a wait (no `retryAfter`): «позже».
+      const known = Number.isFinite(p.retryAfter);
+      const when = known ? `через ${Math.max(1, Math.ceil(p.retryAfter / 60))} мин.` : 'позже';
       return p.subject === 'login'
-        ? `Слишком много неудачных попыток входа. Повторите через ${minutes} мин. или восстановите пароль.`
-        : `Слишком много попыток. Повторите через ${minutes} мин.`;
+        ? `Слишком много неудачных попыток входа. Повторите ${when} или восстановите пароль.`
+        : `Слишком много попыток. Повторите ${known ? when : `${when}.`}`;
     },
   },
   wrong_password: {
@@ -79,6 +81,11 @@ export const ERRORS = {
         : p.left !== undefined && p.left > 0
           ? `Неверный код. Осталось попыток: ${p.left}.`
           : 'Неверный код. Запросите новый код.',
+  },
+  // The password was changed or reset, or the cabinet closed or transferred, after the code was asked for.
+  login_challenge_ended: {
+    status: 400,
+    message: 'Код больше не действует: после его запроса сменился пароль или закрыт доступ к кабинету. Войдите заново.',
   },
   phone_confirmed: {
     status: 409,

@@ -3,7 +3,7 @@ import { confirmEmailChange, requestEmailChange, undoEmailChange } from '#shared
 import { homeOf } from '#shared/accounts/home';
 import { accountsOf, linkAccount, switchAccount, unlinkAccount } from '#shared/accounts/links';
 import { AccountPathParams } from '#shared/accounts/linksSchemas';
-import { confirmPhone, requestPhoneConfirmation } from '#shared/accounts/phone';
+import { confirmPhone, removePhone, requestPhoneConfirmation } from '#shared/accounts/phone';
 import { me, profileOf, updateProfile } from '#shared/accounts/profile';
 import { clearSessionCookie, readSession, requireResident, residentOf } from '#shared/accounts/sessions';
 import { RESIDENTS_API } from '#shared/api/groups/residents';
@@ -31,6 +31,10 @@ export const handler = groupEntry({
       'POST /api/profile/phone/confirm': async ({ account, body, event }) => {
         const { phone } = await confirmPhone(account, body.code, residentOf(event));
         return { body: { phone, message: `Телефон ${phone} подтверждён.` } };
+      },
+      'DELETE /api/profile/phone': async ({ account, body, event }) => {
+        await removePhone(account, body.currentPassword, residentOf(event));
+        return {};
       },
       'POST /api/profile/email': async ({ account, body }) => {
         await requestEmailChange(account, body.email, body.currentPassword);

@@ -16,6 +16,10 @@ export const EDGE_RATE_LIMITS = [
   // Generous: a mobile operator puts many residents behind one address (CGNAT), and the pass is
   // limited per account (5 starts an hour) anyway.
   { name: 'QuickReadings', pathPrefix: '/api/readings/quick', limit: 100, why: 'readings without login' },
+  // The path exactly, and POST only: a prefix would also count `/api/payments` (the residents' own
+  // payments) and the result page's polling of `GET /api/pay/{id}`. Each order tells whether an
+  // account exists and its owner's initials, and needs a solved robot check (`/api/captcha`, 60).
+  { name: 'GuestPay', path: '/api/pay', method: 'POST', limit: 30, why: 'card payment orders without login' },
   { name: 'Epd', pathPrefix: '/api/epd/', limit: 60, why: 'ЕПД PDFs (each one renders in Chromium)' },
   // Everything under /api/, the constant public documents (health, OpenAPI, tariffs) included: they
   // have no per-address limit in the application (their functions cannot write the table).
@@ -36,6 +40,40 @@ export const EDGE_RATE_WINDOW_SECONDS = 300;
 export const MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet'] as const;
 
 const TOO_MANY = 'TooManyAttempts';
+
+type EdgeRateLimit = (typeof EDGE_RATE_LIMITS)[number];
+
+/**
+ * What a rate rule counts: every path under a prefix, or one path with one method. Paths are
+ * lowercased first: API Gateway routes are case-sensitive, but a differently cased path must not
+ * slip past the count on its way to a 404 either.
+ */
+function scopeOf(rule: EdgeRateLimit): CfnWebACL.StatementProperty {
+  const uriPath = (positionalConstraint: 'STARTS_WITH' | 'EXACTLY', searchString: string) => ({
+    byteMatchStatement: {
+      fieldToMatch: { uriPath: {} },
+      positionalConstraint,
+      searchString,
+      textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+    },
+  });
+  if ('pathPrefix' in rule) return uriPath('STARTS_WITH', rule.pathPrefix);
+  return {
+    andStatement: {
+      statements: [
+        uriPath('EXACTLY', rule.path),
+        {
+          byteMatchStatement: {
+            fieldToMatch: { method: {} },
+            positionalConstraint: 'EXACTLY',
+            searchString: rule.method,
+            textTransformations: [{ priority: 0, type: 'NONE' }],
+          },
+        },
+      ],
+    },
+  };
+}
 
 const visibility = (metricName: string) => ({
   cloudWatchMetricsEnabled: true,
@@ -86,16 +124,7 @@ export class EdgeFirewall extends Construct {
           limit: rule.limit,
           evaluationWindowSec: EDGE_RATE_WINDOW_SECONDS,
           aggregateKeyType: 'IP',
-          scopeDownStatement: {
-            byteMatchStatement: {
-              fieldToMatch: { uriPath: {} },
-              positionalConstraint: 'STARTS_WITH',
-              searchString: rule.pathPrefix,
-              // API Gateway routes are case-sensitive, but a differently cased path must not slip
-              // past the count on its way to a 404 either.
-              textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-            },
-          },
+          scopeDownStatement: scopeOf(rule),
         },
       },
       visibilityConfig: visibility(`RateLimit${rule.name}`),

@@ -1,5 +1,5 @@
+import { requireCurrentPassword } from '#shared/accounts/currentPassword';
 import { emailChangeMail, emailChangeNoticeMail } from '#shared/accounts/mails';
-import { verifyPassword } from '#shared/accounts/passwords';
 import { requireCabinet } from '#shared/accounts/profile';
 import {
   cabinetIdOf,
@@ -10,8 +10,6 @@ import {
 } from '#shared/accounts/store';
 import { issueToken, peekToken } from '#shared/accounts/tokens';
 import { sendMail } from '#shared/clients/mail';
-import { DomainError } from '#shared/errors';
-import { reserveAccountAttempt } from '#shared/limits/attempts';
 
 /**
  * E-mail change. Whoever holds a session is not yet the resident: the current password is asked
@@ -20,12 +18,7 @@ import { reserveAccountAttempt } from '#shared/limits/attempts';
  */
 export async function requestEmailChange(account: string, email: string, currentPassword: string | undefined) {
   const cabinet = await requireCabinet(account, true);
-  const attempt = await reserveAccountAttempt('sessionPassword', account);
-  if (!currentPassword || !(await verifyPassword(currentPassword, cabinet.passwordHash))) {
-    await attempt.fail();
-    throw DomainError.of('invalid_credentials', { fields: { currentPassword: 'Текущий пароль введён неверно' } });
-  }
-  await attempt.release();
+  await requireCurrentPassword(account, cabinet, currentPassword, 'Текущий пароль введён неверно');
   await setPendingEmail(account, email);
   const confirmToken = await issueToken('email', account, { email });
   const undoToken = await issueToken('undo', account, { email: cabinet.email, cabinet: cabinetIdOf(cabinet) });

@@ -2,7 +2,7 @@ import { startLoginChallenge } from '#shared/accounts/loginCode';
 import { passLoginGuard } from '#shared/accounts/loginGuard';
 import { dummyPasswordHash, verifyPassword } from '#shared/accounts/passwords';
 import { startSession } from '#shared/accounts/sessions';
-import { getResident } from '#shared/accounts/store';
+import { getResident, linkGenerationOf } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
 
 export interface LoginInput {
@@ -28,7 +28,8 @@ export async function login(input: LoginInput) {
   }
   // The second factor, when the resident turned it on: a code to the confirmed phone, no session yet.
   if (cabinet.loginCodeBySms && cabinet.phoneConfirmedAt && cabinet.phone) {
-    return { challenge: await startLoginChallenge(input.account, cabinet.phone, [guard.succeeded()]) };
+    const generation = record ? linkGenerationOf(record) : 0;
+    return { challenge: await startLoginChallenge(input.account, cabinet.phone, generation, [guard.succeeded()]) };
   }
   // The new session and the cleared count in one transaction: four requests in all (the address
   // limit, the login guard, this read, this write). Fewer would need the guard's slot and the

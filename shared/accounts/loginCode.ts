@@ -5,6 +5,7 @@ import { maskPhone } from '#shared/accounts/phoneNumber';
 import { startSession } from '#shared/accounts/sessions';
 import {
   consumeLoginChallenge,
+  credentialsUnchanged,
   putLoginChallenge,
   type TransactItem,
   takeLoginChallengeTry,
@@ -17,10 +18,14 @@ import { SMS_CODE } from '#shared/limits/policy';
  * resident who turned it on gets a code on the confirmed phone and a challenge instead of a
  * session. The challenge lives 10 minutes, takes 5 tries and opens one session: it is used up in
  * the transaction that stores the session. Someone who has only the password gets no further.
+ * `generation`: the account's link generation read with the password hash; the code works only
+ * while it holds, so a password change or reset, a closed cabinet or an ownership transfer ends the
+ * challenge (a thief's pending login does not survive the resident's new password).
  */
 export async function startLoginChallenge(
   account: string,
   phone: string,
+  generation: number,
   also: readonly TransactItem[],
 ): Promise<{ challenge: string; phone: string; message: string }> {
   await reserveSmsSlot(account, phone);
@@ -32,6 +37,7 @@ export async function startLoginChallenge(
     codeHash: await hashCode('login', challenge, code),
     expiresAt: codeExpiresAt(),
     tries: 0,
+    generation,
   };
   await putLoginChallenge(challenge, record, also);
   await textCode('login', phone, code);
@@ -46,11 +52,17 @@ export async function loginWithCode(challenge: string, code: string) {
   if (!(await codeMatches('login', challenge, code, record.codeHash))) {
     throw DomainError.of('invalid_code', { left: SMS_CODE.tries - record.tries });
   }
+  // The check rides in the session's own transaction: no request more than before.
+  const also = [consumeLoginChallenge(challenge, record.codeHash)];
+  if (record.generation !== undefined) also.push(credentialsUnchanged(record.account, record.generation));
   try {
-    return await startSession(record.account, { also: [consumeLoginChallenge(challenge, record.codeHash)] });
+    return await startSession(record.account, { also });
   } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    // Items: the session's put, the challenge's delete, the credentials check.
+    if (error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed')
+      throw DomainError.of('login_challenge_ended');
     // The same challenge used at the same moment by another request: one session only.
-    if (error instanceof TransactionCanceledException) throw DomainError.of('invalid_code', { spent: true });
-    throw error;
+    throw DomainError.of('invalid_code', { spent: true });
   }
 }

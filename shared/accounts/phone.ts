@@ -1,6 +1,6 @@
-import { verifyPassword } from '#shared/accounts/passwords';
+import { requireCurrentPassword } from '#shared/accounts/currentPassword';
 import { codeExpiresAt, codeMatches, hashCode, newCode, reserveSmsSlot, textCode } from '#shared/accounts/phoneCodes';
-import { mailNotice, phoneConfirmedMail } from '#shared/accounts/phoneMails';
+import { mailNotice, phoneConfirmedMail, phoneRemovedMail } from '#shared/accounts/phoneMails';
 import { formatPhone } from '#shared/accounts/phoneNumber';
 import { requireCabinet } from '#shared/accounts/profile';
 import {
@@ -8,10 +8,10 @@ import {
   confirmCabinetPhone,
   putPhoneCode,
   type ResidentItems,
+  removeCabinetPhone,
   takePhoneCodeTry,
 } from '#shared/accounts/store';
 import { DomainError } from '#shared/errors';
-import { reserveAccountAttempt } from '#shared/limits/attempts';
 import { SMS_CODE } from '#shared/limits/policy';
 
 /**
@@ -27,14 +27,12 @@ export async function requestPhoneConfirmation(
 ): Promise<{ phone: string }> {
   const cabinet: Cabinet = read.cabinet ?? (await requireCabinet(account, true));
   if (cabinet.phoneConfirmedAt) {
-    const attempt = await reserveAccountAttempt('sessionPassword', account);
-    if (!input.currentPassword || !(await verifyPassword(input.currentPassword, cabinet.passwordHash))) {
-      await attempt.fail();
-      throw DomainError.of('invalid_credentials', {
-        fields: { currentPassword: 'Чтобы сменить подтверждённый телефон, введите текущий пароль' },
-      });
-    }
-    await attempt.release();
+    await requireCurrentPassword(
+      account,
+      cabinet,
+      input.currentPassword,
+      'Чтобы сменить подтверждённый телефон, введите текущий пароль',
+    );
   }
   await reserveSmsSlot(account, input.phone);
   const code = newCode();
@@ -69,4 +67,26 @@ export async function confirmPhone(
     await mailNotice(phoneConfirmedMail(before.email, account, record.phone, previous));
   }
   return { phone: formatPhone(record.phone) };
+}
+
+/**
+ * DELETE /api/profile/phone: the resident removes the phone (a lost or changed SIM, a number given
+ * up), which also ends the login by SMS code. The current password is required, as for replacing a
+ * confirmed phone: removing a second factor is what a thief with a session would do first. The
+ * cabinet's address is told when a confirmed phone goes. A repeated request changes nothing more
+ * and mails nothing (idempotent, as a DELETE).
+ */
+export async function removePhone(
+  account: string,
+  currentPassword: string | undefined,
+  read: ResidentItems = {},
+): Promise<void> {
+  const cabinet: Cabinet = read.cabinet ?? (await requireCabinet(account, true));
+  await requireCurrentPassword(account, cabinet, currentPassword, 'Чтобы удалить телефон, введите текущий пароль');
+  if (!cabinet.phone) return;
+  const removed = await removeCabinetPhone(account, cabinet.passwordHash);
+  if (removed === undefined) throw DomainError.of('unauthorized');
+  if (removed === 'password_changed') throw DomainError.of('wrong_password', { concurrent: true });
+  if (removed === 'none' || !removed.phone || !removed.phoneConfirmedAt) return;
+  await mailNotice(phoneRemovedMail(cabinet.email, account, removed.phone, removed.loginCodeBySms ?? false));
 }

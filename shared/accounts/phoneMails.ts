@@ -7,8 +7,8 @@ import { logger } from '#shared/logger';
 import { moscowDateTimeText, now } from '#shared/time';
 
 /**
- * Notices to the cabinet's address when its second factor changes: a new confirmed phone, the login
- * by SMS code on or off. Whoever did it with a stolen session or password, the resident learns of
+ * Notices to the cabinet's address when its second factor changes: a new confirmed phone, a removed
+ * one, the login by SMS code on or off. Whoever did it with a stolen session or password, the resident learns of
  * it by mail and knows the ways back (recovery by the mailed link, the centre with a passport).
  */
 function notice(to: string, subject: string, lead: string): Mail {
@@ -36,6 +36,14 @@ export function phoneConfirmedMail(to: string, account: string, phone: string, p
       `заменён на ${formatPhone(phone)}. Коды для входа теперь приходят на новый номер.`
     : `В личном кабинете лицевого счёта № ${account} ${when} подтверждён мобильный телефон ${formatPhone(phone)}.`;
   return notice(to, previous ? 'Телефон личного кабинета изменён' : 'Телефон личного кабинета подтверждён', lead);
+}
+
+export function phoneRemovedMail(to: string, account: string, phone: string, smsLoginWasOn: boolean): Mail {
+  const when = moscowDateTimeText(now().toISOString());
+  const lead =
+    `Из личного кабинета лицевого счёта № ${account} ${when} удалён мобильный телефон ${formatPhone(phone)}.` +
+    (smsLoginWasOn ? ' Вход по коду из SMS отключён: теперь для входа нужен только пароль.' : '');
+  return notice(to, 'Телефон удалён из личного кабинета', lead);
 }
 
 export function smsLoginMail(to: string, account: string, on: boolean, how: 'profile' | 'reset' = 'profile'): Mail {

@@ -19,6 +19,7 @@ import {
   PasswordChangeRequest,
   PhoneAccepted,
   PhoneCodeRequest,
+  PhoneRemoveRequest,
   PhoneRequest,
   ProfileResponse,
   ProfileUpdateRequest,
@@ -97,7 +98,7 @@ export const ACCOUNT_ROUTES = [
     auth: false,
     body: LoginCodeRequest,
     success: { status: 200, body: SessionResponse },
-    errors: ['invalid_code'],
+    errors: ['invalid_code', 'login_challenge_ended'],
     limit: 'credentials',
   },
   {
@@ -193,6 +194,18 @@ export const ACCOUNT_ROUTES = [
     body: PhoneCodeRequest,
     success: { status: 200, body: PhoneAccepted },
     errors: ['invalid_code'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/profile/phone',
+    group: 'residents',
+    summary:
+      'Удалить телефон из кабинета (нужен текущий пароль): вход по коду из SMS отключается, на почту уходит уведомление',
+    tag: 'residents',
+    auth: true,
+    body: PhoneRemoveRequest,
+    success: { status: 204 },
+    errors: ['invalid_credentials', 'too_many_attempts', 'wrong_password'],
   },
   {
     method: 'POST',

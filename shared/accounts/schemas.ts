@@ -1,248 +1,305 @@
 import * as z from 'zod';
 import { normalisePhone } from '#shared/accounts/phoneNumber';
+import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
 
 /** Request and response shapes of registration, login, recovery and profile. */
 
-export const Passport = z
-  .string()
-  .trim()
-  .min(1, 'Укажите серию и номер паспорта')
-  .max(40, 'Слишком длинное значение')
-  .meta({ description: 'Серия и номер паспорта, любые пробелы', example: '1405 123456' });
+export const Passport = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Укажите серию и номер паспорта')
+    .max(40, 'Слишком длинное значение')
+    .meta({ description: 'Серия и номер паспорта, любые пробелы', example: '1405 123456' }),
+);
 
-export const Email = z
-  .string()
-  .trim()
-  .max(254, 'Слишком длинный адрес')
-  .pipe(z.email('Укажите адрес электронной почты, например ivanova@mail.ru'))
-  .transform((e) => e.toLowerCase());
+export const Email = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .max(254, 'Слишком длинный адрес')
+    .pipe(z.email('Укажите адрес электронной почты, например ivanova@mail.ru'))
+    .transform((e) => e.toLowerCase()),
+);
 
-export const Password = z
-  .string()
-  .min(8, 'Пароль — не короче 8 символов')
-  .max(128, 'Пароль — не длиннее 128 символов')
-  .meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' });
+export const Password = lazySchema(() =>
+  z
+    .string()
+    .min(8, 'Пароль — не короче 8 символов')
+    .max(128, 'Пароль — не длиннее 128 символов')
+    .meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' }),
+);
 
-export const CaptchaId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Пройдите проверку «Я не робот» ещё раз');
+export const CaptchaId = lazySchema(() =>
+  z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Пройдите проверку «Я не робот» ещё раз'),
+);
 /** The ALTCHA widget's payload (base64 JSON of the challenge and its solution). */
-export const CaptchaAnswer = z
-  .string()
-  .trim()
-  .min(1, 'Пройдите проверку «Я не робот»')
-  .max(4096, 'Пройдите проверку «Я не робот» ещё раз')
-  .meta({ description: 'Ответ виджета ALTCHA (payload, base64)' });
-const Token = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна');
-export const Phone = z
-  .string()
-  .trim()
-  .max(32)
-  .regex(/^\+?[\d\s()-]{10,20}$/, 'Укажите телефон, например +7 (4725) 12-34-56');
+export const CaptchaAnswer = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Пройдите проверку «Я не робот»')
+    .max(4096, 'Пройдите проверку «Я не робот» ещё раз')
+    .meta({ description: 'Ответ виджета ALTCHA (payload, base64)' }),
+);
+const Token = lazySchema(() => z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна'));
+export const Phone = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .max(32)
+    .regex(/^\+?[\d\s()-]{10,20}$/, 'Укажите телефон, например +7 (4725) 12-34-56'),
+);
 
-export const CaptchaResponse = z
-  .object({
-    id: z.string(),
-    challenge: z
-      .object({
-        parameters: z.record(z.string(), z.unknown()),
-        signature: z.string().optional(),
-      })
-      .meta({ description: 'Задача ALTCHA (proof-of-work) для виджета: parameters и signature' }),
-    answer: z
-      .string()
-      .optional()
-      .meta({ description: 'Готовый ответ (payload); только при RAC_TEST_MODE=1 в локальном запуске' }),
-  })
-  .meta({ id: 'Captcha' });
+export const CaptchaResponse = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      challenge: z
+        .object({
+          parameters: z.record(z.string(), z.unknown()),
+          signature: z.string().optional(),
+        })
+        .meta({ description: 'Задача ALTCHA (proof-of-work) для виджета: parameters и signature' }),
+      answer: z
+        .string()
+        .optional()
+        .meta({ description: 'Готовый ответ (payload); только при RAC_TEST_MODE=1 в локальном запуске' }),
+    })
+    .meta({ id: 'Captcha' }),
+);
 
-export const RegisterRequest = z.object({
-  account: AccountNumber,
-  passport: Passport,
-  email: Email,
-  consent: z.literal(true, 'Необходимо согласие на обработку персональных данных'),
-  captchaId: CaptchaId,
-  captchaAnswer: CaptchaAnswer,
-});
-
-export const ConfirmRequest = z.object({ token: Token, password: Password });
-
-export const LoginRequest = z.object({
-  account: AccountNumber,
-  password: z.string().min(1, 'Введите пароль').max(128, 'Пароль — не длиннее 128 символов'),
-  captchaId: CaptchaId.optional(),
-  captchaAnswer: CaptchaAnswer.optional(),
-});
-
-export const RecoverRequest = z.object({
-  account: AccountNumber,
-  email: Email,
-  captchaId: CaptchaId,
-  captchaAnswer: CaptchaAnswer,
-});
-
-export const ResetRequest = z.object({ token: Token, password: Password });
-
-export const SessionResponse = z
-  .object({ account: AccountNumber, owner: z.string() })
-  .meta({ id: 'Session', description: 'Сессия открыта; cookie установлена' });
-
-export const Accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });
-
-export const ServiceBalance = z.object({ service: z.string(), balance: Kopecks });
-
-export const MeResponse = z
-  .object({
+export const RegisterRequest = lazySchema(() =>
+  z.object({
     account: AccountNumber,
-    owner: z.string(),
-    address: z.string(),
-    email: z.string(),
-    phone: z.string().nullable().meta({ description: 'Телефон кабинета; подтверждённый — в виде +7XXXXXXXXXX' }),
-    phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
-    area: z.string().meta({ description: 'Общая площадь, м² (десятичная строка)' }),
-    residents: z.number().int(),
-    balance: z.object({
-      total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
-      services: z.array(ServiceBalance),
-    }),
-  })
-  .meta({ id: 'Me' });
+    passport: Passport,
+    email: Email,
+    consent: z.literal(true, 'Необходимо согласие на обработку персональных данных'),
+    captchaId: CaptchaId,
+    captchaAnswer: CaptchaAnswer,
+  }),
+);
 
-const Period = z.string().meta({ description: 'ГГГГ-ММ' });
-const Day = z.string().meta({ description: 'ГГГГ-ММ-ДД' });
+export const ConfirmRequest = lazySchema(() => z.object({ token: Token, password: Password }));
 
-export const HomeResponse = z
-  .object({
-    balance: z.object({
-      total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
-      services: z.array(ServiceBalance),
-    }),
-    toPay: Kopecks.meta({ description: 'К оплате сейчас (долг), ≥ 0' }),
-    advance: Kopecks.meta({ description: 'Аванс (переплата), ≥ 0' }),
-    overdue: Kopecks.meta({ description: 'Из toPay: долг по квитанциям, срок оплаты которых прошёл' }),
-    payBy: Day.nullable().meta({ description: 'Оплатить до (как в последнем ЕПД); null — ничего не должен' }),
-    bills: z
-      .array(
-        z.object({
-          period: Period,
-          charged: Kopecks.meta({ description: 'Начислено за месяц' }),
-          closing: Kopecks.meta({ description: 'Сальдо на конец месяца' }),
-          dueDate: Day.meta({ description: 'Срок оплаты по ЖК РФ ст. 155 ч. 1' }),
-        }),
-      )
-      .meta({ description: 'Месяцы, за которые есть квитанция (ЕПД), от новых к старым' }),
-    nextBill: z
-      .object({ period: Period, on: Day })
-      .meta({ description: 'Следующая квитанция: за какой месяц и когда будет сформирована' }),
-    window: z.object({
-      open: z.boolean(),
-      opensAt: z.iso.datetime({ offset: true }),
-      closesAt: z.iso.datetime({ offset: true }),
-      period: Period.meta({ description: 'Месяц, за который принимаются показания' }),
-      days: z
-        .number()
-        .int()
-        .meta({ description: 'Открыт: осталось дней, включая сегодня (МСК); закрыт: дней до открытия' }),
-    }),
-    lastPayment: z.object({ id: z.string(), amount: Kopecks, paidAt: z.iso.datetime({ offset: true }) }).nullable(),
-  })
-  .meta({ id: 'Home' });
-
-export const ProfileResponse = z
-  .object({
+export const LoginRequest = lazySchema(() =>
+  z.object({
     account: AccountNumber,
-    owner: z.string(),
-    address: z.string(),
-    email: z.string(),
-    pendingEmail: z.string().nullable(),
-    emailUndeliverable: z
-      .object({ reason: z.enum(['bounce', 'complaint']), since: z.string() })
-      .nullable()
-      .meta({
-        description:
-          'Почтовый сервер адресата отказал в доставке (bounce) или адресат пожаловался на спам (complaint): письма на адрес не отправляются',
+    password: z.string().min(1, 'Введите пароль').max(128, 'Пароль — не длиннее 128 символов'),
+    captchaId: CaptchaId.optional(),
+    captchaAnswer: CaptchaAnswer.optional(),
+  }),
+);
+
+export const RecoverRequest = lazySchema(() =>
+  z.object({
+    account: AccountNumber,
+    email: Email,
+    captchaId: CaptchaId,
+    captchaAnswer: CaptchaAnswer,
+  }),
+);
+
+export const ResetRequest = lazySchema(() => z.object({ token: Token, password: Password }));
+
+export const SessionResponse = lazySchema(() =>
+  z
+    .object({ account: AccountNumber, owner: z.string() })
+    .meta({ id: 'Session', description: 'Сессия открыта; cookie установлена' }),
+);
+
+export const Accepted = lazySchema(() => z.object({ message: z.string() }).meta({ id: 'Accepted' }));
+
+export const ServiceBalance = lazySchema(() => z.object({ service: z.string(), balance: Kopecks }));
+
+export const MeResponse = lazySchema(() =>
+  z
+    .object({
+      account: AccountNumber,
+      owner: z.string(),
+      address: z.string(),
+      email: z.string(),
+      phone: z.string().nullable().meta({ description: 'Телефон кабинета; подтверждённый — в виде +7XXXXXXXXXX' }),
+      phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
+      area: z.string().meta({ description: 'Общая площадь, м² (десятичная строка)' }),
+      residents: z.number().int(),
+      balance: z.object({
+        total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
+        services: z.array(ServiceBalance),
       }),
-    phone: z.string().nullable(),
-    phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
-    loginCodeBySms: z.boolean().meta({ description: 'Вход по паролю и коду из SMS на подтверждённый телефон' }),
-    remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
-    billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),
-    newsByEmail: z.boolean().meta({ description: 'Присылать новости РАЦ на почту' }),
-    consent: z.object({ version: z.string(), acceptedAt: z.string() }),
-    registeredAt: z.string(),
-  })
-  .meta({ id: 'Profile' });
+    })
+    .meta({ id: 'Me' }),
+);
 
-export const ProfileUpdateRequest = z
-  .object({
-    phone: Phone.or(z.literal('')).optional(),
-    remindersOptIn: z.boolean().optional(),
-    billByEmail: z.boolean().optional(),
-    newsByEmail: z.boolean().optional(),
-    loginCodeBySms: z.boolean().optional().meta({
-      description: 'Включить вход по коду из SMS: только с подтверждённым телефоном (409 phone_not_confirmed)',
-    }),
-  })
-  .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять');
+const Period = lazySchema(() => z.string().meta({ description: 'ГГГГ-ММ' }));
+const Day = lazySchema(() => z.string().meta({ description: 'ГГГГ-ММ-ДД' }));
+
+export const HomeResponse = lazySchema(() =>
+  z
+    .object({
+      balance: z.object({
+        total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
+        services: z.array(ServiceBalance),
+      }),
+      toPay: Kopecks.meta({ description: 'К оплате сейчас (долг), ≥ 0' }),
+      advance: Kopecks.meta({ description: 'Аванс (переплата), ≥ 0' }),
+      overdue: Kopecks.meta({ description: 'Из toPay: долг по квитанциям, срок оплаты которых прошёл' }),
+      payBy: Day.nullable().meta({ description: 'Оплатить до (как в последнем ЕПД); null — ничего не должен' }),
+      bills: z
+        .array(
+          z.object({
+            period: Period,
+            charged: Kopecks.meta({ description: 'Начислено за месяц' }),
+            closing: Kopecks.meta({ description: 'Сальдо на конец месяца' }),
+            dueDate: Day.meta({ description: 'Срок оплаты по ЖК РФ ст. 155 ч. 1' }),
+          }),
+        )
+        .meta({ description: 'Месяцы, за которые есть квитанция (ЕПД), от новых к старым' }),
+      nextBill: z
+        .object({ period: Period, on: Day })
+        .meta({ description: 'Следующая квитанция: за какой месяц и когда будет сформирована' }),
+      window: z.object({
+        open: z.boolean(),
+        opensAt: z.iso.datetime({ offset: true }),
+        closesAt: z.iso.datetime({ offset: true }),
+        period: Period.meta({ description: 'Месяц, за который принимаются показания' }),
+        days: z
+          .number()
+          .int()
+          .meta({ description: 'Открыт: осталось дней, включая сегодня (МСК); закрыт: дней до открытия' }),
+      }),
+      lastPayment: z.object({ id: z.string(), amount: Kopecks, paidAt: z.iso.datetime({ offset: true }) }).nullable(),
+    })
+    .meta({ id: 'Home' }),
+);
+
+export const ProfileResponse = lazySchema(() =>
+  z
+    .object({
+      account: AccountNumber,
+      owner: z.string(),
+      address: z.string(),
+      email: z.string(),
+      pendingEmail: z.string().nullable(),
+      emailUndeliverable: z
+        .object({ reason: z.enum(['bounce', 'complaint']), since: z.string() })
+        .nullable()
+        .meta({
+          description:
+            'Почтовый сервер адресата отказал в доставке (bounce) или адресат пожаловался на спам (complaint): письма на адрес не отправляются',
+        }),
+      phone: z.string().nullable(),
+      phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
+      loginCodeBySms: z.boolean().meta({ description: 'Вход по паролю и коду из SMS на подтверждённый телефон' }),
+      remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
+      billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),
+      newsByEmail: z.boolean().meta({ description: 'Присылать новости РАЦ на почту' }),
+      consent: z.object({ version: z.string(), acceptedAt: z.string() }),
+      registeredAt: z.string(),
+    })
+    .meta({ id: 'Profile' }),
+);
+
+export const ProfileUpdateRequest = lazySchema(() =>
+  z
+    .object({
+      phone: Phone.or(z.literal('')).optional(),
+      remindersOptIn: z.boolean().optional(),
+      billByEmail: z.boolean().optional(),
+      newsByEmail: z.boolean().optional(),
+      loginCodeBySms: z.boolean().optional().meta({
+        description: 'Включить вход по коду из SMS: только с подтверждённым телефоном (409 phone_not_confirmed)',
+      }),
+    })
+    .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять'),
+);
 
 /** A Russian mobile number in any usual spelling, normalised to +7XXXXXXXXXX (shared/accounts/phoneNumber.ts). */
-export const MobilePhone = z
-  .string()
-  .max(40, 'Слишком длинный номер')
-  .transform((value, ctx) => {
-    const check = normalisePhone(value);
-    if (check.ok) return check.phone;
-    ctx.addIssue({ code: 'custom', message: check.message });
-    return z.NEVER;
-  })
-  .meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' });
-
-const SmsCode = z
-  .string()
-  .trim()
-  .regex(/^\d{6}$/, 'Введите 6 цифр кода из SMS')
-  .meta({ description: '6 цифр из SMS', example: '123456' });
-
-export const PhoneRequest = z.object({
-  phone: MobilePhone,
-  currentPassword: z
+export const MobilePhone = lazySchema(() =>
+  z
     .string()
-    .max(1024, 'Слишком длинное значение')
-    .optional()
-    .meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' }),
-});
-export const PhoneCodeRequest = z.object({ code: SmsCode });
-export const PhoneAccepted = z
-  .object({ message: z.string(), phone: z.string().meta({ description: '+7 912 345-67-89' }) })
-  .meta({ id: 'PhoneAccepted' });
+    .max(40, 'Слишком длинный номер')
+    .transform((value, ctx) => {
+      const check = normalisePhone(value);
+      if (check.ok) return check.phone;
+      ctx.addIssue({ code: 'custom', message: check.message });
+      return z.NEVER;
+    })
+    .meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' }),
+);
 
-export const LoginChallengeResponse = z
-  .object({
-    challenge: z.string().meta({ description: 'Для POST /api/auth/login/code; действует 10 минут, один вход' }),
-    phone: z.string().meta({ description: 'Куда ушёл код, скрыто: +7 ••• •••-67-89' }),
-    message: z.string(),
-  })
-  .meta({ id: 'LoginChallenge', description: 'Включён вход по коду из SMS: сессия откроется после кода' });
-
-export const LoginCodeRequest = z.object({
-  challenge: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'Войдите заново: введите номер счёта и пароль'),
-  code: SmsCode,
-});
-
-export const EmailChangeRequest = z.object({
-  email: Email,
-  // Optional in the schema on purpose: a missing password is a wrong one (401), as the contract says.
-  currentPassword: z
+const SmsCode = lazySchema(() =>
+  z
     .string()
-    .max(1024, 'Слишком длинное значение')
-    .optional()
-    .meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' }),
-});
-export const EmailConfirmRequest = z.object({ token: Token });
-export const EmailUndoRequest = z.object({ token: Token });
+    .trim()
+    .regex(/^\d{6}$/, 'Введите 6 цифр кода из SMS')
+    .meta({ description: '6 цифр из SMS', example: '123456' }),
+);
+
+export const PhoneRequest = lazySchema(() =>
+  z.object({
+    phone: MobilePhone,
+    currentPassword: z
+      .string()
+      .max(1024, 'Слишком длинное значение')
+      .optional()
+      .meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' }),
+  }),
+);
+export const PhoneCodeRequest = lazySchema(() => z.object({ code: SmsCode }));
+// Optional in the schema on purpose: a missing password is a wrong one (401), as for the e-mail change.
+export const PhoneRemoveRequest = lazySchema(() =>
+  z.object({
+    currentPassword: z
+      .string()
+      .max(1024, 'Слишком длинное значение')
+      .optional()
+      .meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' }),
+  }),
+);
+export const PhoneAccepted = lazySchema(() =>
+  z
+    .object({ message: z.string(), phone: z.string().meta({ description: '+7 912 345-67-89' }) })
+    .meta({ id: 'PhoneAccepted' }),
+);
+
+export const LoginChallengeResponse = lazySchema(() =>
+  z
+    .object({
+      challenge: z.string().meta({ description: 'Для POST /api/auth/login/code; действует 10 минут, один вход' }),
+      phone: z.string().meta({ description: 'Куда ушёл код, скрыто: +7 ••• •••-67-89' }),
+      message: z.string(),
+    })
+    .meta({ id: 'LoginChallenge', description: 'Включён вход по коду из SMS: сессия откроется после кода' }),
+);
+
+export const LoginCodeRequest = lazySchema(() =>
+  z.object({
+    challenge: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'Войдите заново: введите номер счёта и пароль'),
+    code: SmsCode,
+  }),
+);
+
+export const EmailChangeRequest = lazySchema(() =>
+  z.object({
+    email: Email,
+    // Optional in the schema on purpose: a missing password is a wrong one (401), as the contract says.
+    currentPassword: z
+      .string()
+      .max(1024, 'Слишком длинное значение')
+      .optional()
+      .meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' }),
+  }),
+);
+export const EmailConfirmRequest = lazySchema(() => z.object({ token: Token }));
+export const EmailUndoRequest = lazySchema(() => z.object({ token: Token }));
 
 // No robot check: a logged-in resident proves themselves with the current password. Fields a
 // client still sends (captchaId, captchaAnswer) are stripped, as on every object schema.
-export const PasswordChangeRequest = z.object({
-  oldPassword: z.string().min(1, 'Введите текущий пароль').max(128),
-  newPassword: Password,
-});
+export const PasswordChangeRequest = lazySchema(() =>
+  z.object({
+    oldPassword: z.string().min(1, 'Введите текущий пароль').max(128),
+    newPassword: Password,
+  }),
+);

@@ -32,7 +32,7 @@ import { now } from '#shared/time';
  * | account links   | keys.accountLink, accountLinkedBy         | accounts/linksStore.ts (own module)      |
  * | link token      | keys.linkToken (SHA-256 of the token)     | put, get, delete with the cabinet write  |
  * | captcha         | keys.captcha                              | put, delete returning the old item       |
- * | SMS code        | keys.phoneCode, keys.loginChallenge       | put, ADD tries, delete with the write    |
+ * | SMS code        | keys.phoneCode, keys.loginChallenge       | put, ADD tries, delete (with the write)  |
  */
 
 const nowSeconds = () => Math.floor(now().getTime() / 1000);
@@ -697,6 +697,13 @@ export interface SmsCodeRecord {
   codeHash: string;
   expiresAt: number;
   tries: number;
+  /**
+   * A login challenge's: the account's link generation when the password was checked. The code
+   * opens a session only while the account is still in it (`credentialsUnchanged`), so a password
+   * change or reset, a closed cabinet or an ownership transfer ends every pending challenge.
+   * Absent on challenges stored before it existed (10 minutes at most): not checked.
+   */
+  generation?: number;
 }
 
 const challengeKey = (challenge: string) =>
@@ -768,6 +775,60 @@ function consumeCode(key: { pk: string; sk: string }, codeHash: string): Transac
 
 export const consumeLoginChallenge = (challenge: string, codeHash: string) =>
   consumeCode(challengeKey(challenge), codeHash);
+
+/**
+ * The condition "the account is still in link generation `generation`", as a transaction item:
+ * the login's code step opens its session only with it. The generation is the account's
+ * credentials version here: a password change or reset, closing the cabinet, an ownership transfer
+ * (and a confirmed or undone e-mail change) move it on, in their own transactions.
+ */
+export function credentialsUnchanged(account: string, generation: number): TransactItem {
+  const guard = inGeneration(generation);
+  return {
+    ConditionCheck: {
+      TableName: tableName(),
+      Key: keys.account(account),
+      ConditionExpression: `attribute_exists(pk) AND ${guard.expression}`,
+      ExpressionAttributeValues: guard.values,
+    },
+  };
+}
+
+/**
+ * Removes the cabinet's phone (DELETE /api/profile/phone), confirmed or not, and with it the login
+ * by SMS code, only while the password is still the one checked (`passwordHash`). Returns what was
+ * removed; `'none'` when there was no phone (a repeated request), `'password_changed'` when a
+ * concurrent change won, undefined when the cabinet has gone. One conditional write, then the
+ * pending confirmation code (if any) is deleted: a code asked for before cannot bring a number back.
+ */
+export async function removeCabinetPhone(
+  account: string,
+  passwordHash: string,
+): Promise<Pick<Cabinet, 'phone' | 'phoneConfirmedAt' | 'loginCodeBySms'> | 'none' | 'password_changed' | undefined> {
+  try {
+    const out = await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.cabinet(account),
+        UpdateExpression: 'REMOVE phone, phoneConfirmedAt, loginCodeBySms',
+        ConditionExpression: 'attribute_exists(phone) AND passwordHash = :hash',
+        ExpressionAttributeValues: { ':hash': passwordHash },
+        ReturnValues: 'ALL_OLD',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: keys.phoneCode(account) }));
+    const old = out.Attributes as Cabinet;
+    return { phone: old.phone, phoneConfirmedAt: old.phoneConfirmedAt, loginCodeBySms: old.loginCodeBySms };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    // The document client leaves this item in DynamoDB's attribute-value form.
+    const old = error.Item;
+    if (!old) return undefined;
+    if (old.passwordHash?.S !== passwordHash) return 'password_changed';
+    return 'none';
+  }
+}
 
 /**
  * Makes the phone the code went to the cabinet's confirmed phone, using the code up in the same

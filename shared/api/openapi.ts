@@ -19,18 +19,23 @@ function schemaOf(type: z.ZodType, io: 'input' | 'output', components: Record<st
   return relink(schema) as JsonSchema;
 }
 
-/** OpenAPI 3.1 document of the whole API, generated from the route table and its zod schemas. */
 /** A message as documentation: texts as they are, messages with facts with their defaults. */
 function describe(code: ErrorCode): string {
   const message = ERRORS[code].message;
   if (typeof message === 'string') return message;
+  const build = message as (p: unknown) => string;
+  // Without its facts a message reads in its general form; one that needs a fact (a limit, a date)
+  // shows the fact's name instead: «не больше {max} лицевых счетов».
+  const named = new Proxy({}, { get: (_, name) => (typeof name === 'string' ? `{${name}}` : undefined) });
   try {
-    return (message as (p: unknown) => string)({});
+    const general = build({});
+    return /undefined|NaN/.test(general) ? build(named) : general;
   } catch {
     return '';
   }
 }
 
+/** OpenAPI 3.1 document of the whole API, generated from the route table and its zod schemas. */
 export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
   const components: Record<string, unknown> = {};
   const paths: Record<string, Record<string, unknown>> = {};

@@ -6,11 +6,14 @@ import { latestNews, type StoredNews } from '#shared/news/store';
 /**
  * What a visitor sees of the news (GET /api/news): everyone sees the items for all addresses; a
  * logged-in resident also sees those for their account's address. An item for some addresses is
- * not shown to anyone else: planned works on one street are noise for the rest of the city.
+ * not shown to anyone else: planned works on one street are noise for the rest of the city. A
+ * withdrawn item (`news withdraw`) is shown to nobody.
  */
 export function visibleNews(items: readonly StoredNews[], address: string | undefined): StoredNews[] {
-  return items.filter((item) =>
-    item.addressFilters.length === 0 ? true : address !== undefined && addressMatches(address, item.addressFilters),
+  return items.filter(
+    (item) =>
+      item.withdrawnAt === undefined &&
+      (item.addressFilters.length === 0 || (address !== undefined && addressMatches(address, item.addressFilters))),
   );
 }
 

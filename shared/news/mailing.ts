@@ -20,6 +20,7 @@ import { type MailRun, newMailRun, SEND_CONCURRENCY } from '#shared/readings/mai
  * an item for some addresses one BatchGet of their addresses). No scan: only the subscribers'
  * sparse items are read. Each recipient is claimed (keys.newsMail) before the mail goes out, so a
  * redelivered message, a continuation or an operator's `news mail` again sends nobody an item twice.
+ * A withdrawn item (`news withdraw`) is mailed to nobody more: the claim reads the withdrawal first.
  */
 
 /** Stop claiming new recipients this long before the function's timeout. */
@@ -63,6 +64,11 @@ export async function mailNewsShard(message: NewsShardMessage, options: { deadli
     logger.warn('News mailing for an unknown item', { newsId: message.newsId });
     return run;
   }
+  if (news.withdrawnAt) {
+    logger.info('News mailing of a withdrawn item: nothing sent', { newsId: news.id });
+    return run;
+  }
+  let withdrawn = false;
   let start = message.start;
   do {
     if (Date.now() > deadline) {
@@ -87,6 +93,10 @@ export async function mailNewsShard(message: NewsShardMessage, options: { deadli
       news.addressFilters.length > 0 ? addressesOf(accounts) : Promise.resolve(undefined),
     ]);
     await forEachConcurrently(accounts, SEND_CONCURRENCY, async (account) => {
+      if (withdrawn) {
+        run.skipped++;
+        return;
+      }
       const cabinet = cabinets.get(account);
       if (!cabinet?.newsByEmail || !cabinet.email) {
         // The cabinet is gone (ownership transfer, closing) or opted out: the subscription is stale.
@@ -98,7 +108,10 @@ export async function mailNewsShard(message: NewsShardMessage, options: { deadli
         run.skipped++;
         return;
       }
-      if (!(await claimNewsMail(news.id, account))) {
+      const claim = await claimNewsMail(news.id, account);
+      if (claim !== 'claimed') {
+        // Withdrawn by the operator: this worker and the others stop at their next recipient.
+        if (claim === 'withdrawn') withdrawn = true;
         run.skipped++;
         return;
       }
@@ -116,7 +129,12 @@ export async function mailNewsShard(message: NewsShardMessage, options: { deadli
         }
       }
     });
-  } while (start);
+  } while (start && !withdrawn);
+  if (withdrawn) {
+    // Nothing is left to mail, so neither a continuation nor a redelivery for the failed sends.
+    logger.info('News mailing stopped: the item was withdrawn', { newsId: news.id, ...run });
+    return run;
+  }
   logger.info('News mailed to a shard', { newsId: news.id, ...run });
   if (run.failed > 0) {
     throw new Error(`Новость разослана не всем (отправлено ${run.sent}, ошибок ${run.failed}): повтор продолжит`);

@@ -1,5 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import type { NewsFormat } from '#shared/news/render';
@@ -13,6 +20,7 @@ import { now } from '#shared/time';
  * | news item        | keys.news               | put once (conditional), get; newest page, cached 30 s  |
  * | subscription     | keys.newsSubscription   | put / delete with the profile's `newsByEmail`          |
  * | mail claim       | keys.newsMail           | conditional put before the mail, delete on a failure   |
+ * | withdrawal mark  | keys.newsWithdrawal     | put with the item's `withdrawnAt`; read before a claim |
  */
 
 export interface StoredNews {
@@ -28,11 +36,15 @@ export interface StoredNews {
   addresses: string[];
   /** The same filters normalised (shared/news/addresses.ts), what matching compares. */
   addressFilters: string[];
+  /** Set by `news withdraw`: no longer listed, no longer mailed. */
+  withdrawnAt?: string;
 }
 
 /** How many of the newest items the list reads: a year of a busy centre's news. */
 export const NEWS_PAGE = 100;
 const NEWS_CACHE_MS = 30_000;
+/** How long a withdrawn item may still be listed by a container that read the list before. */
+export const NEWS_CACHE_SECONDS = NEWS_CACHE_MS / 1000;
 /** A mail claim outlives any redelivery of its message by far, then expires (TTL). */
 const CLAIM_TTL_SECONDS = 400 * 24 * 60 * 60;
 
@@ -89,7 +101,58 @@ function toNews(item: Record<string, unknown>): StoredNews {
     html: String(item.html),
     addresses: Array.isArray(item.addresses) ? item.addresses.map(String) : [],
     addressFilters: Array.isArray(item.addressFilters) ? item.addressFilters.map(String) : [],
+    ...(typeof item.withdrawnAt === 'string' ? { withdrawnAt: item.withdrawnAt } : {}),
   };
+}
+
+/**
+ * Withdraws an item: its `withdrawnAt` and the small withdrawal mark that the mailing reads before
+ * each recipient, in one transaction. `withdrawn`: done now; `already`: withdrawn before (the time
+ * stays the first one); `missing`: no such item.
+ */
+export async function withdrawNews(id: string): Promise<{ outcome: 'withdrawn' | 'already' | 'missing'; at?: string }> {
+  const at = now().toISOString();
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.news(id),
+              UpdateExpression: 'SET withdrawnAt = :at',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(withdrawnAt)',
+              ExpressionAttributeValues: { ':at': at },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.newsWithdrawal(id), entity: 'newsWithdrawal', newsId: id, at },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    if (error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+    const news = await getNews(id);
+    return news
+      ? { outcome: 'already', ...(news.withdrawnAt ? { at: news.withdrawnAt } : {}) }
+      : { outcome: 'missing' };
+  } finally {
+    cache = undefined;
+  }
+  return { outcome: 'withdrawn', at };
+}
+
+/** Whether an item was withdrawn: a strongly consistent read of its small mark. */
+export async function newsWithdrawn(id: string): Promise<boolean> {
+  const out = await db().send(
+    new GetCommand({ TableName: tableName(), Key: keys.newsWithdrawal(id), ConsistentRead: true }),
+  );
+  return out.Item !== undefined;
 }
 
 /**
@@ -109,8 +172,15 @@ export async function setNewsSubscription(account: string, on: boolean): Promise
   );
 }
 
-/** Claims the mail of one item to one account; false when a delivery before this one did. */
-export async function claimNewsMail(newsId: string, account: string): Promise<boolean> {
+/**
+ * Claims the mail of one item to one account: `taken` when a delivery before this one did,
+ * `withdrawn` when the operator withdrew the item (checked right before the claim, so a mailing in
+ * progress stops at its next recipient; mails already handed to SES still arrive).
+ */
+export async function claimNewsMail(newsId: string, account: string): Promise<'claimed' | 'taken' | 'withdrawn'> {
+  // Not one transaction with the claim: every concurrent claim would lock the same mark and
+  // conflict with the others. A withdrawal between this read and the claim lets that one mail go.
+  if (await newsWithdrawn(newsId)) return 'withdrawn';
   try {
     await db().send(
       new PutCommand({
@@ -124,9 +194,9 @@ export async function claimNewsMail(newsId: string, account: string): Promise<bo
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
+    return 'claimed';
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof ConditionalCheckFailedException) return 'taken';
     throw error;
   }
 }

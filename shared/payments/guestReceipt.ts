@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CENTRE } from '#shared/centre';
 import { db, tableName } from '#shared/clients/dynamo';
 import { type Mail, sendMail, surelyNotSent } from '#shared/clients/mail';
@@ -6,7 +6,8 @@ import { config } from '#shared/config';
 import { escapeHtml, formatRoubles } from '#shared/format';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
-import type { PaymentItem } from '#shared/payments/store';
+import { getPayment, type PaymentItem } from '#shared/payments/store';
+import { GSI1 } from '#shared/tables';
 import { moscowDateTimeText, now } from '#shared/time';
 
 /**
@@ -14,8 +15,18 @@ import { moscowDateTimeText, now } from '#shared/time';
  * gave, after the acquirer confirmed the money. The claim is an attribute of the payment item set
  * under a condition before the mail goes out, so the callback, its repeats and the reconciliation
  * job, in any order or at once, mail it once. Once mailed, the address is removed from the item:
- * it is kept no longer than its one use needs.
+ * it is kept no longer than its one use needs. A send SES surely refused puts the payment in the
+ * receipts-due index (keys.receiptDue), which the reconciliation job reads on its next pass: by
+ * then the payment is settled and no longer among the open ones the job looks at.
  */
+
+/**
+ * Sends of one receipt before it is given up: with the job every 10 minutes, about an hour of SES
+ * refusing it (an address SES will not take stays refused; the address is not kept forever).
+ */
+export const RECEIPT_TRIES = 6;
+/** A claim this old was never released nor followed by a sent mail: its sender stopped. */
+const STALE_CLAIM_MS = 60 * 60_000;
 
 const isConditionFailure = (error: unknown) => (error as { name?: string }).name === 'ConditionalCheckFailedException';
 
@@ -41,27 +52,80 @@ async function claimReceipt(payment: PaymentItem): Promise<PaymentItem | undefin
   }
 }
 
-/** Gives the claim back after a send SES surely refused, so a repeated callback mails it. */
+/**
+ * Gives the claim back after a send SES surely refused, counts the try and puts the payment in the
+ * receipts-due index, in one write: a repeated callback or the reconciliation job's next pass mails
+ * it. After RECEIPT_TRIES the receipt is given up and the address forgotten.
+ */
 async function releaseReceipt(payment: PaymentItem): Promise<void> {
+  const at = now().toISOString();
+  const due = keys.receiptDue(payment.id, at);
+  const out = await db().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.payment(payment.account, payment.id),
+      UpdateExpression:
+        'REMOVE receiptClaimedAt SET receiptTries = if_not_exists(receiptTries, :zero) + :one, gsi1pk = :pk, gsi1sk = :sk',
+      ConditionExpression: 'attribute_exists(receiptClaimedAt)',
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':pk': due.gsi1pk, ':sk': due.gsi1sk },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  if (Number(out.Attributes?.receiptTries) < RECEIPT_TRIES) return;
+  logger.warn('Guest payment receipt given up: SES refused every try', { tries: RECEIPT_TRIES });
+  // Not when a repeated callback has claimed it again meanwhile: that one decides.
+  await giveUpReceipt(payment, 'attribute_not_exists(receiptClaimedAt)', {});
+}
+
+/** No more tries: the address is forgotten and the payment leaves the receipts-due index. */
+async function giveUpReceipt(payment: PaymentItem, condition: string, values: Record<string, unknown>): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.payment(payment.account, payment.id),
+        UpdateExpression: 'SET receiptGivenUpAt = :at REMOVE receiptEmail, gsi1pk, gsi1sk',
+        ConditionExpression: condition,
+        ExpressionAttributeValues: { ':at': now().toISOString(), ...values },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+/**
+ * The receipt went to SES: the address is no longer needed, nor the place in the receipts-due
+ * index. A succeeded payment is in no other index (only refunded follows, and it leaves gsi1 too),
+ * so removing gsi1 here cannot take it out of the open or review ones.
+ */
+async function forgetReceiptAddress(payment: PaymentItem): Promise<void> {
+  const due = payment.gsi1pk === keys.receiptsDue;
   await db().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.payment(payment.account, payment.id),
-      UpdateExpression: 'REMOVE receiptClaimedAt',
-      ConditionExpression: 'attribute_exists(receiptClaimedAt)',
+      UpdateExpression: `SET receiptMailedAt = :at REMOVE receiptEmail${due ? ', gsi1pk, gsi1sk' : ''}`,
+      ExpressionAttributeValues: { ':at': now().toISOString() },
     }),
   );
 }
 
-async function forgetReceiptAddress(payment: PaymentItem): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.payment(payment.account, payment.id),
-      UpdateExpression: 'SET receiptMailedAt = :at REMOVE receiptEmail',
-      ExpressionAttributeValues: { ':at': now().toISOString() },
-    }),
-  );
+/** Takes a payment out of the receipts-due index when there is nothing (more) to mail. */
+async function leaveReceiptsDue(payment: PaymentItem): Promise<void> {
+  await db()
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.payment(payment.account, payment.id),
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'gsi1pk = :due',
+        ExpressionAttributeValues: { ':due': keys.receiptsDue },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
 }
 
 /**
@@ -123,10 +187,10 @@ export function guestReceiptMail(to: string, payment: PaymentItem): Mail {
  * bank repeats a callback that was not answered 200) mails it; a send whose answer was lost keeps
  * the claim: the mail may have gone out, and a second one would be a second receipt.
  */
-export async function mailGuestReceipt(payment: PaymentItem): Promise<void> {
-  if (!payment.payer || !payment.receiptEmail || payment.status !== 'succeeded') return;
+export async function mailGuestReceipt(payment: PaymentItem): Promise<boolean> {
+  if (!payment.payer || !payment.receiptEmail || payment.status !== 'succeeded') return false;
   const claimed = await claimReceipt(payment);
-  if (!claimed?.receiptEmail) return;
+  if (!claimed?.receiptEmail) return false;
   try {
     await sendMail(guestReceiptMail(claimed.receiptEmail, claimed));
   } catch (error) {
@@ -137,4 +201,59 @@ export async function mailGuestReceipt(payment: PaymentItem): Promise<void> {
     logger.warn('Guest payment receipt: the mail service did not answer', { error: (error as Error).name });
   }
   await forgetReceiptAddress(claimed);
+  return true;
+}
+
+export interface ReceiptRetries {
+  /** Receipts found due and tried again. */
+  tried: number;
+  /** Mailed this time (handed to SES). */
+  mailed: number;
+  /** Refused by SES again: due for the next pass (or given up after RECEIPT_TRIES). */
+  failed: number;
+}
+
+/**
+ * The reconciliation job's pass over the receipts SES refused before `before` (the run's start, so
+ * a receipt refused in this same run waits for the next one): each is mailed by mailGuestReceipt,
+ * whose claim keeps a concurrent callback's repeat from sending it a second time. A payment that
+ * has nothing to mail any more (mailed by a callback meanwhile, refunded) just leaves the index.
+ */
+export async function retryDueReceipts(before: string, limit: number): Promise<ReceiptRetries> {
+  const out = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+      ExpressionAttributeValues: { ':pk': keys.receiptsDue, ':before': before },
+      Limit: limit,
+    }),
+  );
+  const retries: ReceiptRetries = { tried: 0, mailed: 0, failed: 0 };
+  for (const item of (out.Items ?? []) as PaymentItem[]) {
+    // The index is eventually consistent: decide on the item itself.
+    const payment = await getPayment(item.account, item.id, true);
+    if (!payment) continue;
+    if (!payment.receiptEmail || payment.status !== 'succeeded') {
+      await leaveReceiptsDue(payment);
+      continue;
+    }
+    if (payment.receiptClaimedAt) {
+      // A send in flight (its release or its forgetting follows), or, once old, one that never said
+      // how it ended (the function stopped between the claim and SES's answer): as a lost answer,
+      // better one receipt missed than two.
+      if (now().getTime() - Date.parse(payment.receiptClaimedAt) > STALE_CLAIM_MS) {
+        await giveUpReceipt(payment, 'receiptClaimedAt = :claimed', { ':claimed': payment.receiptClaimedAt });
+      }
+      continue;
+    }
+    retries.tried++;
+    try {
+      if (await mailGuestReceipt(payment)) retries.mailed++;
+    } catch (error) {
+      retries.failed++;
+      logger.warn('Guest payment receipt not mailed again', { error: (error as Error).name });
+    }
+  }
+  return retries;
 }

@@ -73,6 +73,9 @@ export interface PaymentItem {
   /** The receipt mail's claim (set before sending, so it goes once) and when it was handed to SES. */
   receiptClaimedAt?: string;
   receiptMailedAt?: string;
+  /** Sends of the receipt that SES surely refused; after RECEIPT_TRIES it is given up (`receiptGivenUpAt`). */
+  receiptTries?: number;
+  receiptGivenUpAt?: string;
   gsi1pk?: string;
   gsi1sk?: string;
 }

@@ -560,7 +560,7 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
         Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } },
       });
     }
-    expect(EDGE_RATE_LIMITS.map((l) => l.pathPrefix)).toEqual(
+    expect(EDGE_RATE_LIMITS.flatMap((l) => ('pathPrefix' in l ? [l.pathPrefix] : []))).toEqual(
       expect.arrayContaining(['/api/auth/', '/api/captcha', '/api/readings/quick', '/api/epd/', '/api/']),
     );
     // Long Cyrillic support messages and passwords with `<…>` are counted, not blocked.
@@ -569,11 +569,8 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
       COUNTED_COMMON_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
     );
     for (const limit of EDGE_RATE_LIMITS) {
-      const rule = rules.find(
-        (r) =>
-          r.Statement.RateBasedStatement?.ScopeDownStatement?.ByteMatchStatement?.SearchString === limit.pathPrefix,
-      );
-      expect(rule, limit.pathPrefix).toMatchObject({
+      const rule = rules.find((r) => r.Name === `RateLimit${limit.name}`);
+      expect(rule, limit.name).toMatchObject({
         Action: {
           Block: {
             CustomResponse: {
@@ -582,16 +579,18 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
             },
           },
         },
-        Statement: {
-          RateBasedStatement: {
-            Limit: limit.limit,
-            AggregateKeyType: 'IP',
-            ScopeDownStatement: {
-              ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH' },
-            },
-          },
-        },
+        Statement: { RateBasedStatement: { Limit: limit.limit, AggregateKeyType: 'IP' } },
       });
+      if ('pathPrefix' in limit) {
+        expect(rule?.Statement.RateBasedStatement.ScopeDownStatement, limit.name).toEqual({
+          ByteMatchStatement: {
+            FieldToMatch: { UriPath: {} },
+            PositionalConstraint: 'STARTS_WITH',
+            SearchString: limit.pathPrefix,
+            TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+          },
+        });
+      }
     }
     const body = JSON.parse(Object.values(acl.CustomResponseBodies as Json)[0].Content);
     expect(body.error.code).toBe('too_many_attempts');
@@ -601,6 +600,39 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
     expect(config.WebACLId).toEqual({
       'Fn::GetStackOutput': expect.objectContaining({ StackName: edge.stackName, Region: 'us-east-1' }),
     });
+  });
+
+  it('counts POST /api/pay (paying without login) per address on its exact path, not the residents’ payments', () => {
+    const rules = Object.values(edgeTemplate.findResources('AWS::WAFv2::WebACL'))[0]?.Properties.Rules as Json[];
+    const guestPay = EDGE_RATE_LIMITS.find((l) => l.name === 'GuestPay');
+    expect(guestPay).toMatchObject({ path: '/api/pay', method: 'POST' });
+    expect(ROUTES.find((r) => r.method === 'POST' && r.path === '/api/pay')).toMatchObject({ auth: false });
+    const rule = rules.find((r) => r.Name === 'RateLimitGuestPay');
+    const scope = rule?.Statement.RateBasedStatement.ScopeDownStatement as Json;
+    // WAF's byte match, as WAF evaluates it, over the synthesized statement.
+    const matches = (statement: Json, request: { method: string; path: string }): boolean => {
+      if (statement.AndStatement) return statement.AndStatement.Statements.every((s: Json) => matches(s, request));
+      const byte = statement.ByteMatchStatement;
+      const raw = byte.FieldToMatch.Method ? request.method : request.path;
+      const lower = byte.TextTransformations.some((t: Json) => t.Type === 'LOWERCASE');
+      const value = lower ? raw.toLowerCase() : raw;
+      return byte.PositionalConstraint === 'EXACTLY'
+        ? value === byte.SearchString
+        : byte.PositionalConstraint === 'STARTS_WITH' && value.startsWith(byte.SearchString);
+    };
+    expect(matches(scope, { method: 'POST', path: '/api/pay' })).toBe(true);
+    expect(matches(scope, { method: 'POST', path: '/API/Pay' })).toBe(true);
+    // The result page's polling, the residents' own payments and other methods are not counted here.
+    expect(matches(scope, { method: 'GET', path: '/api/pay/310001-abc' })).toBe(false);
+    expect(matches(scope, { method: 'GET', path: '/api/pay' })).toBe(false);
+    expect(matches(scope, { method: 'POST', path: '/api/payments' })).toBe(false);
+    expect(matches(scope, { method: 'POST', path: '/api/pay/x' })).toBe(false);
+    // Tighter than the robot check's own limit: every order needs a fresh challenge.
+    const captcha = EDGE_RATE_LIMITS.find((l) => l.name === 'Captcha');
+    expect(rule?.Statement.RateBasedStatement.Limit).toBeLessThanOrEqual(captcha?.limit ?? 0);
+    // Before the catch-all /api/ rule, so the narrower count is the one a flood meets first.
+    const api = rules.find((r) => r.Name === 'RateLimitApi');
+    expect(rule?.Priority).toBeLessThan(api?.Priority);
   });
 
   it('sends the origin secret from CloudFront to the API, and gives it to every function serving HTTP', () => {

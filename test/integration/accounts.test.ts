@@ -391,6 +391,8 @@ describe('profile and support', () => {
     expect(noPassword.status).toBe(401);
     expect(noPassword.json.error).toMatchObject({
       code: 'invalid_credentials',
+      // A logged-in resident typed no account number: the form's top line speaks of the password.
+      message: 'Текущий пароль введён неверно.',
       fields: { currentPassword: 'Текущий пароль введён неверно' },
     });
     const undo = await tokenMailedBy(email, '/email-undo', async () => {

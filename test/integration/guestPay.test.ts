@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resetMailForTests } from '#shared/clients/mail';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
+import { keys } from '#shared/keys';
+import { RECEIPT_TRIES } from '#shared/payments/guestReceipt';
 import { reconcilePendingPayments } from '#shared/payments/reconcile';
 import { paymentsOf } from '#shared/payments/store';
 import { periodOf } from '#shared/time';
+import { startFaultProxy } from '#test/support/faultProxy';
 import { mailsTo } from '#test/support/mail';
 import {
   balanceTotal,
@@ -36,7 +40,18 @@ const PAYER = 'Петрова А. С.';
 beforeAll(async () => {
   stack = await startPaymentsStack();
   // One account per test, so tests run in any order.
-  await importAccounts(['310001', '310002', '310003', '310004', '310005', '310006', '310007', '310008']);
+  await importAccounts([
+    '310001',
+    '310002',
+    '310003',
+    '310004',
+    '310005',
+    '310006',
+    '310007',
+    '310008',
+    '310009',
+    '310010',
+  ]);
 });
 afterAll(() => stack.stop());
 
@@ -201,6 +216,89 @@ describe('paying for an account without login', () => {
     expect(await mailsTo(email)).toEqual([]);
     const resident = await residentWithCabinet(stack, '310004');
     expect((await resident.request('GET', '/api/payments')).json.items).toEqual([]);
+  });
+});
+
+describe('a receipt SES refused', () => {
+  /** A guest payment paid at the bank whose callback never came: the reconciliation job settles it. */
+  async function paidWithoutCallback(account: string, email: string) {
+    await owes(account, DEBT);
+    const created = await guestPay({ account, amount: 20_000, email });
+    expect(created.status).toBe(201);
+    const { id, paymentUrl } = created.json as { id: string; paymentUrl: string };
+    stack.sandbox.complete(mdOrderOf(paymentUrl), 'pay', { sendCallback: false });
+    return { id, paymentUrl, createdAt: Date.now() };
+  }
+
+  /** One reconciliation run at `minutes` after the payment, optionally with SES refusing every mail. */
+  async function reconcileAt(createdAt: number, minutes: number, options: { sesRefuses?: boolean } = {}) {
+    const direct = process.env[ENV.sesEndpoint] as string;
+    // SES answers as it does a refused message: HTTP 400, MessageRejected.
+    const refusing = options.sesRefuses ? await startFaultProxy({ target: direct, mode: 'reject-ses' }) : undefined;
+    if (refusing) process.env[ENV.sesEndpoint] = refusing.endpoint;
+    pinClock(new Date(createdAt + minutes * 60_000).toISOString());
+    resetMailForTests();
+    try {
+      return await reconcilePendingPayments();
+    } finally {
+      process.env[ENV.sesEndpoint] = direct;
+      pinClock(undefined);
+      resetMailForTests();
+      await refusing?.stop();
+    }
+  }
+
+  it('inside the reconciliation job is mailed by its next run, once', async () => {
+    const email = 'retry310009@example.ru';
+    const { id, paymentUrl, createdAt } = await paidWithoutCallback('310009', email);
+
+    // The run that settles the payment finds SES refusing the receipt.
+    expect(await reconcileAt(createdAt, 21, { sesRefuses: true })).toMatchObject({ changed: 1, failed: 0 });
+    expect((await guestStatus(id)).json.status).toBe('succeeded');
+    expect(await mailsTo(email)).toEqual([]);
+    const refused = await storedPayment('310009', id);
+    expect(refused).toMatchObject({ receiptEmail: email, receiptTries: 1, gsi1pk: keys.receiptsDue });
+    expect(refused?.receiptClaimedAt).toBeUndefined();
+
+    // The next run, SES working again: the receipt goes out.
+    const next = await reconcileAt(createdAt, 31);
+    expect(next.receipts.mailed).toBeGreaterThanOrEqual(1);
+    expect(await mailsTo(email)).toHaveLength(1);
+    expect((await mailsTo(email))[0]?.subject).toBe('Квитанция об оплате: лицевой счёт 310009, 200,00\u00a0₽');
+    const mailed = await storedPayment('310009', id);
+    expect(mailed?.receiptMailedAt).toEqual(expect.any(String));
+    expect(mailed?.receiptEmail).toBeUndefined();
+    expect(mailed?.gsi1pk).toBeUndefined();
+
+    // Later runs and the bank's late callback: nothing mails it again.
+    await reconcileAt(createdAt, 41);
+    const late = signedCallback({
+      mdOrder: mdOrderOf(paymentUrl),
+      orderNumber: id,
+      operation: 'deposited',
+      status: '1',
+    });
+    expect((await stack.client.request('GET', `/api/webhooks/sber?${late}`)).status).toBe(200);
+    expect(await mailsTo(email)).toHaveLength(1);
+    expect(await paymentEntries('310009')).toEqual([{ id, total: -20_000 }]);
+  });
+
+  it('every time is given up after a bounded number of runs, and the address is not kept', async () => {
+    const email = 'refused310010@example.ru';
+    const { id, createdAt } = await paidWithoutCallback('310010', email);
+    for (let run = 0; run < RECEIPT_TRIES; run++) {
+      await reconcileAt(createdAt, 21 + run * 10, { sesRefuses: true });
+      expect((await storedPayment('310010', id))?.receiptTries).toBe(run + 1);
+    }
+    const given = await storedPayment('310010', id);
+    expect(given?.receiptGivenUpAt).toEqual(expect.any(String));
+    expect(given?.receiptEmail).toBeUndefined();
+    expect(given?.gsi1pk).toBeUndefined();
+    // SES works again, but the receipt is no longer due: nothing is sent, no try is counted.
+    await reconcileAt(createdAt, 21 + RECEIPT_TRIES * 10);
+    expect(await mailsTo(email)).toEqual([]);
+    expect((await storedPayment('310010', id))?.receiptTries).toBe(RECEIPT_TRIES);
+    expect(given?.status).toBe('succeeded');
   });
 });
 

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
 import { type LocalQueues, sqsEvent, startLocalQueues } from '#local/queue';
 import { db, tableName } from '#shared/clients/dynamo';
+import { useQueueTransport } from '#shared/clients/queue';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
 import { type NewsShardMessage, queueNewsMailing } from '#shared/news/mailing';
 import { publishNews } from '#shared/news/publish';
-import { forgetCachedNews, mailedCount } from '#shared/news/store';
+import { claimNewsMail, forgetCachedNews, mailedCount, withdrawNews } from '#shared/news/store';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { runCli } from '#test/support/cli';
 import { type Client, startTestGateway } from '#test/support/http';
@@ -290,5 +291,132 @@ describe('news by mail', () => {
     );
     expect(await subjects('zaitsev')).toContain('Часы работы в праздники');
     expect(await subjects('orlova')).not.toContain('Часы работы в праздники');
+  });
+});
+
+describe('withdrawing an item', () => {
+  async function subscribe(resident: Client, on: boolean): Promise<void> {
+    const res = await resident.request('PATCH', '/api/profile', { body: { newsByEmail: on } });
+    expect(res.status).toBe(200);
+  }
+
+  /** Publishes with the mailing's messages held back, as a mailing not delivered yet. */
+  async function publishHeld(title: string): Promise<{ id: string; messages: NewsShardMessage[] }> {
+    const messages: NewsShardMessage[] = [];
+    useQueueTransport({
+      send: async (_queue, sent) => {
+        messages.push(...(sent as NewsShardMessage[]));
+      },
+    });
+    try {
+      const { news } = await publishNews({ title, text: 'Текст новости.', format: 'text', addresses: [] });
+      return { id: news.id, messages };
+    } finally {
+      useQueueTransport(undefined);
+    }
+  }
+
+  /** Delivers mailing messages through the group's handler, as SQS (re)delivers them. */
+  async function deliver(messages: readonly NewsShardMessage[]): Promise<void> {
+    for (const message of messages) {
+      const event = sqsEvent('readingMail', {
+        queue: 'readingMail',
+        body: JSON.stringify(message),
+        messageId: `withdrawn-${message.shard}-${RUN}`,
+        receiveCount: 2,
+      });
+      expect(await invokeGroup('readingMail', event)).toEqual({ batchItemFailures: [] });
+    }
+  }
+
+  it('`news withdraw` takes it off the API and the list marks it; its mailing sends nothing more', async () => {
+    await subscribe(orlova, true);
+    await subscribe(zaitsev, true);
+    clockAt('2026-11-20T10:06:00+03:00');
+    const title = 'Ошибочная новость';
+    const { id, messages } = await publishHeld(title);
+    expect(messages).toHaveLength(keys.newsSubscriberShards().length);
+    const kept = await publishHeld('Исправленная новость');
+    forgetCachedNews();
+    expect(titles(await client.fork().request('GET', '/api/news'))).toContain(title);
+
+    clockAt('2026-11-20T10:07:00+03:00');
+    const cli = await runCli(['news', 'withdraw', id]);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(`Новость ${id}: «${title}» снята с публикации.`);
+    expect(cli.stdout).toContain('уже отправлено писем: 0');
+    // The operator is told the bound of the per-container list cache: 10:07:00 + 30 s.
+    expect(cli.stdout).toContain('исчезнет не позже 20.11.2026 10:07:30 МСК');
+
+    // This process served the list before the withdrawal; once its 30 s cache has run out (or in
+    // any container that had not read it), the item is gone, for visitors and residents alike.
+    forgetCachedNews();
+    expect(titles(await client.fork().request('GET', '/api/news'))).not.toContain(title);
+    expect(titles(await orlova.request('GET', '/api/news'))).not.toContain(title);
+
+    // The held mailing, delivered now (or again): nobody gets the withdrawn item.
+    await deliver(messages);
+    expect(await subjects('orlova')).not.toContain(title);
+    expect(await subjects('zaitsev')).not.toContain(title);
+    expect(await mailedCount(id)).toBe(0);
+
+    const list = await runCli(['news', 'list']);
+    expect(list.code).toBe(0);
+    const block = list.stdout.split('\n\n').find((b) => b.includes(id));
+    expect(block).toContain('Снята с публикации 20.11.2026 10:07 МСК: не показывается и не рассылается');
+    expect(list.stdout.split('\n\n').find((b) => b.includes(kept.id))).not.toContain('Снята');
+
+    const mailAgain = await runCli(['news', 'mail', id]);
+    expect(mailAgain.code).toBe(2);
+    expect(mailAgain.stderr).toContain(`Новость ${id} снята с публикации 20.11.2026 10:07 МСК: рассылки не будет.`);
+    expect(await mailedCount(id)).toBe(0);
+
+    const again = await runCli(['news', 'withdraw', id]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('уже снята с публикации 20.11.2026 10:07 МСК');
+    const unknown = await runCli(['news', 'withdraw', '20261120T070000Z-00000000']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Новость не найдена. Номер: 20261120T070000Z-00000000');
+  });
+
+  it('a mailing in progress stops at its next recipient: the claim sees the withdrawal', async () => {
+    await subscribe(orlova, true);
+    await subscribe(zaitsev, true);
+    clockAt('2026-11-20T10:08:00+03:00');
+    const title = 'Новость, снятая во время рассылки';
+    const { id, messages } = await publishHeld(title);
+    // The operator withdraws the item right after the mailing read it (not withdrawn then).
+    const hook = `withdraw-during-mailing-${RUN}`;
+    let withdrawn = false;
+    let markReads = 0;
+    db().middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        const input = JSON.stringify(args.input);
+        const readsItem = (context as { commandName?: string }).commandName === 'GetItemCommand';
+        if (!withdrawn && readsItem && input.includes('"NEWS"') && input.includes(id)) {
+          withdrawn = true;
+          expect((await withdrawNews(id)).outcome).toBe('withdrawn');
+        } else if (withdrawn && readsItem && input.includes(`NEWS_WITHDRAWN#${id}`)) {
+          markReads++;
+        }
+        return out;
+      },
+      { step: 'initialize', name: hook },
+    );
+    // Orlova's shard first: its message reads the item before the withdrawal and goes on to a claim.
+    const first = keys.newsSubscription('400001').pk;
+    try {
+      await deliver([...messages].sort((a, b) => Number(b.shard === first) - Number(a.shard === first)));
+    } finally {
+      db().middlewareStack.remove(hook);
+    }
+    expect(withdrawn).toBe(true);
+    expect(markReads).toBeGreaterThan(0);
+    expect(await subjects('orlova')).not.toContain(title);
+    expect(await subjects('zaitsev')).not.toContain(title);
+    expect(await mailedCount(id)).toBe(0);
+    expect(await claimNewsMail(id, '400001')).toBe('withdrawn');
   });
 });

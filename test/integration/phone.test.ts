@@ -2,9 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '#local/gateway';
 import { freePort } from '#local/ports';
 import { createSmsSandbox } from '#local/sandboxSms';
+import { closeCabinet } from '#shared/accounts/closing';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { SMS_CODE } from '#shared/limits/policy';
+import { importRegistry } from '#shared/registry/importRegistry';
 import { type Client, makeClient } from '#test/support/http';
 import { mailsTo } from '#test/support/mail';
 import { importAccounts } from '#test/support/payments';
@@ -207,7 +209,10 @@ describe('phone confirmation', () => {
     const next = newPhone();
     const without = await browser.request('POST', '/api/profile/phone', { body: { phone: next.e164 } });
     expect(without.status).toBe(401);
-    expect(without.json.error.code).toBe('invalid_credentials');
+    expect(without.json.error).toMatchObject({
+      code: 'invalid_credentials',
+      message: 'Текущий пароль введён неверно.',
+    });
     const wrong = await browser.request('POST', '/api/profile/phone', {
       body: { phone: next.e164, currentPassword: 'не тот пароль' },
     });
@@ -229,6 +234,63 @@ describe('phone confirmation', () => {
     expect(ok.status).toBe(200);
     expect((await browser.request('GET', '/api/me')).json).toMatchObject({ phone: next.e164, phoneConfirmed: true });
     expect((await mailsTo(email)).some((m) => m.subject === 'Телефон личного кабинета изменён')).toBe(true);
+  });
+});
+
+describe('removing the phone', () => {
+  it('removes a confirmed phone with the current password: the login by SMS code ends, the address is told', async () => {
+    const { account, browser, phone, email } = await withConfirmedPhone();
+    expect((await browser.request('PATCH', '/api/profile', { body: { loginCodeBySms: true } })).status).toBe(200);
+    // A new number asked for and not yet confirmed: its code must not bring a phone back.
+    const next = newPhone();
+    const asked = await browser.request('POST', '/api/profile/phone', {
+      body: { phone: next.e164, currentPassword: PASSWORD },
+    });
+    expect(asked.status).toBe(202);
+
+    const removed = await browser.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } });
+    expect(removed.status).toBe(204);
+    expect(removed.text).toBe('');
+    expect((await browser.request('GET', '/api/profile')).json).toMatchObject({
+      phone: null,
+      phoneConfirmed: false,
+      loginCodeBySms: false,
+    });
+    const notice = (await mailsTo(email)).find((m) => m.subject === 'Телефон удалён из личного кабинета');
+    expect(notice?.body.text).toContain(`удалён мобильный телефон +7 ${phone.e164.slice(2, 5)} `);
+    expect(notice?.body.text).toContain('Вход по коду из SMS отключён');
+    // The password alone logs in again.
+    const login = await client.fork().request('POST', '/api/auth/login', { body: { account, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    const late = await browser.request('POST', '/api/profile/phone/confirm', {
+      body: { code: await lastCode(next.e164) },
+    });
+    expect(late.status).toBe(400);
+    expect(late.json.error.code).toBe('invalid_code');
+    expect((await browser.request('GET', '/api/me')).json).toMatchObject({ phone: null, phoneConfirmed: false });
+  });
+
+  it('removes an unconfirmed contact phone without a notice', async () => {
+    const { browser, email } = await newResident();
+    expect((await browser.request('PATCH', '/api/profile', { body: { phone: '+7 (4725) 12-34-56' } })).status).toBe(
+      200,
+    );
+    const removed = await browser.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } });
+    expect(removed.status).toBe(204);
+    expect((await browser.request('GET', '/api/profile')).json.phone).toBeNull();
+    expect((await mailsTo(email)).some((m) => m.subject === 'Телефон удалён из личного кабинета')).toBe(false);
+  });
+
+  it('refuses without the current password or with a wrong one, in Russian, changing nothing', async () => {
+    const { browser, phone, email } = await withConfirmedPhone();
+    for (const body of [{}, { currentPassword: 'не тот пароль' }]) {
+      const res = await browser.request('DELETE', '/api/profile/phone', { body });
+      expect(res.status).toBe(401);
+      expect(res.json.error.code).toBe('invalid_credentials');
+      expect(res.json.error.fields.currentPassword).toBe('Чтобы удалить телефон, введите текущий пароль');
+    }
+    expect((await browser.request('GET', '/api/me')).json).toMatchObject({ phone: phone.e164, phoneConfirmed: true });
+    expect((await mailsTo(email)).some((m) => m.subject === 'Телефон удалён из личного кабинета')).toBe(false);
   });
 });
 
@@ -333,5 +395,88 @@ describe('login by SMS code', () => {
     const profile = await laptop.request('GET', '/api/profile');
     expect(profile.json).toMatchObject({ loginCodeBySms: false, phoneConfirmed: true });
     expect((await mailsTo(email)).some((m) => m.subject === 'Вход по коду из SMS отключён')).toBe(true);
+  });
+});
+
+describe('a pending login challenge', () => {
+  /** A resident with login by SMS code on, and a challenge from the right password (its code texted). */
+  async function pendingChallenge() {
+    const resident = await withConfirmedPhone();
+    const on = await resident.browser.request('PATCH', '/api/profile', { body: { loginCodeBySms: true } });
+    expect(on.status).toBe(200);
+    const laptop = client.fork();
+    const first = await laptop.request('POST', '/api/auth/login', {
+      body: { account: resident.account, password: PASSWORD },
+    });
+    expect(first.status).toBe(202);
+    return {
+      ...resident,
+      laptop,
+      challenge: first.json.challenge as string,
+      code: await lastCode(resident.phone.e164),
+    };
+  }
+
+  /** The right code of a challenge that ended: refused in Russian, no session, and it stays refused. */
+  async function expectEnded(pending: Awaited<ReturnType<typeof pendingChallenge>>) {
+    for (let i = 0; i < 2; i++) {
+      const res = await pending.laptop.request('POST', '/api/auth/login/code', {
+        body: { challenge: pending.challenge, code: pending.code },
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('login_challenge_ended');
+      expect(res.json.error.message).toMatch(/^Код больше не действует: .*Войдите заново/);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+    expect((await pending.laptop.request('GET', '/api/me')).status).toBe(401);
+  }
+
+  it('ends with a password change in the profile; a challenge from the new password works', async () => {
+    const pending = await pendingChallenge();
+    const newPassword = 'новый пароль из профиля';
+    const changed = await pending.browser.request('POST', '/api/profile/password', {
+      body: { oldPassword: PASSWORD, newPassword },
+    });
+    expect(changed.status).toBe(200);
+    await expectEnded(pending);
+    // Nothing else changed: the browser that changed the password is still in, the login by SMS
+    // code is still on, and a challenge of the new password opens a session.
+    expect((await pending.browser.request('GET', '/api/profile')).json).toMatchObject({ loginCodeBySms: true });
+    const next = await client.fork().request('POST', '/api/auth/login', {
+      body: { account: pending.account, password: newPassword },
+    });
+    expect(next.status).toBe(202);
+    const ok = await pending.laptop.request('POST', '/api/auth/login/code', {
+      body: { challenge: next.json.challenge, code: await lastCode(pending.phone.e164) },
+    });
+    expect(ok.status).toBe(200);
+    expect((await pending.laptop.request('GET', '/api/me')).json.account).toBe(pending.account);
+  });
+
+  it('ends with a password reset through the mailed link', async () => {
+    const pending = await pendingChallenge();
+    const token = await resetToken(client.fork(), pending.account, pending.email);
+    const reset = await client.fork().request('POST', '/api/auth/reset', {
+      body: { token, password: 'пароль после сброса по ссылке' },
+    });
+    expect(reset.status).toBe(200);
+    await expectEnded(pending);
+  });
+
+  it('ends when the cabinet is closed', async () => {
+    const pending = await pendingChallenge();
+    expect(await closeCabinet(pending.account)).toEqual({ email: pending.email });
+    await expectEnded(pending);
+  });
+
+  it('ends with an ownership transfer', async () => {
+    const pending = await pendingChallenge();
+    const row = `${pending.account};Новый Владелец;4520 ${pending.account};г. Старый Оскол, д. ${pending.account};50;2`;
+    const report = await importRegistry(
+      'accounts',
+      Buffer.from(`account;owner;passport;address;area;residents\n${row}`),
+    );
+    expect(report.errors).toEqual([]);
+    await expectEnded(pending);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '#shared/clients/dynamo';
+import { sandboxOutbox } from '#shared/clients/sms';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { meterIdOf } from '#shared/readings/meterId';
@@ -250,6 +251,52 @@ describe('registration and login', () => {
       'BatchGetItemCommand',
       'TransactWriteItemsCommand',
     ]);
+  });
+});
+
+describe('login by SMS code', () => {
+  it('the password step in 6, the code step in 4: the credentials check rides in the session’s transaction', async () => {
+    const account = '610005';
+    await importAccounts([account]);
+    const browser = await residentWithCabinet(stack, account);
+    const phone = `+79${String(Date.now() % 1_000_000_000).padStart(9, '0')}`;
+    const lastCode = () =>
+      /\b(\d{6})\b/.exec(
+        sandboxOutbox()
+          .filter((m) => m.to === phone)
+          .at(-1)?.text ?? '',
+      )?.[1];
+    expect((await browser.request('POST', '/api/profile/phone', { body: { phone } })).status).toBe(202);
+    expect((await browser.request('POST', '/api/profile/phone/confirm', { body: { code: lastCode() } })).status).toBe(
+      200,
+    );
+    expect((await browser.request('PATCH', '/api/profile', { body: { loginCodeBySms: true } })).status).toBe(200);
+    const laptop = stack.client.fork();
+    let challenge = '';
+    const password = await requestsOf(async () => {
+      const res = await laptop.request('POST', '/api/auth/login', { body: { account, password: PASSWORD } });
+      expect(res.status, res.text).toBe(202);
+      challenge = res.json.challenge;
+    });
+    // The address limit, the login guard, the cabinet and record, the SMS limits (account, number),
+    // the challenge with the cleared count.
+    expect(password).toEqual([
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+      'BatchGetItemCommand',
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+    const code = await requestsOf(async () => {
+      const res = await laptop.request('POST', '/api/auth/login/code', { body: { challenge, code: lastCode() } });
+      expect(res.status, res.text).toBe(200);
+    });
+    // The address limit, the challenge's try, then at once the record (the owner's name) and the
+    // session with the challenge used up and the credentials version checked.
+    expect(code.sort()).toEqual(
+      ['UpdateItemCommand', 'UpdateItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand'].sort(),
+    );
   });
 });
 

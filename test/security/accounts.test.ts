@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { endCabinetAccess } from '#shared/accounts/store';
 import { db, tableName } from '#shared/clients/dynamo';
+import { sandboxOutbox } from '#shared/clients/sms';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { importRegistry } from '#shared/registry/importRegistry';
@@ -30,7 +31,7 @@ const owner = (n: number) => ({
   passport: `1405 ${String(100000 + n)}`,
   row: `${310000 + n};Прежний Владелец ${n};1405 ${100000 + n};г. Старый Оскол, мкр. Жукова, д. ${n}, кв. 1;50,0;1`,
 });
-const CASES = 12;
+const CASES = 16;
 
 let client: Client;
 
@@ -299,6 +300,112 @@ describe('e-mail change', () => {
       email: 'sec-10@example.ru',
       pendingEmail: 'sec-10-b@example.ru',
     });
+  });
+});
+
+describe('removing the confirmed phone (DELETE /api/profile/phone)', () => {
+  const REMOVED = 'Телефон удалён из личного кабинета';
+  const RUN = Date.now() % 10_000_000;
+
+  /** A resident of owner(n) with a confirmed phone and the login by SMS code on; codes read from the sandbox. */
+  async function withSecondFactor(n: number) {
+    const { account, passport } = owner(n);
+    const email = `sec-${n}@example.ru`;
+    const browser = await registeredResident(client, account, passport, email);
+    const phone = `+79${String(RUN * 100 + n)
+      .padStart(9, '0')
+      .slice(-9)}`;
+    expect((await browser.request('POST', '/api/profile/phone', { body: { phone } })).status).toBe(202);
+    const code = /\b(\d{6})\b/.exec(
+      sandboxOutbox()
+        .filter((m) => m.to === phone)
+        .at(-1)?.text ?? '',
+    )?.[1];
+    expect((await browser.request('POST', '/api/profile/phone/confirm', { body: { code } })).status).toBe(200);
+    expect((await browser.request('PATCH', '/api/profile', { body: { loginCodeBySms: true } })).status).toBe(200);
+    return { account, passport, email, browser, phone };
+  }
+
+  async function secondFactorOf(browser: Client) {
+    const profile = await browser.request('GET', '/api/profile');
+    expect(profile.status).toBe(200);
+    const { phone, phoneConfirmed, loginCodeBySms } = profile.json;
+    return { phone, phoneConfirmed, loginCodeBySms };
+  }
+
+  it('is refused with a wrong or missing password, without a session, with a forged cookie or without the CSRF header', async () => {
+    const a = await withSecondFactor(13);
+    const intact = { phone: a.phone, phoneConfirmed: true, loginCodeBySms: true };
+    for (const body of [{ currentPassword: 'угаданный пароль' }, {}, { currentPassword: '' }]) {
+      const res = await a.browser.request('DELETE', '/api/profile/phone', { body });
+      expect(res.status).toBe(401);
+      expect(res.json.error.code).toBe('invalid_credentials');
+      expect(res.json.error.fields.currentPassword).toMatch(/введите текущий пароль/);
+    }
+    const anonymous = await client
+      .fork()
+      .request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.error.code).toBe('unauthorized');
+    const forged = client.fork();
+    forged.cookies.set('__Host-rac_session', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIzMTAwMTMifQ.');
+    expect((await forged.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } })).status).toBe(
+      401,
+    );
+    const noCsrf = await a.browser.request('DELETE', '/api/profile/phone', {
+      body: { currentPassword: PASSWORD },
+      headers: { 'x-requested-with': '' },
+    });
+    expect(noCsrf.status).toBe(403);
+    expect(await secondFactorOf(a.browser)).toEqual(intact);
+    expect((await mailsTo(a.email)).some((m) => m.subject === REMOVED)).toBe(false);
+    // Wrong passwords count against the session-password limit: after the fifth, even the right
+    // one is refused for a while.
+    for (const guess of ['ещё одна догадка', 'и ещё одна']) {
+      expect(
+        (await a.browser.request('DELETE', '/api/profile/phone', { body: { currentPassword: guess } })).status,
+      ).toBe(401);
+    }
+    const more = await a.browser.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } });
+    expect(more.status).toBe(429);
+    expect(more.json.error.code).toBe('too_many_attempts');
+    expect(await secondFactorOf(a.browser)).toEqual(intact);
+  });
+
+  it('another resident’s session removes only its own phone, even switched to the other’s account', async () => {
+    const a = await withSecondFactor(14);
+    const { account: bAccount, passport: bPassport } = owner(15);
+    const b = await registeredResident(client, bAccount, bPassport, 'sec-15@example.ru');
+    // B knows A's account and passport (a relative): links it and switches to it.
+    expect(
+      (await b.request('POST', '/api/accounts', { body: { account: a.account, passport: a.passport } })).status,
+    ).toBe(201);
+    expect((await b.request('POST', '/api/accounts/current', { body: { account: a.account } })).status).toBe(200);
+    // A's password from B's session: checked against B's cabinet, refused.
+    const withAs = await b.request('DELETE', '/api/profile/phone', { body: { currentPassword: 'пароль жителя А' } });
+    expect(withAs.status).toBe(401);
+    // B's own password: B's cabinet (no phone) is the one acted on; A's second factor stays.
+    expect((await b.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } })).status).toBe(204);
+    expect(await secondFactorOf(a.browser)).toEqual({ phone: a.phone, phoneConfirmed: true, loginCodeBySms: true });
+    expect((await mailsTo(a.email)).some((m) => m.subject === REMOVED)).toBe(false);
+    const login = await client
+      .fork()
+      .request('POST', '/api/auth/login', { body: { account: a.account, password: PASSWORD } });
+    expect(login.status).toBe(202);
+  });
+
+  it('a repeated or parallel request removes once and mails once', async () => {
+    const a = await withSecondFactor(16);
+    const answers = await Promise.all(
+      [a.browser, a.browser].map((b) =>
+        b.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual([204, 204]);
+    const again = await a.browser.request('DELETE', '/api/profile/phone', { body: { currentPassword: PASSWORD } });
+    expect(again.status).toBe(204);
+    expect(await secondFactorOf(a.browser)).toEqual({ phone: null, phoneConfirmed: false, loginCodeBySms: false });
+    expect((await mailsTo(a.email)).filter((m) => m.subject === REMOVED)).toHaveLength(1);
   });
 });
 

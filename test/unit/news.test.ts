@@ -48,6 +48,11 @@ describe('news for some addresses', () => {
     expect(visibleNews(items, undefined).map((n) => n.id)).toEqual(['all']);
     expect(visibleNews(items, 'мкр. Жукова, д. 12, кв. 45').map((n) => n.id)).toEqual(['zhukova', 'all']);
     expect(visibleNews(items, 'мкр. Восточный, д. 15').map((n) => n.id)).toEqual(['all']);
+    // A withdrawn item is shown to nobody, whatever its addresses.
+    const withdrawn = (news: StoredNews): StoredNews => ({ ...news, withdrawnAt: '2026-11-26T08:00:00.000Z' });
+    const after = [withdrawn(item('zhukova', ['мкр. Жукова'])), withdrawn(item('gone', [])), item('all', [])];
+    expect(visibleNews(after, undefined).map((n) => n.id)).toEqual(['all']);
+    expect(visibleNews(after, 'мкр. Жукова, д. 12, кв. 45').map((n) => n.id)).toEqual(['all']);
   });
 });
 

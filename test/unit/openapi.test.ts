@@ -42,4 +42,10 @@ describe('the OpenAPI document', () => {
     expect(health['400']).toBeDefined();
     expect(doc.components.schemas.Error).toMatchObject({ type: 'object', required: ['error'] });
   });
+
+  it('describes every error in readable Russian: no message built from a missing fact', () => {
+    const text = JSON.stringify(doc);
+    expect(text).not.toMatch(/NaN|undefined|\[object Object\]/);
+    expect(text).toContain('Слишком много попыток. Повторите позже.');
+  });
 });

@@ -8,6 +8,7 @@ import {
   login,
   logout,
   register,
+  removePhone,
   updateProfile,
 } from '../../web/src/api/accounts';
 import { ApiError } from '../../web/src/api/client';
@@ -39,6 +40,28 @@ afterEach(() => {
 });
 
 describe('web accounts API functions', () => {
+  it('removes the phone with DELETE /api/profile/phone and the current password; a wrong one is the field error', async () => {
+    fetchMock.mockResolvedValueOnce(new Response(null, { status: 204 }));
+    await expect(removePhone('текущий пароль')).resolves.toBeUndefined();
+    expect(lastRequest()).toEqual({
+      url: '/api/profile/phone',
+      method: 'DELETE',
+      body: { currentPassword: 'текущий пароль' },
+    });
+    fetchMock.mockResolvedValueOnce(
+      respond(401, {
+        error: {
+          code: 'invalid_credentials',
+          message: 'Неверный номер лицевого счёта или пароль.',
+          fields: { currentPassword: 'Чтобы удалить телефон, введите текущий пароль' },
+        },
+      }),
+    );
+    const error = await removePhone('не тот').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).fields.currentPassword).toBe('Чтобы удалить телефон, введите текущий пароль');
+  });
+
   it('registers with POST /api/auth/register and the consent flag', async () => {
     fetchMock.mockResolvedValue(respond(202, { message: 'Письмо отправлено' }));
     const body = {

@@ -86,6 +86,10 @@ export const requestPhoneCode = (body: { phone: string; currentPassword?: string
 export const confirmPhoneCode = (code: string) =>
   apiFetch<PhoneAccepted>('/api/profile/phone/confirm', { method: 'POST', body: { code } });
 
+/** Removes the cabinet's phone (and the login by SMS code); 204, or 401 `invalid_credentials` on the password. */
+export const removePhone = (currentPassword: string) =>
+  apiFetch<void>('/api/profile/phone', { method: 'DELETE', body: { currentPassword } });
+
 export const changePassword = (body: PasswordChangeInput) =>
   apiFetch<Session>('/api/profile/password', { method: 'POST', body });
 

@@ -1,13 +1,14 @@
-import { useState } from 'preact/hooks';
-import { normalisePhone, PHONE_EXAMPLE } from '#shared/accounts/phoneNumber';
-import { confirmPhoneCode, type Profile, requestPhoneCode, updateProfile } from '../api/accounts';
+import { useEffect, useState } from 'preact/hooks';
+import { formatPhone, normalisePhone, PHONE_EXAMPLE } from '#shared/accounts/phoneNumber';
+import { confirmPhoneCode, type Profile, removePhone, requestPhoneCode, updateProfile } from '../api/accounts';
 import { CheckboxField, FormAlert, SubmitButton, TextField } from '../components/Form';
 import { useFormStatus } from '../forms';
 
 /**
  * The profile's mobile phone: a number confirmed by a code from SMS (10 minutes, 5 tries), then
  * the «Входить по коду из SMS» switch. A confirmed number changes only with the current password,
- * as the server requires; until the new one is confirmed the old one stays.
+ * as the server requires; until the new one is confirmed the old one stays. Removing it (a lost or
+ * given-up number) asks for the password too, after a confirmation step that says what ends with it.
  */
 export function PhoneSection({ profile, onChanged }: { profile: Profile; onChanged: () => void }) {
   const confirmed = profile.phoneConfirmed && profile.phone;
@@ -51,7 +52,7 @@ export function PhoneSection({ profile, onChanged }: { profile: Profile; onChang
       <p>
         {confirmed ? (
           <>
-            Подтверждён: <strong data-testid="profile-phone">{profile.phone}</strong>
+            Подтверждён: <strong data-testid="profile-phone">{formatPhone(profile.phone ?? '')}</strong>
           </>
         ) : (
           'Подключите мобильный телефон: на него придёт SMS с кодом подтверждения, а после — при желании, коды для входа. Это защитит кабинет от взлома.'
@@ -114,6 +115,16 @@ export function PhoneSection({ profile, onChanged }: { profile: Profile; onChang
         </form>
       )}
       {confirmed && <SmsLoginSwitch profile={profile} onChanged={onChanged} />}
+      {confirmed && (
+        <RemovePhone
+          profile={profile}
+          onRemoved={() => {
+            setSentTo(null);
+            setDone('Телефон удалён из личного кабинета. Вход по коду из SMS отключён.');
+            onChanged();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -139,6 +150,71 @@ function SmsLoginSwitch({ profile, onChanged }: { profile: Profile; onChanged: (
       <p class="form__saved" role="status">
         {saved}
       </p>
+    </form>
+  );
+}
+
+function RemovePhone({ profile, onRemoved }: { profile: Profile; onRemoved: () => void }) {
+  const form = useFormStatus();
+  const [asking, setAsking] = useState(false);
+  const [currentPassword, setCurrentPassword] = useState('');
+  // The button that opened the step is gone: keyboard and screen-reader users land on the password.
+  useEffect(() => {
+    if (asking) form.formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, [asking]);
+
+  async function remove(event: Event) {
+    event.preventDefault();
+    if (!form.passes(currentPassword ? {} : { currentPassword: 'Введите текущий пароль' })) return;
+    const result = await form.send(() => removePhone(currentPassword));
+    setCurrentPassword('');
+    if (!result.ok) return;
+    setAsking(false);
+    onRemoved();
+  }
+
+  if (!asking) {
+    return (
+      <p>
+        <button type="button" class="button button--secondary button--small" onClick={() => setAsking(true)}>
+          Удалить телефон
+        </button>
+      </p>
+    );
+  }
+  return (
+    <form class="form" ref={form.formRef} onSubmit={remove} noValidate aria-labelledby="phone-remove-heading">
+      <h3 id="phone-remove-heading">Удалить телефон {formatPhone(profile.phone ?? '')}?</h3>
+      <p>
+        {profile.loginCodeBySms
+          ? 'Вход по коду из SMS отключится: для входа останется только пароль. '
+          : 'Коды из SMS на этот номер больше не придут. '}
+        На почту придёт уведомление. Подключить телефон снова можно в любое время.
+      </p>
+      <FormAlert error={form.error} />
+      <TextField
+        name="removePhonePassword"
+        type="password"
+        label="Текущий пароль"
+        value={currentPassword}
+        onInput={setCurrentPassword}
+        error={form.fieldError('currentPassword')}
+        autocomplete="current-password"
+        maxLength={128}
+        required
+      />
+      <SubmitButton busy={form.busy}>Удалить телефон</SubmitButton>
+      <button
+        type="button"
+        class="button button--secondary button--small"
+        onClick={() => {
+          setAsking(false);
+          setCurrentPassword('');
+          form.setError(null);
+        }}
+      >
+        Отмена
+      </button>
     </form>
   );
 }
