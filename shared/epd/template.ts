@@ -275,7 +275,7 @@ ${qr}
 }
 
 const CSS = `
-@page { size: A4; margin: 6mm 8mm 6mm 8mm; }
+@page { size: A4; margin: 5mm 8mm 5mm 8mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; font-family: '${FONT_FAMILY}', sans-serif; font-size: 7.1pt; line-height: 1.14; color: #000; }
@@ -316,7 +316,7 @@ tr.penalty td { font-style: italic; }
 .strong { font-weight: bold; }
 .big { font-weight: bold; font-size: 10pt; }
 .note { margin: 1mm 0 0; color: #222; }
-.cut { position: relative; border-top: 0.3mm dashed #000; margin: 3mm 0 2.2mm; text-align: center; }
+.cut { position: relative; border-top: 0.3mm dashed #000; margin: 2.4mm 0 2mm; text-align: center; }
 .cut span { position: relative; top: -2.1mm; background: #fff; padding: 0 2mm; font-size: 6.5pt; color: #444; }
 .slip { display: flex; gap: 4mm; border: 0.3mm solid #000; padding: 2mm; }
 .slip-qr { flex: 0 0 41mm; text-align: center; border-right: 0.2mm solid #999; padding-right: 3mm; }
@@ -329,7 +329,7 @@ tr.penalty td { font-style: italic; }
 .slip-body > table:last-child { flex: 1 1 42%; }
 .slip-body th { width: 30%; }
 .sign { border-bottom: 0.2mm solid #000; height: 5mm; }
-footer { margin-top: 2mm; font-size: 6.5pt; color: #444; display: flex; justify-content: space-between; }
+footer { margin-top: 1.2mm; font-size: 6.5pt; color: #444; display: flex; justify-content: space-between; }
 `;
 
 /**

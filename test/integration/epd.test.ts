@@ -11,12 +11,14 @@ import { startBillingRun } from '#shared/billing/run';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
 import { epdOf, epdPage, renderEpd } from '#shared/epd/bill';
+import { buildEpd } from '#shared/epd/model';
 import { closeBrowser, htmlToPdf, PDF_OPTIONS, RENDER_CONCURRENCY, sharedBrowser } from '#shared/epd/render';
 import type { IssueRun } from '#shared/epd/store';
 import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { resetProviderCacheForTests } from '#shared/registry/providers';
 import { runCli } from '#test/support/cli';
+import { fixtureSource } from '#test/support/epdFixture';
 import { type Client, startTestGateway } from '#test/support/http';
 import { decodeQrPng } from '#test/support/qr';
 
@@ -314,6 +316,18 @@ describe('the printed bill', () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+describe('the bill on paper', () => {
+  it('fits one A4 sheet, the tear-off slip included, even a full one: nine services, four meters, two recalculations', async () => {
+    const epd = buildEpd(fixtureSource());
+    if (!epd) throw new Error('the fixture is billed');
+    expect(epd.recalculations.length).toBeGreaterThanOrEqual(2);
+    const pdf = Buffer.from(await renderEpd(epd)).toString('latin1');
+    // Page objects of the page tree (`/Type /Pages` is the tree itself).
+    expect(pdf.match(/\/Type\s*\/Page(?!s)/g)).toHaveLength(1);
+    expect(pdf).toMatch(/\/MediaBox\s*\[0 0 594\.9\d* 841\.9\d*\]/);
   });
 });
 
