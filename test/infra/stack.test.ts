@@ -14,6 +14,8 @@ import {
   EDGE_RATE_LIMITS,
   EDGE_RATE_WINDOW_SECONDS,
   MANAGED_RULE_GROUPS,
+  MAX_RATE_RULES,
+  SIGNED_PATH_PREFIXES,
 } from '#infra/constructs/edgeFirewall';
 import { PortalFunction } from '#infra/constructs/portalFunction';
 import { SEED_HANDLER } from '#infra/constructs/portalSecrets';
@@ -545,6 +547,35 @@ describe('site', () => {
   });
 });
 
+/** WAF's byte match, as WAF evaluates it, over a synthesized scope-down statement. */
+function wafMatches(statement: Json, request: { method: string; path: string }): boolean {
+  if (statement.AndStatement) return statement.AndStatement.Statements.every((s: Json) => wafMatches(s, request));
+  if (statement.OrStatement) return statement.OrStatement.Statements.some((s: Json) => wafMatches(s, request));
+  if (statement.NotStatement) return !wafMatches(statement.NotStatement.Statement, request);
+  const byte = statement.ByteMatchStatement;
+  const raw = byte.FieldToMatch.Method ? request.method : request.path;
+  const lower = byte.TextTransformations.some((t: Json) => t.Type === 'LOWERCASE');
+  const value = lower ? raw.toLowerCase() : raw;
+  if (byte.PositionalConstraint === 'EXACTLY') return value === byte.SearchString;
+  if (byte.PositionalConstraint === 'STARTS_WITH') return value.startsWith(byte.SearchString);
+  throw new Error(`unexpected positional constraint ${byte.PositionalConstraint}`);
+}
+
+function rateRules(): Json[] {
+  const acl = Object.values(edgeTemplate.findResources('AWS::WAFv2::WebACL'))[0]?.Properties;
+  return (acl.Rules as Json[]).filter((r) => r.Statement.RateBasedStatement);
+}
+
+/** The rate rules that count a request, by name. */
+function countedBy(request: { method: string; path: string }): string[] {
+  return rateRules()
+    .filter((r) => wafMatches(r.Statement.RateBasedStatement.ScopeDownStatement, request))
+    .map((r) => String(r.Name).replace(/^RateLimit/, ''));
+}
+
+/** A concrete request path for a route path (`/api/pay/{id}` → `/api/pay/x1`). */
+const concrete = (path: string) => path.replace(/\{\w+\}/g, 'x1');
+
 describe('trust: the edge, the origin, throttles and secrets', () => {
   it('puts a us-east-1 web ACL with the managed rule groups and per-address limits in front of CloudFront', () => {
     expect(edge.region).toBe('us-east-1');
@@ -560,9 +591,9 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
         Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS' } },
       });
     }
-    expect(EDGE_RATE_LIMITS.flatMap((l) => ('pathPrefix' in l ? [l.pathPrefix] : []))).toEqual(
-      expect.arrayContaining(['/api/auth/', '/api/captcha', '/api/readings/quick', '/api/epd/', '/api/']),
-    );
+    // The web ACL's rate rules are exactly ours, in order, and within AWS's quota per web ACL.
+    expect(rateRules().map((r) => r.Name)).toEqual(EDGE_RATE_LIMITS.map((l) => `RateLimit${l.name}`));
+    expect(rateRules().length).toBeLessThanOrEqual(MAX_RATE_RULES);
     // Long Cyrillic support messages and passwords with `<…>` are counted, not blocked.
     const common = rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet');
     expect(common?.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual(
@@ -581,16 +612,8 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
         },
         Statement: { RateBasedStatement: { Limit: limit.limit, AggregateKeyType: 'IP' } },
       });
-      if ('pathPrefix' in limit) {
-        expect(rule?.Statement.RateBasedStatement.ScopeDownStatement, limit.name).toEqual({
-          ByteMatchStatement: {
-            FieldToMatch: { UriPath: {} },
-            PositionalConstraint: 'STARTS_WITH',
-            SearchString: limit.pathPrefix,
-            TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
-          },
-        });
-      }
+      // Narrower rules first, the catch-all last: a flood meets its own count before the general one.
+      expect(rule?.Priority, limit.name).toBeLessThanOrEqual(rules.find((r) => r.Name === 'RateLimitApi')?.Priority);
     }
     const body = JSON.parse(Object.values(acl.CustomResponseBodies as Json)[0].Content);
     expect(body.error.code).toBe('too_many_attempts');
@@ -605,34 +628,89 @@ describe('trust: the edge, the origin, throttles and secrets', () => {
   it('counts POST /api/pay (paying without login) per address on its exact path, not the residents’ payments', () => {
     const rules = Object.values(edgeTemplate.findResources('AWS::WAFv2::WebACL'))[0]?.Properties.Rules as Json[];
     const guestPay = EDGE_RATE_LIMITS.find((l) => l.name === 'GuestPay');
-    expect(guestPay).toMatchObject({ path: '/api/pay', method: 'POST' });
+    expect(guestPay).toMatchObject({ paths: ['/api/pay'], method: 'POST' });
     expect(ROUTES.find((r) => r.method === 'POST' && r.path === '/api/pay')).toMatchObject({ auth: false });
     const rule = rules.find((r) => r.Name === 'RateLimitGuestPay');
     const scope = rule?.Statement.RateBasedStatement.ScopeDownStatement as Json;
-    // WAF's byte match, as WAF evaluates it, over the synthesized statement.
-    const matches = (statement: Json, request: { method: string; path: string }): boolean => {
-      if (statement.AndStatement) return statement.AndStatement.Statements.every((s: Json) => matches(s, request));
-      const byte = statement.ByteMatchStatement;
-      const raw = byte.FieldToMatch.Method ? request.method : request.path;
-      const lower = byte.TextTransformations.some((t: Json) => t.Type === 'LOWERCASE');
-      const value = lower ? raw.toLowerCase() : raw;
-      return byte.PositionalConstraint === 'EXACTLY'
-        ? value === byte.SearchString
-        : byte.PositionalConstraint === 'STARTS_WITH' && value.startsWith(byte.SearchString);
-    };
-    expect(matches(scope, { method: 'POST', path: '/api/pay' })).toBe(true);
-    expect(matches(scope, { method: 'POST', path: '/API/Pay' })).toBe(true);
+    expect(wafMatches(scope, { method: 'POST', path: '/api/pay' })).toBe(true);
+    expect(wafMatches(scope, { method: 'POST', path: '/API/Pay' })).toBe(true);
     // The result page's polling, the residents' own payments and other methods are not counted here.
-    expect(matches(scope, { method: 'GET', path: '/api/pay/310001-abc' })).toBe(false);
-    expect(matches(scope, { method: 'GET', path: '/api/pay' })).toBe(false);
-    expect(matches(scope, { method: 'POST', path: '/api/payments' })).toBe(false);
-    expect(matches(scope, { method: 'POST', path: '/api/pay/x' })).toBe(false);
+    expect(wafMatches(scope, { method: 'GET', path: '/api/pay/310001-abc' })).toBe(false);
+    expect(wafMatches(scope, { method: 'GET', path: '/api/pay' })).toBe(false);
+    expect(wafMatches(scope, { method: 'POST', path: '/api/payments' })).toBe(false);
+    expect(wafMatches(scope, { method: 'POST', path: '/api/pay/x' })).toBe(false);
     // Tighter than the robot check's own limit: every order needs a fresh challenge.
     const captcha = EDGE_RATE_LIMITS.find((l) => l.name === 'Captcha');
     expect(rule?.Statement.RateBasedStatement.Limit).toBeLessThanOrEqual(captcha?.limit ?? 0);
     // Before the catch-all /api/ rule, so the narrower count is the one a flood meets first.
     const api = rules.find((r) => r.Name === 'RateLimitApi');
     expect(rule?.Priority).toBeLessThan(api?.Priority);
+  });
+
+  it('counts every route without a session that changes something on a rule narrower than the catch-all', () => {
+    const limitOf = (name: string) => EDGE_RATE_LIMITS.find((l) => l.name === name)?.limit ?? Number.NaN;
+    const unauthenticatedWrites = ROUTES.filter((r) => !r.auth && r.method !== 'GET' && !('csrfExempt' in r));
+    expect(unauthenticatedWrites.map(routeKey)).toEqual(
+      expect.arrayContaining(['POST /api/support', 'POST /api/profile/email/confirm', 'POST /api/profile/email/undo']),
+    );
+    for (const route of unauthenticatedWrites) {
+      const request = { method: route.method, path: concrete(route.path) };
+      const rules = countedBy(request);
+      expect(rules, routeKey(route)).toContain('Api');
+      const own = rules.filter((name) => name !== 'Api');
+      expect(own.length, routeKey(route)).toBeGreaterThan(0);
+      for (const name of own) expect(limitOf(name), `${routeKey(route)} ${name}`).toBeLessThan(limitOf('Api'));
+    }
+    // Exact path and method: guests' tickets and the mailed links, not the resident's own requests
+    // on neighbouring paths.
+    expect(countedBy({ method: 'POST', path: '/api/support' })).toEqual(['SupportTicket', 'Api']);
+    expect(countedBy({ method: 'POST', path: '/API/Support' })).toContain('SupportTicket');
+    expect(countedBy({ method: 'GET', path: '/api/support' })).toEqual(['Api']);
+    expect(countedBy({ method: 'POST', path: '/api/support/1234567/messages' })).toEqual(['Api']);
+    expect(countedBy({ method: 'POST', path: '/api/profile/email/confirm' })).toEqual(['EmailLinks', 'Api']);
+    expect(countedBy({ method: 'POST', path: '/api/profile/email/undo' })).toEqual(['EmailLinks', 'Api']);
+    expect(countedBy({ method: 'POST', path: '/api/profile/email' })).toEqual(['Api']);
+    expect(countedBy({ method: 'POST', path: '/api/profile/email/confirm/x' })).toEqual(['Api']);
+    // A guest's ticket needs a fresh robot check: no more tickets than challenges get through.
+    expect(limitOf('SupportTicket')).toBeLessThanOrEqual(limitOf('Captcha'));
+  });
+
+  it('never lets WAF shut out a bank: signed routes only meet a ceiling above what the gateway lets through', () => {
+    const signed = ROUTES.filter((r) => 'csrfExempt' in r && r.csrfExempt);
+    expect(signed.map(routeKey).sort()).toEqual(
+      [
+        'GET /api/webhooks/sber',
+        'POST /api/webhooks/sber',
+        'POST /api/banks/{bank}/check',
+        'POST /api/banks/{bank}/payments',
+      ].sort(),
+    );
+    for (const route of signed) {
+      const path = concrete(route.path);
+      expect(countedBy({ method: route.method, path }), routeKey(route)).toEqual(['Banks']);
+      expect(countedBy({ method: route.method, path: path.toUpperCase() }), routeKey(route)).toEqual(['Banks']);
+    }
+    // What the route throttles pass from all bank routes together in one window; WAF blocks every
+    // request of an address past its limit, retries included, so its ceiling sits at twice that.
+    const passed = signed.reduce((sum, route) => {
+      const throttle = ROUTE_THROTTLES.find((t) => route.path.startsWith(t.pathPrefix));
+      expect(throttle, routeKey(route)).toBeDefined();
+      return sum + (throttle?.rateLimit ?? 0) * EDGE_RATE_WINDOW_SECONDS + (throttle?.burstLimit ?? 0);
+    }, 0);
+    const banks = EDGE_RATE_LIMITS.find((l) => l.name === 'Banks');
+    expect(banks?.limit).toBeGreaterThanOrEqual(2 * passed);
+    expect([...SIGNED_PATH_PREFIXES].sort()).toEqual(ROUTE_THROTTLES.map((t) => t.pathPrefix).sort());
+    // The residents' API is still counted by the catch-all and never by the banks' ceiling.
+    for (const request of [
+      { method: 'GET', path: '/api/me' },
+      { method: 'POST', path: '/api/readings' },
+      { method: 'GET', path: '/api/pay/310001-abc' },
+      { method: 'GET', path: '/api/health' },
+      { method: 'POST', path: '/api/bank' },
+    ]) {
+      expect(countedBy(request), request.path).toContain('Api');
+      expect(countedBy(request), request.path).not.toContain('Banks');
+    }
   });
 
   it('sends the origin secret from CloudFront to the API, and gives it to every function serving HTTP', () => {
