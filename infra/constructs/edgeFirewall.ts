@@ -76,8 +76,11 @@ export const EDGE_RATE_LIMITS = [
  * blocked: a support message of 4000 Cyrillic characters is ~8 KB of UTF-8 (SizeRestrictions_BODY
  * blocks bodies over 8 KB), and passwords and messages may hold `<…>` that the XSS rule reads as
  * markup. The application validates every body (zod, length limits) and never renders it as HTML.
+ * A request without a User-Agent (NoUserAgent_HEADER) is counted too: a bank's or the acquirer's
+ * server may send none, and a blocked callback is a payment left unsettled; scripts are met by the
+ * robot check and the per-address limits, which a forged User-Agent would pass anyway.
  */
-export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY'] as const;
+export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'NoUserAgent_HEADER'] as const;
 
 export const EDGE_RATE_WINDOW_SECONDS = 300;
 
