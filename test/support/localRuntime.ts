@@ -92,7 +92,9 @@ async function startOnce(
     },
   };
   if (options.waitForHealth === false) return started;
-  const deadline = Date.now() + 120_000;
+  // Under the e2e tier's 180 s hook timeout: on a busy 2-core machine (CI with DynamoDB Local,
+  // Chromium and the vitest workers starting at once) `npm start` has taken over 120 s.
+  const deadline = Date.now() + 170_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
     const printed = out.includes('Личный кабинет РАЦ запущен') ? printedUrls(out) : undefined;
