@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CaptchaAnswer, CaptchaId, Email } from '#shared/accounts/schemas';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
-import { MAX_PAYMENT_KOPECKS } from '#shared/payments/limits';
+import { PaymentAmount } from '#shared/payments/schemas';
 
 /** Requests and responses of paying for any account without login (`/api/pay`, shared/payments/guest.ts). */
 
@@ -11,13 +11,7 @@ export const GuestPaymentRequest = lazySchema(() =>
   z
     .object({
       account: AccountNumber,
-      amount: z.unknown().optional().meta({
-        type: 'integer',
-        minimum: 1,
-        maximum: MAX_PAYMENT_KOPECKS,
-        description: 'Сумма к оплате, копейки',
-        example: 254_300,
-      }),
+      amount: PaymentAmount,
       captchaId: CaptchaId,
       captchaAnswer: CaptchaAnswer,
       email: Email.optional().meta({

@@ -6,6 +6,17 @@ import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
 
 /** Requests and responses of the payment routes (shared/payments/routes.ts). */
 
+/** An amount to pay, documented; the domain checks it (validatePaymentRequest: 422 `invalid_amount`). */
+export const PaymentAmount = lazySchema(() =>
+  z.unknown().optional().meta({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAYMENT_KOPECKS,
+    description: 'Сумма к оплате, копейки',
+    example: 254_300,
+  }),
+);
+
 /**
  * The schema documents the request; the amount and the split are checked by the domain
  * (validatePaymentRequest) so that every problem with them is one 422 `invalid_amount`.
@@ -13,13 +24,7 @@ import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
 export const PaymentRequest = lazySchema(() =>
   z
     .object({
-      amount: z.unknown().optional().meta({
-        type: 'integer',
-        minimum: 1,
-        maximum: MAX_PAYMENT_KOPECKS,
-        description: 'Сумма к оплате, копейки',
-        example: 254_300,
-      }),
+      amount: PaymentAmount,
       services: z
         .unknown()
         .optional()
