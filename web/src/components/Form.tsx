@@ -28,6 +28,27 @@ function textType(type: 'text' | 'email' | 'tel') {
   return { type: 'text' as const };
 }
 
+/**
+ * «Текущий пароль», asked for before what recovery or the second factor trusts changes (the e-mail,
+ * the phone, the password itself): one field, so each form offers the browser's saved password.
+ */
+export function CurrentPasswordField(
+  props: Pick<TextFieldProps, 'value' | 'onInput' | 'error' | 'hint'> & { name?: string; shown?: boolean },
+) {
+  const { name = 'currentPassword', shown = false, ...field } = props;
+  return (
+    <TextField
+      {...field}
+      name={name}
+      type={shown ? 'text' : 'password'}
+      label="Текущий пароль"
+      autocomplete="current-password"
+      maxLength={128}
+      required
+    />
+  );
+}
+
 /** A labelled input with its hint and its error, both tied to it for screen readers. */
 export function TextField({
   name,

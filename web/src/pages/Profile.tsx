@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { changePassword, getProfile, type Profile, requestEmailChange, updateProfile } from '../api/accounts';
 import { ApiError } from '../api/client';
-import { CheckboxField, FormAlert, SubmitButton, TextField } from '../components/Form';
+import { CheckboxField, CurrentPasswordField, FormAlert, SubmitButton, TextField } from '../components/Form';
 import { LinkedAccountsSection } from '../components/LinkedAccounts';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PageFrame } from '../components/PageFrame';
@@ -79,17 +79,11 @@ function EmailSection({ profile, onChanged }: { profile: Profile; onChanged: () 
           maxLength={254}
           required
         />
-        <TextField
-          name="currentPassword"
-          type="password"
-          label="Текущий пароль"
+        <CurrentPasswordField
           hint="Адрес почты нужен для восстановления пароля, поэтому сменить его может только тот, кто знает пароль"
           value={currentPassword}
           onInput={setCurrentPassword}
           error={form.fieldError('currentPassword')}
-          autocomplete="current-password"
-          maxLength={128}
-          required
         />
         <SubmitButton busy={form.busy}>Сменить адрес</SubmitButton>
         <Saved
@@ -208,16 +202,12 @@ function PasswordSection({ account }: { account: string }) {
           aria-hidden="true"
         />
         <FormAlert error={form.error} />
-        <TextField
+        <CurrentPasswordField
           name="oldPassword"
-          type={shown ? 'text' : 'password'}
-          label="Текущий пароль"
+          shown={shown}
           value={oldPassword}
           onInput={setOldPassword}
           error={form.fieldError('oldPassword')}
-          autocomplete="current-password"
-          maxLength={128}
-          required
         />
         <NewPasswordFields
           name="newPassword"

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatPhone, normalisePhone, PHONE_EXAMPLE } from '#shared/accounts/phoneNumber';
 import { confirmPhoneCode, type Profile, removePhone, requestPhoneCode, updateProfile } from '../api/accounts';
-import { CheckboxField, FormAlert, SubmitButton, TextField } from '../components/Form';
+import { CheckboxField, CurrentPasswordField, FormAlert, SubmitButton, TextField } from '../components/Form';
 import { useFormStatus } from '../forms';
 
 /**
@@ -95,17 +95,11 @@ export function PhoneSection({ profile, onChanged }: { profile: Profile; onChang
             required
           />
           {confirmed && (
-            <TextField
-              name="currentPassword"
-              type="password"
-              label="Текущий пароль"
+            <CurrentPasswordField
               hint="Подтверждённый телефон защищает вход, поэтому сменить его может только тот, кто знает пароль"
               value={currentPassword}
               onInput={setCurrentPassword}
               error={ask.fieldError('currentPassword')}
-              autocomplete="current-password"
-              maxLength={128}
-              required
             />
           )}
           <SubmitButton busy={ask.busy}>Получить код</SubmitButton>
@@ -192,16 +186,11 @@ function RemovePhone({ profile, onRemoved }: { profile: Profile; onRemoved: () =
         На почту придёт уведомление. Подключить телефон снова можно в любое время.
       </p>
       <FormAlert error={form.error} />
-      <TextField
+      <CurrentPasswordField
         name="removePhonePassword"
-        type="password"
-        label="Текущий пароль"
         value={currentPassword}
         onInput={setCurrentPassword}
         error={form.fieldError('currentPassword')}
-        autocomplete="current-password"
-        maxLength={128}
-        required
       />
       <SubmitButton busy={form.busy}>Удалить телефон</SubmitButton>
       <button
