@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { openSession } from '#shared/accounts/sessions';
-import { closedPeriod, startBillingRun } from '#shared/billing/run';
-import { db, tableName } from '#shared/clients/dynamo';
+import { closedPeriod } from '#shared/billing/run';
 import { forEachConcurrently } from '#shared/concurrency';
 import { ENV } from '#shared/env';
 import { epdPage, epdParts, epdPdf, renderEpd } from '#shared/epd/bill';
@@ -20,11 +18,10 @@ import {
   renderSlots,
   sharedBrowser,
 } from '#shared/epd/render';
-import { keys } from '#shared/keys';
-import { importRegistry } from '#shared/registry/importRegistry';
 import { addMonths } from '#shared/time';
 import { fixtureSource } from '../test/support/epdFixture.ts';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
+import { billedByRun, imported, putCabinet } from '../test/support/fixtures.ts';
 import { record } from './figures.ts';
 import { ms, percentile } from './support.ts';
 
@@ -146,40 +143,13 @@ async function downloads(): Promise<{ first: number[]; second: number[]; period:
       `${691000 + i};Подписчик Пётр ${i};16${String(i % 100).padStart(2, '0')} ${300000 + i};г. Старый Оскол, ул. Ленина, д. ${i + 1};52,1;3`,
     );
   }
-  for (const [kind, rows] of [
-    ['tariffs', tariffs],
-    ['accounts', accounts],
-  ] as const) {
-    const report = await importRegistry(kind, Buffer.from(rows.join('\n')));
-    if (report.errors.length) throw new Error(`bench import failed: ${JSON.stringify(report.errors[0])}`);
-  }
-  const { startLocalQueues } = await import('#local/queue');
-  const queues = startLocalQueues({ concurrency: 2, log: () => undefined });
-  try {
-    await startBillingRun({ period, source: 'bench' });
-    await queues.drain();
-  } finally {
-    queues.stop();
-  }
+  await imported('tariffs', tariffs);
+  await imported('accounts', accounts);
+  await billedByRun(period);
   // The issuance's subscribers: a cabinet with an address and «Присылать квитанцию на почту».
   for (let i = 0; i < ISSUE_ACCOUNTS; i++) {
     const account = String(691000 + i);
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.cabinet(account),
-          entity: 'credentials',
-          account,
-          passwordHash: 'not-used-here',
-          email: `bench-${account}@example.ru`,
-          remindersOptIn: false,
-          billByEmail: true,
-          registeredAt: '2026-01-01T00:00:00.000Z',
-          passwordChangedAt: '2026-01-01T00:00:00.000Z',
-        },
-      }),
-    );
+    await putCabinet(account, { email: `bench-${account}@example.ru`, billByEmail: true });
   }
   const { handler } = await import('#functions/epd/index');
   const get = async (account: string, cookie: string) => {

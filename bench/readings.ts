@@ -2,18 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startGateway } from '#local/gateway';
 import { freePort } from '#local/ports';
 import { openSession } from '#shared/accounts/sessions';
 import { db, tableName } from '#shared/clients/dynamo';
-import { keys } from '#shared/keys';
 import { meterIdOf } from '#shared/readings/meterId';
 import { submissionPeriod } from '#shared/readings/period';
-import { importRegistry } from '#shared/registry/importRegistry';
-import { addMonths } from '#shared/time';
 import { setWindow } from '#shared/window/windowStore';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
+import { imported, putReadingHistory } from '../test/support/fixtures.ts';
 import { record } from './figures.ts';
 import { countRoundTrips, ms, percentile } from './support.ts';
 
@@ -48,35 +46,16 @@ export async function benchReadings(): Promise<void> {
     );
     for (const s of SERIALS) imports.meters.push(`${account};${account}-${s};${SERVICES[s]};100;2035-12-31`);
   }
-  for (const kind of ['tariffs', 'accounts', 'meters'] as const) {
-    const report = await importRegistry(kind, Buffer.from(imports[kind].join('\n')));
-    if (report.errors.length) throw new Error(`bench import ${kind}: ${JSON.stringify(report.errors[0])}`);
-  }
+  for (const kind of ['tariffs', 'accounts', 'meters'] as const) await imported(kind, imports[kind]);
   const window = await setWindow(true, 'operator');
   // Three earlier months of 3 units a month per meter: the usual case, with a consumption history.
   const period = submissionPeriod(window);
   for (const account of everyone) {
-    for (const s of SERIALS) {
-      for (let back = 3; back >= 1; back--) {
-        await db().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: {
-              ...keys.reading(account, `${account}-${s}`, addMonths(period, -back)),
-              entity: 'reading',
-              account,
-              serial: `${account}-${s}`,
-              service: SERVICES[s],
-              period: addMonths(period, -back),
-              value: String(100 + 3 * (4 - back)),
-              consumption: '3',
-              source: 'seed',
-              submittedAt: new Date().toISOString(),
-            },
-          }),
-        );
-      }
-    }
+    await putReadingHistory(
+      account,
+      SERIALS.map((s) => ({ serial: `${account}-${s}`, service: SERVICES[s] })),
+      period,
+    );
   }
   const cookies = new Map<string, string>();
   for (const account of everyone) {

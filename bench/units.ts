@@ -1,5 +1,4 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localClient } from '#local/dynamo';
 import { startGateway } from '#local/gateway';
@@ -7,7 +6,7 @@ import { freePort } from '#local/ports';
 import { createSandboxAcquirer, SANDBOX_REST } from '#local/sandboxAcquirer';
 import { hashPassword } from '#shared/accounts/passwords';
 import { openSession } from '#shared/accounts/sessions';
-import { closedPeriod, startBillingRun } from '#shared/billing/run';
+import { closedPeriod } from '#shared/billing/run';
 import { db, tableName } from '#shared/clients/dynamo';
 import { LOCAL_SECRET_DEFAULTS, resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
@@ -15,15 +14,15 @@ import { resetEpdFilesForTests } from '#shared/epd/files';
 import { issueBatch } from '#shared/epd/issue';
 import { closeBrowser } from '#shared/epd/render';
 import { createIssueRun } from '#shared/epd/store';
-import { ACCOUNT_SHARDS, keys } from '#shared/keys';
+import { ACCOUNT_SHARDS } from '#shared/keys';
 import { startCardPayment } from '#shared/payments/card';
 import { callbackChecksum } from '#shared/payments/sber';
 import { meterIdOf } from '#shared/readings/meterId';
 import { submissionPeriod } from '#shared/readings/period';
-import { importRegistry } from '#shared/registry/importRegistry';
 import { addMonths } from '#shared/time';
 import { setWindow } from '#shared/window/windowStore';
 import { httpEvent, lambdaContext } from '../test/support/events.ts';
+import { billedByRun, imported, putCabinet, putReadingHistory } from '../test/support/fixtures.ts';
 import { record } from './figures.ts';
 import { percentile } from './support.ts';
 
@@ -295,65 +294,27 @@ export async function benchUnits(): Promise<void> {
     );
     for (const s of SERIALS) imports.meters.push(`${account};${account}-${s};${SERVICES[s]};100;2035-12-31`);
   }
-  for (const kind of ['tariffs', 'accounts', 'meters'] as const) {
-    const report = await importRegistry(kind, Buffer.from(imports[kind].join('\n')));
-    if (report.errors.length) throw new Error(`bench import ${kind}: ${JSON.stringify(report.errors[0])}`);
-  }
+  for (const kind of ['tariffs', 'accounts', 'meters'] as const) await imported(kind, imports[kind]);
   const window = await setWindow(true, 'operator');
   const current = submissionPeriod(window);
   // Three months of readings before the window's month (the closed month among them, so the
   // billing run bills by them), and a cabinet for every account: the usual resident.
   const passwordHash = await hashPassword(PASSWORD);
   for (const [i, account] of [...api, ...issue].entries()) {
-    for (const s of SERIALS) {
-      for (let back = 3; back >= 1; back--) {
-        await db().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: {
-              ...keys.reading(account, `${account}-${s}`, addMonths(current, -back)),
-              entity: 'reading',
-              account,
-              serial: `${account}-${s}`,
-              service: SERVICES[s],
-              period: addMonths(current, -back),
-              value: String(100 + 3 * (4 - back)),
-              previous: String(100 + 3 * (3 - back)),
-              consumption: '3',
-              source: 'seed',
-              submittedAt: new Date().toISOString(),
-            },
-          }),
-        );
-      }
-    }
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.cabinet(account),
-          entity: 'credentials',
-          account,
-          passwordHash,
-          email: `units${i}@example.ru`,
-          remindersOptIn: true,
-          billByEmail: i >= API_ACCOUNTS,
-          consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
-          registeredAt: '2026-01-01T00:00:00.000Z',
-          passwordChangedAt: '2026-01-01T00:00:00.000Z',
-        },
-      }),
+    await putReadingHistory(
+      account,
+      SERIALS.map((s) => ({ serial: `${account}-${s}`, service: SERVICES[s] })),
+      current,
     );
+    await putCabinet(account, {
+      passwordHash,
+      email: `units${i}@example.ru`,
+      remindersOptIn: true,
+      billByEmail: i >= API_ACCOUNTS,
+    });
   }
   // The closed month billed by the real run, through the local billing queue.
-  const { startLocalQueues } = await import('#local/queue');
-  const queues = startLocalQueues({ concurrency: 2, log: () => undefined });
-  try {
-    await startBillingRun({ period, source: 'bench' });
-    await queues.drain();
-  } finally {
-    queues.stop();
-  }
+  await billedByRun(period);
 
   // The acquirer: the sandbox bank on a local gateway (payment start and the callback ask it).
   const port = await freePort();
@@ -409,60 +370,42 @@ export async function benchUnits(): Promise<void> {
       routePath: '/api/epd/{period}',
       pathParameters: { period },
     });
+  /** The logged-in resident's request, answered `status`. */
+  const asResident =
+    (
+      group: keyof typeof handlers,
+      method: string,
+      path: string,
+      status: number,
+      body?: (account: string) => unknown,
+    ): Call =>
+    (a) => ({
+      group,
+      event: event(method, path, { cookie: cookies.get(a) as string, ...(body ? { body: body(a) } : {}) }),
+      status,
+    });
   const ops: Array<{ what: string; key: string; call: Call; prepare?: (account: string) => Promise<void> }> = [
-    {
-      what: 'GET /api/me',
-      key: 'GET /api/me',
-      call: (a) => ({
-        group: 'residents',
-        event: event('GET', '/api/me', { cookie: cookies.get(a) as string }),
-        status: 200,
-      }),
-    },
-    {
-      what: 'GET /api/home',
-      key: 'GET /api/home',
-      call: (a) => ({
-        group: 'residents',
-        event: event('GET', '/api/home', { cookie: cookies.get(a) as string }),
-        status: 200,
-      }),
-    },
+    { what: 'GET /api/me', key: 'GET /api/me', call: asResident('residents', 'GET', '/api/me', 200) },
+    { what: 'GET /api/home', key: 'GET /api/home', call: asResident('residents', 'GET', '/api/home', 200) },
     {
       what: 'GET /api/meters (3 meters with history)',
       key: 'GET /api/meters',
-      call: (a) => ({
-        group: 'readings',
-        event: event('GET', '/api/meters', { cookie: cookies.get(a) as string }),
-        status: 200,
-      }),
+      call: asResident('readings', 'GET', '/api/meters', 200),
     },
     {
       what: 'POST /api/readings (3 meters, first in the window)',
       key: 'POST /api/readings',
-      call: (a) => ({
-        group: 'readings',
-        event: event('POST', '/api/readings', { cookie: cookies.get(a) as string, body: page(a, '113,5') }),
-        status: 201,
-      }),
+      call: asResident('readings', 'POST', '/api/readings', 201, (a) => page(a, '113,5')),
     },
     {
       what: 'POST /api/readings (3 meters, a correction)',
       key: 'POST /api/readings correction',
-      call: (a) => ({
-        group: 'readings',
-        event: event('POST', '/api/readings', { cookie: cookies.get(a) as string, body: page(a, '114') }),
-        status: 201,
-      }),
+      call: asResident('readings', 'POST', '/api/readings', 201, (a) => page(a, '114')),
     },
     {
       what: 'GET /api/statement',
       key: 'GET /api/statement',
-      call: (a) => ({
-        group: 'statement',
-        event: event('GET', '/api/statement', { cookie: cookies.get(a) as string }),
-        status: 200,
-      }),
+      call: asResident('statement', 'GET', '/api/statement', 200),
     },
     {
       what: 'POST /api/auth/login (argon2id verify included)',
@@ -476,11 +419,7 @@ export async function benchUnits(): Promise<void> {
     {
       what: 'POST /api/payments (card payment start, the bank asked)',
       key: 'POST /api/payments',
-      call: (a) => ({
-        group: 'payments',
-        event: event('POST', '/api/payments', { cookie: cookies.get(a) as string, body: { amount: 40_000 } }),
-        status: 201,
-      }),
+      call: asResident('payments', 'POST', '/api/payments', 201, () => ({ amount: 40_000 })),
     },
     {
       what: 'GET /api/webhooks/sber (callback that settles, the bank asked)',

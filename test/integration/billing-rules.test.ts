@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
 import {
   type Item,
@@ -10,6 +9,7 @@ import {
   putItems,
   TARIFFS,
 } from '#test/support/billingTown';
+import { readingItem } from '#test/support/fixtures';
 
 /** Rules of ПП РФ № 354 through the real registry import and the run's account path. */
 
@@ -25,18 +25,8 @@ describe('the rules of ПП РФ № 354 through the real import and run', () =>
     '700003;Счётчик Нельзя;1407 700003;г. Старый Оскол, д. 70, кв. 3;40;2;cold_water;1;cold_water',
     '700004;Новый Счётчик;1407 700004;г. Старый Оскол, д. 70, кв. 4;40;1;cold_water;1;',
   ].join('\n');
-  const reading = (account: string, serial: string, period: string, consumption: string) => ({
-    ...keys.reading(account, serial, period),
-    entity: 'reading',
-    account,
-    serial,
-    service: 'cold_water',
-    period,
-    value: '0',
-    consumption,
-    source: 'seed',
-    submittedAt: `${period}-26T16:30:00.000Z`,
-  });
+  const reading = (account: string, serial: string, period: string, consumption: string) =>
+    readingItem({ account, serial, service: 'cold_water', period, value: '0', consumption });
   const lineOf = async (account: string, sk: string) =>
     (await ledgerItems()).find((i) => i.account === account && i.sk === sk)?.lines as Item[] | undefined;
   let billOne: (account: string, period: string) => Promise<unknown>;

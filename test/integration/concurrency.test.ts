@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BillingMessage, billBatch } from '#shared/billing/run';
 import { createRun, getRun } from '#shared/billing/store';
@@ -14,15 +14,16 @@ import { importReadings } from '#shared/readings/import';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { holdWrites } from '#test/support/barrier';
 import { startFaultProxy } from '#test/support/faultProxy';
+import { imported, METERS_HEADER, putCabinet, readingsRev } from '#test/support/fixtures';
 import { mailedToken, mailsTo } from '#test/support/mail';
 import {
+  depositedCallback,
   importAccounts,
   mdOrderOf,
   owes,
   type PaymentsStack,
   paymentEntries,
   residentWithCabinet,
-  signedCallback,
   startPaymentsStack,
   storedPayment,
 } from '#test/support/payments';
@@ -79,26 +80,6 @@ async function billRun(accounts: string[]): Promise<BillingMessage & { type: 'ba
   const runId = `race-${accounts[0]}-${RUN}`;
   await createRun({ period: PERIOD, runId, shards: 0, startedAt: new Date().toISOString(), source: 'test' });
   return { type: 'batch', period: PERIOD, runId, accounts };
-}
-
-async function subscribe(account: string, email: string): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.cabinet(account),
-        entity: 'credentials',
-        account,
-        passwordHash: 'not-used-here',
-        email,
-        remindersOptIn: false,
-        billByEmail: true,
-        consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
-        registeredAt: '2026-01-01T00:00:00.000Z',
-        passwordChangedAt: '2026-01-01T00:00:00.000Z',
-      },
-    }),
-  );
 }
 
 async function marker(account: string) {
@@ -159,7 +140,7 @@ describe('the ЕПД issuance', () => {
     const email = (a: string) => `race-${a}-${RUN}@example.ru`;
     await importTown(accounts);
     await billBatch(await billRun(accounts));
-    for (const a of accounts) await subscribe(a, email(a));
+    for (const a of accounts) await putCabinet(a, { email: email(a) });
     const message: EpdMessage & { type: 'batch' } = { type: 'batch', period: PERIOD, runId: `epd-${RUN}`, accounts };
 
     const gate = holdWrites(
@@ -186,7 +167,7 @@ describe('the ЕПД issuance', () => {
     const address = `refused-${account}-${RUN}@example.ru`;
     await importTown([account]);
     await billBatch(await billRun([account]));
-    await subscribe(account, address);
+    await putCabinet(account, { email: address });
     const message: EpdMessage & { type: 'batch' } = {
       type: 'batch',
       period: PERIOD,
@@ -234,12 +215,7 @@ describe('a card payment', () => {
     // Late enough for the job to take it up (open for more than 20 minutes).
     const created = (await storedPayment(account, id))?.createdAt as string;
     pinClock(new Date(new Date(created).getTime() + 21 * 60_000).toISOString());
-    const callback = signedCallback({
-      mdOrder: mdOrderOf(paymentUrl),
-      orderNumber: id,
-      operation: 'deposited',
-      status: '1',
-    });
+    const callback = depositedCallback({ id, paymentUrl });
     const gate = holdWrites(
       (name, request) => name.startsWith('TransactWriteItems') && request.includes(`PAYMENTS#${account}`),
     );
@@ -266,11 +242,7 @@ describe('readings', () => {
     pinClock('2026-11-26T19:30:00+03:00');
     try {
       await importTown([account]);
-      const meters = await importRegistry(
-        'meters',
-        Buffer.from(`account;meter;service;reading;verified_until\n${account};R-COLD;cold_water;100;2030-01-31`),
-      );
-      expect(meters.errors).toEqual([]);
+      await imported('meters', [METERS_HEADER, `${account};R-COLD;cold_water;100;2030-01-31`]);
       const resident = await residentWithCabinet(stack, account);
       const list = await resident.request('GET', '/api/meters');
       expect(list.status).toBe(200);
@@ -300,11 +272,8 @@ describe('readings', () => {
         }),
       );
       expect(reading.Item).toMatchObject({ value: '105.000', consumption: '5.000' });
-      const lock = await db().send(
-        new GetCommand({ TableName: tableName(), Key: keys.readingsLock(account), ConsistentRead: true }),
-      );
       // One write: the loser found the same value there and wrote nothing.
-      expect(lock.Item?.readingRev).toBe(1);
+      expect(await readingsRev(account)).toBe(1);
     } finally {
       pinClock(NOW);
     }
@@ -317,17 +286,11 @@ describe('readings: two tabs, each changing one meter and repeating the other', 
     pinClock('2026-11-26T19:30:00+03:00');
     try {
       await importTown([account]);
-      const meters = await importRegistry(
-        'meters',
-        Buffer.from(
-          [
-            'account;meter;service;reading;verified_until',
-            `${account};T-A;cold_water;100;2030-01-31`,
-            `${account};T-B;cold_water;200;2030-01-31`,
-          ].join('\n'),
-        ),
-      );
-      expect(meters.errors).toEqual([]);
+      await imported('meters', [
+        METERS_HEADER,
+        `${account};T-A;cold_water;100;2030-01-31`,
+        `${account};T-B;cold_water;200;2030-01-31`,
+      ]);
       const tab1 = await residentWithCabinet(stack, account);
       const tab2 = tab1.fork();
       for (const [k, v] of tab1.cookies) tab2.cookies.set(k, v);
@@ -390,13 +353,10 @@ describe('readings: the operator imports an earlier month while a resident submi
     pinClock('2026-11-26T19:30:00+03:00');
     try {
       await importTown([account]);
-      const meters = await importRegistry(
-        'meters',
-        Buffer.from(
-          `account;meter;service;reading;verified_until;installed\n${account};X-COLD;cold_water;100;2030-01-31;2026-01-15`,
-        ),
-      );
-      expect(meters.errors).toEqual([]);
+      await imported('meters', [
+        `${METERS_HEADER};installed`,
+        `${account};X-COLD;cold_water;100;2030-01-31;2026-01-15`,
+      ]);
       const basis = await importReadings(Buffer.from(`account;meter;period;value\n${account};X-COLD;2026-09;110`));
       expect(basis).toMatchObject({ loaded: 1, errors: [] });
       const resident = await residentWithCabinet(stack, account);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
 import { type LocalQueues, startLocalQueues } from '#local/queue';
@@ -19,6 +19,7 @@ import { importRegistry } from '#shared/registry/importRegistry';
 import { resetProviderCacheForTests } from '#shared/registry/providers';
 import { runCli } from '#test/support/cli';
 import { fixtureSource } from '#test/support/epdFixture';
+import { putCabinet, putItems, readingItem } from '#test/support/fixtures';
 import { type Client, startTestGateway } from '#test/support/http';
 import { decodeQrPng } from '#test/support/qr';
 
@@ -80,9 +81,7 @@ async function mailsTo(address: string): Promise<StoredMail[]> {
 }
 
 function reading(account: string, serial: string, service: string, period: string, value: number, previous: number) {
-  return {
-    ...keys.reading(account, serial, period),
-    entity: 'reading',
+  return readingItem({
     account,
     serial,
     service,
@@ -90,30 +89,12 @@ function reading(account: string, serial: string, service: string, period: strin
     value: value.toFixed(3),
     previous: previous.toFixed(3),
     consumption: (value - previous).toFixed(3),
-    source: 'seed',
-    submittedAt: `${period}-26T16:30:00.000Z`,
-  };
+  });
 }
 
 /** A resident's cabinet as registration leaves it (shared/accounts/store.ts, `Cabinet`). */
 async function cabinet(account: keyof typeof EMAIL, billByEmail: boolean): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.cabinet(account),
-        entity: 'credentials',
-        account,
-        passwordHash: 'not-used-here',
-        email: EMAIL[account],
-        remindersOptIn: false,
-        billByEmail,
-        consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
-        registeredAt: '2026-01-01T00:00:00.000Z',
-        passwordChangedAt: '2026-01-01T00:00:00.000Z',
-      },
-    }),
-  );
+  await putCabinet(account, { email: EMAIL[account], billByEmail });
 }
 
 let client: Client;
@@ -169,9 +150,7 @@ beforeAll(async () => {
     reading('400001', 'E-EL', 'electricity', '2026-10', 1500, 1240),
     reading('400002', 'Z-COLD', 'cold_water', '2026-10', 208, 200),
   ];
-  await db().send(
-    new BatchWriteCommand({ RequestItems: { [tableName()]: items.map((Item) => ({ PutRequest: { Item } })) } }),
-  );
+  await putItems(items);
   await cabinet('400001', true);
   await cabinet('400002', true);
   await cabinet('400003', false);

@@ -1,24 +1,23 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { invokeGroup } from '#local/lambda';
 import { type LocalQueues, startLocalQueues } from '#local/queue';
 import { openSession } from '#shared/accounts/sessions';
 import { importOpeningBalances } from '#shared/billing/openingBalances';
 import { startBillingRun } from '#shared/billing/run';
-import { db, tableName } from '#shared/clients/dynamo';
+import { db } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
 import { ENV } from '#shared/env';
 import { epdOf, epdStateHash, onEpdPrinted } from '#shared/epd/bill';
 import { LocalEpdFiles } from '#shared/epd/files';
 import { buildEpd, type Epd } from '#shared/epd/model';
 import { closeBrowser } from '#shared/epd/render';
-import { keys } from '#shared/keys';
 import { recordBankPayment } from '#shared/payments/banks';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { fixtureSource } from '#test/support/epdFixture';
+import { putCabinet } from '#test/support/fixtures';
 import { type Client, startTestGateway } from '#test/support/http';
 
 /**
@@ -91,23 +90,7 @@ beforeAll(async () => {
     const report = await importRegistry(kind, Buffer.from(csv));
     expect(report.errors).toEqual([]);
   }
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.cabinet(SUBSCRIBER.account),
-        entity: 'credentials',
-        account: SUBSCRIBER.account,
-        passwordHash: 'not-used-here',
-        email: SUBSCRIBER.email,
-        remindersOptIn: false,
-        billByEmail: true,
-        consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
-        registeredAt: '2026-01-01T00:00:00.000Z',
-        passwordChangedAt: '2026-01-01T00:00:00.000Z',
-      },
-    }),
-  );
+  await putCabinet(SUBSCRIBER.account, { email: SUBSCRIBER.email });
   await startBillingRun({ period: PERIOD, source: 'test' });
   await queues.drain();
   stopCounting = onEpdPrinted((epd) => printed.push(epd.account));

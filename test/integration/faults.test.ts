@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billBatch } from '#shared/billing/run';
 import { createRun } from '#shared/billing/store';
@@ -12,16 +12,17 @@ import { keys } from '#shared/keys';
 import { reconcilePendingPayments } from '#shared/payments/reconcile';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { type FaultProxy, startFaultProxy } from '#test/support/faultProxy';
+import { imported, METERS_HEADER, putCabinet, readingsRev } from '#test/support/fixtures';
 import { mailsTo } from '#test/support/mail';
 import {
   balanceTotal,
+  depositedCallback,
   importAccounts,
   mdOrderOf,
   owes,
   type PaymentsStack,
   paymentEntries,
   residentWithCabinet,
-  signedCallback,
   startPaymentsStack,
   storedPayment,
 } from '#test/support/payments';
@@ -84,12 +85,7 @@ async function paidAtTheBank(account: string, amount: number) {
   expect(started.status).toBe(201);
   const { id, paymentUrl } = started.json as { id: string; paymentUrl: string };
   stack.sandbox.complete(mdOrderOf(paymentUrl), 'pay', { sendCallback: false });
-  const callback = signedCallback({
-    mdOrder: mdOrderOf(paymentUrl),
-    orderNumber: id,
-    operation: 'deposited',
-    status: '1',
-  });
+  const callback = depositedCallback({ id, paymentUrl });
   return { id, resident, callback };
 }
 
@@ -135,11 +131,7 @@ describe('DynamoDB: the connection cut after TransactWriteItems left', () => {
     pinClock('2026-11-26T19:30:00+03:00');
     try {
       await importAccounts([account]);
-      const meters = await importRegistry(
-        'meters',
-        Buffer.from(`account;meter;service;reading;verified_until\n${account};F-COLD;cold_water;100;2030-01-31`),
-      );
-      expect(meters.errors).toEqual([]);
+      await imported('meters', [METERS_HEADER, `${account};F-COLD;cold_water;100;2030-01-31`]);
       const resident = await residentWithCabinet(stack, account);
       const list = await resident.request('GET', '/api/meters');
       const meterId = (list.json.meters ?? list.json.items ?? list.json)[0]?.id as string;
@@ -162,10 +154,7 @@ describe('DynamoDB: the connection cut after TransactWriteItems left', () => {
         }),
       );
       expect(readings.Items?.map((r) => [r.period, r.value])).toEqual([['2026-11', '107.000']]);
-      const lock = await db().send(
-        new GetCommand({ TableName: tableName(), Key: keys.readingsLock(account), ConsistentRead: true }),
-      );
-      expect(lock.Item?.readingRev).toBe(1);
+      expect(await readingsRev(account)).toBe(1);
     } finally {
       pinClock(NOW);
     }
@@ -185,23 +174,7 @@ describe('SES down during the ЕПД issuance', () => {
     const runId = `bill-${account}-${RUN}`;
     await createRun({ period: PERIOD, runId, shards: 0, startedAt: new Date().toISOString(), source: 'test' });
     expect((await billBatch({ type: 'batch', period: PERIOD, runId, accounts: [account] })).billed).toBe(1);
-    await db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.cabinet(account),
-          entity: 'credentials',
-          account,
-          passwordHash: 'not-used-here',
-          email,
-          remindersOptIn: false,
-          billByEmail: true,
-          consent: { version: '2026-01', acceptedAt: '2026-01-01T00:00:00.000Z' },
-          registeredAt: '2026-01-01T00:00:00.000Z',
-          passwordChangedAt: '2026-01-01T00:00:00.000Z',
-        },
-      }),
-    );
+    await putCabinet(account, { email });
     return { type: 'batch', period: PERIOD, runId: `epd-${account}-${RUN}`, accounts: [account] };
   }
 

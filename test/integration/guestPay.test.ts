@@ -11,13 +11,13 @@ import { startFaultProxy } from '#test/support/faultProxy';
 import { mailsTo } from '#test/support/mail';
 import {
   balanceTotal,
+  depositedCallback,
   importAccounts,
   mdOrderOf,
   owes,
   type PaymentsStack,
   paymentEntries,
   residentWithCabinet,
-  signedCallback,
   startPaymentsStack,
   storedPayment,
   submitPaymentPage,
@@ -103,13 +103,7 @@ describe('paying for an account without login', () => {
     expect(await balanceTotal('310001')).toBe(0);
 
     // The bank repeats its callback, and the reconciliation job runs later: nothing moves twice.
-    const replay = signedCallback({
-      mdOrder: mdOrderOf(paymentUrl),
-      orderNumber: id,
-      operation: 'deposited',
-      status: '1',
-      amount: String(TOTAL),
-    });
+    const replay = depositedCallback({ id, paymentUrl }, TOTAL);
     for (let i = 0; i < 3; i++) {
       const res = await stack.client.request('GET', `/api/webhooks/sber?${replay}`);
       expect(res).toMatchObject({ status: 200, json: { status: 'succeeded' } });
@@ -192,12 +186,7 @@ describe('paying for an account without login', () => {
     expect((await guestStatus(id)).json).toEqual({ id, amount: 54_300, status: 'succeeded' });
     expect(await paymentEntries('310003')).toEqual([{ id, total: -54_300 }]);
     // The callback arrives late after all: 200, nothing credited or mailed again.
-    const late = signedCallback({
-      mdOrder: mdOrderOf(paymentUrl),
-      orderNumber: id,
-      operation: 'deposited',
-      status: '1',
-    });
+    const late = depositedCallback({ id, paymentUrl });
     expect((await stack.client.request('GET', `/api/webhooks/sber?${late}`)).status).toBe(200);
     expect(await paymentEntries('310003')).toHaveLength(1);
     expect(await mailsTo(email)).toHaveLength(1);
@@ -272,12 +261,7 @@ describe('a receipt SES refused', () => {
 
     // Later runs and the bank's late callback: nothing mails it again.
     await reconcileAt(createdAt, 41);
-    const late = signedCallback({
-      mdOrder: mdOrderOf(paymentUrl),
-      orderNumber: id,
-      operation: 'deposited',
-      status: '1',
-    });
+    const late = depositedCallback({ id, paymentUrl });
     expect((await stack.client.request('GET', `/api/webhooks/sber?${late}`)).status).toBe(200);
     expect(await mailsTo(email)).toHaveLength(1);
     expect(await paymentEntries('310009')).toEqual([{ id, total: -20_000 }]);

@@ -6,6 +6,7 @@ import { refundOrder } from '#shared/payments/sber';
 import type { Client } from '#test/support/http';
 import {
   balanceTotal,
+  depositedCallback,
   importAccounts,
   mdOrderOf,
   owes,
@@ -140,13 +141,7 @@ describe('paying the debt by card through the sandbox', () => {
 
   it('answers a replayed callback 200 and credits nothing twice', async () => {
     const { paid } = await paidByCard('300012');
-    const replay = signedCallback({
-      mdOrder: mdOrderOf(paid.paymentUrl),
-      orderNumber: paid.id,
-      operation: 'deposited',
-      status: '1',
-      amount: String(TOTAL_DEBT),
-    });
+    const replay = depositedCallback(paid, TOTAL_DEBT);
     for (let i = 0; i < 3; i++) {
       const res = await stack.client.request('GET', `/api/webhooks/sber?${replay}`);
       expect(res.status).toBe(200);
@@ -415,12 +410,7 @@ describe('reliability', () => {
     const resident = await residentWithCabinet(stack, '300007');
     const payment = await startPayment(resident, { amount: 123_456 });
     stack.sandbox.complete(mdOrderOf(payment.paymentUrl), 'pay', { sendCallback: false });
-    const query = signedCallback({
-      mdOrder: mdOrderOf(payment.paymentUrl),
-      orderNumber: payment.id,
-      operation: 'deposited',
-      status: '1',
-    }).toString();
+    const query = depositedCallback(payment).toString();
     const statuses: number[] = [];
     let next = 0;
     const worker = async () => {
@@ -477,12 +467,7 @@ describe('reliability', () => {
     const resident = await residentWithCabinet(stack, '300009');
     const payment = await startPayment(resident, { amount: 10_000 });
     stack.sandbox.complete(mdOrderOf(payment.paymentUrl), 'pay', { sendCallback: false });
-    const callback = signedCallback({
-      mdOrder: mdOrderOf(payment.paymentUrl),
-      orderNumber: payment.id,
-      operation: 'deposited',
-      status: '1',
-    });
+    const callback = depositedCallback(payment);
     let failed = false;
     db().middlewareStack.add(
       ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, tableName } from '#shared/clients/dynamo';
@@ -13,6 +13,7 @@ import { meterIdOf } from '#shared/readings/meterId';
 import { importRegistry } from '#shared/registry/importRegistry';
 import { resetWindowCacheForTests } from '#shared/window/windowStore';
 import { runCli } from '#test/support/cli';
+import { readingsRev } from '#test/support/fixtures';
 import { type Client, startTestGateway } from '#test/support/http';
 import { mailedToken } from '#test/support/mail';
 
@@ -66,14 +67,6 @@ async function readingsOf(account: string, serial: string) {
   return out.Items ?? [];
 }
 
-/** The account's readings lock: its revision moves with every write of a reading of the account. */
-async function lockRev(account: string) {
-  const out = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.readingsLock(account), ConsistentRead: true }),
-  );
-  return out.Item?.readingRev as number | undefined;
-}
-
 let client: Client;
 
 beforeAll(async () => {
@@ -125,14 +118,14 @@ describe('import readings', () => {
     const electricity = await readingsOf('400001', 'H-EL');
     expect(electricity[0]).toMatchObject({ value: '25.0', consumption: '35.0', rollover: true, source: 'controller' });
     expect(cold.at(-1)).toMatchObject({ value: '121.500', period: '2026-08' });
-    const rev = await lockRev('400001');
+    const rev = await readingsRev('400001');
     expect(rev).toBe(4);
 
     // The same file again: every row is already there, nothing is written.
     const again = await importReadings(file);
     expect(again).toMatchObject({ total: 4, loaded: 0, unchanged: 4, errors: [], warnings: [] });
     expect(await readingsOf('400001', 'H-COLD')).toEqual(cold);
-    expect(await lockRev('400001')).toBe(rev);
+    expect(await readingsRev('400001')).toBe(rev);
   });
 
   it('names every bad row by line and reason, loads the good ones, and the CLI exits 1', async () => {

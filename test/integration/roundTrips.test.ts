@@ -11,13 +11,12 @@ import type { Client } from '#test/support/http';
 import { mailedToken } from '#test/support/mail';
 import {
   balanceTotal,
+  depositedCallback,
   importAccounts,
-  mdOrderOf,
   owes,
   PASSWORD,
   type PaymentsStack,
   residentWithCabinet,
-  signedCallback,
   startPaymentsStack,
   submitPaymentPage,
 } from '#test/support/payments';
@@ -57,13 +56,7 @@ async function paidAtBank(client: Client, amount: number) {
   expect(res.status, res.text).toBe(201);
   const { id, paymentUrl } = res.json as { id: string; paymentUrl: string };
   expect((await submitPaymentPage(paymentUrl, 'pay')).status).toBeLessThan(400);
-  const callback = signedCallback({
-    mdOrder: mdOrderOf(paymentUrl),
-    orderNumber: id,
-    operation: 'deposited',
-    status: '1',
-    amount: String(amount),
-  });
+  const callback = depositedCallback({ id, paymentUrl }, amount);
   return { id, callback: `${stack.url}/api/webhooks/sber?${callback}` };
 }
 

@@ -1,12 +1,12 @@
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
 import { expect } from 'vitest';
 import { invokeGroup } from '#local/lambda';
 import type { LocalQueues } from '#local/queue';
 import { db, tableName } from '#shared/clients/dynamo';
 import { resetConfigForTests } from '#shared/config';
-import { keys } from '#shared/keys';
 import { importRegistry } from '#shared/registry/importRegistry';
+import { putItems, readingItem } from '#test/support/fixtures';
 import type { Client } from '#test/support/http';
 import { mailedToken } from '#test/support/mail';
 
@@ -89,30 +89,21 @@ export function readingItems(h: Home, periods: Array<[period: string, step: numb
     [`E${h.i}`, 'electricity', h.electricity],
   ];
   return periods.flatMap(([period, step]) =>
-    meters.map(([serial, service, base]) => ({
-      ...keys.reading(h.account, serial, period),
-      entity: 'reading',
-      account: h.account,
-      serial,
-      service,
-      period,
-      value: '0',
-      consumption: base.plus(new Decimal(step).times('0.1')).toFixed(),
-      source: 'seed',
-      submittedAt: `${period}-26T16:30:00.000Z`,
-    })),
+    meters.map(([serial, service, base]) =>
+      readingItem({
+        account: h.account,
+        serial,
+        service,
+        period,
+        value: '0',
+        consumption: base.plus(new Decimal(step).times('0.1')).toFixed(),
+      }),
+    ),
   );
 }
 
-export async function putItems(items: Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    await db().send(
-      new BatchWriteCommand({
-        RequestItems: { [tableName()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    );
-  }
-}
+/** Kept here for the billing files that import the town's helpers together. */
+export { putItems };
 
 /** Imports the town's tariffs, accounts and meters and writes its readings of July–October. */
 export async function buildTown(): Promise<void> {

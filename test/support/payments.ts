@@ -143,6 +143,17 @@ export function signedCallback(params: Record<string, string>, key: string = CAL
   return new URLSearchParams({ ...params, checksum: callbackChecksum(params, key) });
 }
 
+/** The gateway's callback that the card payment was charged (`deposited`), signed; `amount` where the test sends it. */
+export function depositedCallback(payment: { id: string; paymentUrl: string }, amount?: number): URLSearchParams {
+  return signedCallback({
+    mdOrder: mdOrderOf(payment.paymentUrl),
+    orderNumber: payment.id,
+    operation: 'deposited',
+    status: '1',
+    ...(amount === undefined ? {} : { amount: String(amount) }),
+  });
+}
+
 /** A bank's request body with its signature headers, signed for `POST <path>` (another path or method: a replay). */
 export function signedBankRequest(
   path: string,
