@@ -32,7 +32,7 @@ export const handler = async () => ({ statusCode: 200, body: String(client !== u
 export const FLOOR = 'floor (bare DynamoDB handler)';
 
 /** The floor of a cold request: the same bare handler answering with one GetItem. */
-const FLOOR_REQUEST_SOURCE = `
+export const FLOOR_REQUEST_SOURCE = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 const client = DynamoDBDocumentClient.from(
@@ -81,7 +81,7 @@ function largestInputs(metafile: Metafile, top = 6): Array<{ input: string; byte
     .map(([input, bytes]) => ({ input, bytes }));
 }
 
-interface Built {
+export interface Built {
   group: BundleFigures['group'];
   outfile: string;
   probe: string;
@@ -90,11 +90,13 @@ interface Built {
   cpu: number[];
 }
 
-async function bundle(
+export async function bundle(
   out: string,
   group: BundleFigures['group'],
   entry: { file: string } | { source: string },
   external: string[] = [...BUNDLING.externalModules],
+  /** Readable output for a CPU profile (bench/coldProfile.ts): each module under its `// path` comment. */
+  minify: boolean = BUNDLING.minify,
 ): Promise<Built> {
   const dir = path.join(out, group === FLOOR ? 'floor' : group);
   mkdirSync(dir, { recursive: true });
@@ -109,7 +111,7 @@ async function bundle(
     target: BUNDLING.target,
     format: BUNDLING.format,
     mainFields: ['module', 'main'],
-    minify: BUNDLING.minify,
+    minify,
     external,
     banner: { js: BUNDLING.banner },
     metafile: true,
@@ -185,7 +187,7 @@ export async function benchBundles(runs = 9): Promise<BundleFigures[]> {
 }
 
 /** A typical request of each API group: the one most of its cold starts serve. */
-const FIRST_REQUESTS: Partial<
+export const FIRST_REQUESTS: Partial<
   Record<FunctionGroupName, { method: string; path: string; session: boolean; body?: (account: string) => unknown }>
 > = {
   system: { method: 'GET', path: '/api/health', session: false },
@@ -207,8 +209,75 @@ export interface FirstRequestFigures {
   /** CPU time of the import and of the import plus the first request, medians of the runs. */
   initCpuMs: number;
   coldRequestCpuMs: number;
+  /** The request alone (each run's import subtracted from its whole), median of the runs. */
+  requestCpuMs: number;
   coldRequestWallMs: number;
   cpuRatioToFloor: number;
+}
+
+/**
+ * Seeds what the typical requests need, one account per run (each run its own account, session and
+ * source address, so no limit or replaced reading carries over): the accounts with one meter, a
+ * cabinet each, an open window. Returns the event of run `i` for a group (the floor: any event).
+ * The services (benchServices) must be running.
+ */
+export async function seedFirstRequests(runs: number): Promise<{
+  eventOf: (group: BundleFigures['group'], i: number) => ReturnType<typeof httpEvent>;
+  env: Record<string, string>;
+}> {
+  const accounts = Array.from({ length: runs }, (_, i) => String(870001 + i));
+  const imports = {
+    tariffs: ['service;unit;price;norm;from', 'cold_water;м³;35,12;3,8;2025-07'],
+    accounts: ['account;owner;passport;address;area;residents'],
+    meters: ['account;meter;service;reading;verified_until'],
+  };
+  for (const [i, account] of accounts.entries()) {
+    imports.accounts.push(`${account};Житель ${i};16${String(i).padStart(2, '0')} ${300000 + i};г. Старый Оскол;50;2`);
+    imports.meters.push(`${account};${account}-COLD;cold_water;100;2035-12-31`);
+  }
+  for (const kind of ['tariffs', 'accounts', 'meters'] as const) {
+    const report = await importRegistry(kind, Buffer.from(imports[kind].join('\n')));
+    if (report.errors.length) throw new Error(`bench import ${kind}: ${JSON.stringify(report.errors[0])}`);
+  }
+  await setWindow(true, 'operator');
+  // A cabinet per account, as registration leaves it (the `residents` group requires one).
+  const at = new Date().toISOString();
+  for (const account of accounts) {
+    const cabinet: Cabinet = {
+      account,
+      passwordHash: 'bench',
+      email: `bench${account}@example.org`,
+      remindersOptIn: false,
+      billByEmail: false,
+      consent: { version: 'bench', acceptedAt: at },
+      registeredAt: at,
+      passwordChangedAt: at,
+    };
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.cabinet(account), entity: 'credentials', ...cabinet },
+      }),
+    );
+  }
+  const cookies = await Promise.all(accounts.map(async (a) => (await openSession(a)).cookie.split(';')[0] as string));
+  const env = Object.fromEntries(
+    [ENV.runtime, ENV.dynamoEndpoint, ENV.sesEndpoint, ENV.table, ENV.testMode].map((name) => [
+      name,
+      process.env[name] as string,
+    ]),
+  );
+  const eventOf = (group: BundleFigures['group'], i: number) => {
+    const request = group === FLOOR ? undefined : FIRST_REQUESTS[group];
+    const event = httpEvent(request?.method ?? 'GET', request?.path ?? '/', {
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+      ...(request?.body ? { body: JSON.stringify(request.body(accounts[i] as string)) } : {}),
+    });
+    event.requestContext.http.sourceIp = `198.51.100.${i + 1}`;
+    if (request?.session) event.cookies = [cookies[i] as string];
+    return event;
+  };
+  return { eventOf, env };
 }
 
 /**
@@ -221,44 +290,7 @@ export async function benchFirstRequests(runs = 9): Promise<FirstRequestFigures[
   const out = mkdtempSync(path.join(tmpdir(), 'rac-bench-first-'));
   const services = await benchServices();
   try {
-    const accounts = Array.from({ length: runs }, (_, i) => String(870001 + i));
-    const imports = {
-      tariffs: ['service;unit;price;norm;from', 'cold_water;м³;35,12;3,8;2025-07'],
-      accounts: ['account;owner;passport;address;area;residents'],
-      meters: ['account;meter;service;reading;verified_until'],
-    };
-    for (const [i, account] of accounts.entries()) {
-      imports.accounts.push(
-        `${account};Житель ${i};16${String(i).padStart(2, '0')} ${300000 + i};г. Старый Оскол;50;2`,
-      );
-      imports.meters.push(`${account};${account}-COLD;cold_water;100;2035-12-31`);
-    }
-    for (const kind of ['tariffs', 'accounts', 'meters'] as const) {
-      const report = await importRegistry(kind, Buffer.from(imports[kind].join('\n')));
-      if (report.errors.length) throw new Error(`bench import ${kind}: ${JSON.stringify(report.errors[0])}`);
-    }
-    await setWindow(true, 'operator');
-    // A cabinet per account, as registration leaves it (the `residents` group requires one).
-    const at = new Date().toISOString();
-    for (const account of accounts) {
-      const cabinet: Cabinet = {
-        account,
-        passwordHash: 'bench',
-        email: `bench${account}@example.org`,
-        remindersOptIn: false,
-        billByEmail: false,
-        consent: { version: 'bench', acceptedAt: at },
-        registeredAt: at,
-        passwordChangedAt: at,
-      };
-      await db().send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: { ...keys.cabinet(account), entity: 'credentials', ...cabinet },
-        }),
-      );
-    }
-    const cookies = await Promise.all(accounts.map(async (a) => (await openSession(a)).cookie.split(';')[0] as string));
+    const { eventOf, env } = await seedFirstRequests(runs);
     const built: Array<Built & { route: string; initCpu: number[] }> = [
       { ...(await bundle(out, FLOOR, { source: FLOOR_REQUEST_SOURCE })), route: 'GetItem', initCpu: [] },
     ];
@@ -269,29 +301,15 @@ export async function benchFirstRequests(runs = 9): Promise<FirstRequestFigures[
       const b = await bundle(out, group, { file: path.join(ROOT, definition.entry) }, externalModulesOf(definition));
       built.push({ ...b, route: `${request.method} ${request.path}`, initCpu: [] });
     }
-    const env = Object.fromEntries(
-      [ENV.runtime, ENV.dynamoEndpoint, ENV.sesEndpoint, ENV.table, ENV.testMode].map((name) => [
-        name,
-        process.env[name] as string,
-      ]),
-    );
     for (let i = 0; i < runs; i++) {
       for (const b of built) {
-        const request = b.group === FLOOR ? undefined : FIRST_REQUESTS[b.group];
-        const event = httpEvent(request?.method ?? 'GET', request?.path ?? '/', {
-          headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
-          ...(request?.body ? { body: JSON.stringify(request.body(accounts[i] as string)) } : {}),
-        });
-        // Each run its own source address and account: no limit or replaced reading carries over.
-        event.requestContext.http.sourceIp = `198.51.100.${i + 1}`;
-        if (request?.session) event.cookies = [cookies[i] as string];
         const run = spawnSync(process.execPath, [path.join(path.dirname(b.outfile), 'first.mjs')], {
           encoding: 'utf8',
           env: {
             PATH: process.env.PATH,
             ...env,
             POWERTOOLS_LOG_LEVEL: 'SILENT',
-            RAC_BENCH_EVENT: JSON.stringify(event),
+            RAC_BENCH_EVENT: JSON.stringify(eventOf(b.group, i)),
           },
         });
         if (run.status !== 0) throw new Error(`${b.group}: first request failed: ${run.stderr}`);
@@ -308,6 +326,7 @@ export async function benchFirstRequests(runs = 9): Promise<FirstRequestFigures[
       route: b.route,
       initCpuMs: median(b.initCpu),
       coldRequestCpuMs: median(b.cpu),
+      requestCpuMs: median(b.cpu.map((cpu, i) => cpu - (b.initCpu[i] as number))),
       coldRequestWallMs: median(b.wall),
       cpuRatioToFloor: median(b.cpu) / floorCpu,
     }));
@@ -365,6 +384,7 @@ export async function printBundles(runs = 9): Promise<BundleFigures[]> {
       route: r.route,
       'init cpu ms': r.initCpuMs.toFixed(1),
       'init + request cpu ms': r.coldRequestCpuMs.toFixed(1),
+      'request cpu ms': r.requestCpuMs.toFixed(1),
       'cpu ratio': r.cpuRatioToFloor.toFixed(2),
       'wall ms': r.coldRequestWallMs.toFixed(1),
     })),
@@ -372,6 +392,7 @@ export async function printBundles(runs = 9): Promise<BundleFigures[]> {
   for (const r of requests) {
     const key = r.group === FLOOR ? 'floor' : r.group;
     record('bundles', `${key}.coldRequestCpuMs`, Number(r.coldRequestCpuMs.toFixed(2)));
+    record('bundles', `${key}.firstRequestCpuMs`, Number(r.requestCpuMs.toFixed(2)));
     record('bundles', `${key}.coldRequestCpuRatioToFloor`, Number(r.cpuRatioToFloor.toFixed(3)));
     record('bundles', `${key}.coldRequestWallMs`, Number(r.coldRequestWallMs.toFixed(2)));
   }

@@ -8,7 +8,10 @@ import { ACCOUNT_NUMBER, ACCOUNT_NUMBER_MESSAGE } from '#shared/format';
  * Request and response schemas of the HTTP API. They validate requests in the handlers, type the
  * web client, and generate the OpenAPI document: one definition for all three.
  */
-z.config(ru());
+// `jitless`: zod otherwise compiles each object schema's parser with `new Function` at its first
+// parse (and probes once whether it may), which a cold request pays for every body it validates
+// (~0.5 ms, measured in bench/coldProfile.ts) to save ~1 µs on each later parse.
+z.config({ ...ru(), jitless: true });
 
 export const ErrorResponse = lazySchema(() =>
   z

@@ -28,7 +28,9 @@ export function sourceAddress(event: APIGatewayProxyEventV2): string {
  * gets a whole /64 and can pick any address in it).
  */
 export function clientOf(address: string): string {
-  if (!isIPv6(address)) return address;
+  // Every IPv6 address has a colon: IPv4 ones skip isIPv6, whose first call compiles Node's IPv6
+  // pattern (~2 ms of a cold request's CPU).
+  if (!address.includes(':') || !isIPv6(address)) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped?.[1]) return mapped[1];
   const [head = '', tail] = address.split('::');
