@@ -48,6 +48,13 @@ export const ACCOUNT_LIMITS = {
    * turn the portal into an SMS cannon. Ten a day is far more than a resident needs.
    */
   smsCodes: { max: 10, windowSeconds: 24 * 60 * 60 },
+  /**
+   * Support tickets written from one cabinet: each one mails the centre's support address and the
+   * resident, and a logged-in form has no robot check, so a stolen session or a script must not
+   * fill the operators' queue. Ten a day is far more than a resident with a real problem writes
+   * (a thread takes any number of replies).
+   */
+  supportTickets: { max: 10, windowSeconds: 24 * 60 * 60 },
 } as const satisfies Record<string, AttemptLimit>;
 
 export type AccountLimitName = Exclude<keyof typeof ACCOUNT_LIMITS, 'login'>;

@@ -18,7 +18,7 @@ export const SUPPORT_ROUTES = [
     auth: false,
     body: SupportRequest,
     success: { status: 201, body: SupportCreated },
-    errors: ['invalid_captcha'],
+    errors: ['invalid_captcha', 'too_many_attempts'],
   },
   {
     method: 'GET',

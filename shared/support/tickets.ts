@@ -5,6 +5,7 @@ import { type Cabinet, cabinetIdOf, getCabinet } from '#shared/accounts/store';
 import { sendMail } from '#shared/clients/mail';
 import { DomainError } from '#shared/errors';
 import { keys } from '#shared/keys';
+import { reserveAccountAttempt } from '#shared/limits/attempts';
 import { receivedMail, residentMessageMail, ticketMail } from '#shared/support/mails';
 import type { SupportTopic } from '#shared/support/schemas';
 import { TICKET_NUMBER } from '#shared/support/schemas';
@@ -50,6 +51,8 @@ const newTicketNumber = () => String(randomInt(1_000_000, 10_000_000));
  */
 export async function createTicket(input: SupportInput, sessionAccount: string | undefined) {
   const cabinet = sessionAccount ? await requireCabinet(sessionAccount) : undefined;
+  // A guest's ticket is paid for by the robot check and the address limit; a cabinet's by this.
+  if (sessionAccount) await reserveAccountAttempt('supportTickets', sessionAccount);
   const createdAt = now().toISOString();
   const account = sessionAccount ?? (input.account || undefined);
   const author = sessionAccount && cabinet ? { account: sessionAccount, cabinet: cabinetIdOf(cabinet) } : undefined;

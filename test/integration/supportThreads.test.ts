@@ -26,6 +26,7 @@ const ACCOUNTS = [
   '300004;Кузнецов Алексей Дмитриевич;1403 300004;г. Старый Оскол, ул. Ленина, д. 41, кв. 3;45,0;2',
   '300005;Белоусова Ольга Игоревна;1412 300005;г. Старый Оскол, мкр. Восточный, д. 15, кв. 88;50,0;2',
   '300006;Морозов Игорь Васильевич;1409 300006;г. Старый Оскол, мкр. Королёва, д. 9, кв. 120;60,0;2',
+  '300007;Волкова Елена Сергеевна;1411 300007;г. Старый Оскол, мкр. Степной, д. 2, кв. 14;44,0;2',
 ].join('\n');
 
 let client: Client;
@@ -245,5 +246,36 @@ describe('a thread between a resident and the centre', () => {
     expect(
       (await resident.request('GET', '/api/support')).json.items.find((t: { id: string }) => t.id === legacyId),
     ).toMatchObject({ status: 'answered' });
+  });
+});
+
+describe('tickets from one cabinet', () => {
+  it('are at most ten a day, counted atomically: a burst of twelve stores and mails ten', async () => {
+    const email = 'volkova-tickets@example.ru';
+    const resident = await registeredResident(client, '300007', '1411 300007', email);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        resident.request('POST', '/api/support', {
+          body: { name: 'Волкова Е. С.', email, topic: 'question', message: `Вопрос номер ${i + 1}` },
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(10);
+    const refused = answers.filter((a) => a.status !== 201);
+    expect(refused).toHaveLength(2);
+    for (const res of refused) {
+      expect(res.status).toBe(429);
+      expect(res.json.error.code).toBe('too_many_attempts');
+      expect(res.json.error.message).toMatch(/^Слишком много попыток\. Повторите через \d+ мин\.$/);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+    }
+    // Refused ones leave nothing behind: ten threads, ten acknowledgements.
+    expect((await resident.request('GET', '/api/support')).json.items).toHaveLength(10);
+    let received: unknown[] = [];
+    for (let attempt = 0; attempt < 20 && received.length < 10; attempt++) {
+      received = (await mailsTo(email)).filter((m) => m.subject.includes('получено'));
+      if (received.length < 10) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(received).toHaveLength(10);
   });
 });
