@@ -33,7 +33,8 @@ export const MONTHS = [
   'Декабрь',
 ] as const;
 
-const GENITIVE = [
+/** Months in the genitive («с января», «2 января»). */
+export const GENITIVE_MONTHS = [
   'января',
   'февраля',
   'марта',
@@ -83,7 +84,7 @@ export function periodText(period: string): string {
 
 /** "2026-10" → "октября 2026", as in «с октября 2026». */
 export function periodGenitive(period: string): string {
-  return periodIn(GENITIVE, period);
+  return periodIn(GENITIVE_MONTHS, period);
 }
 
 /** "2026-10" → "октябре 2026", as in «в октябре 2026». */

@@ -1,23 +1,10 @@
 import { useId } from 'preact/hooks';
-import { MONTHS } from '#shared/format';
+import { GENITIVE_MONTHS, MONTHS } from '#shared/format';
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** After «с» a month is in the genitive («с января»), after «по» in the accusative («по ноябрь»). */
-const FROM_MONTHS = [
-  'января',
-  'февраля',
-  'марта',
-  'апреля',
-  'мая',
-  'июня',
-  'июля',
-  'августа',
-  'сентября',
-  'октября',
-  'ноября',
-  'декабря',
-];
+const FROM_MONTHS = GENITIVE_MONTHS;
 const TO_MONTHS = MONTHS.map((month) => month.toLowerCase());
 
 /** How many years back the year lists go: the API serves at most ten years at a time. */
