@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import type { ApiError } from '../api/client';
+import { digitsOnly } from '../validation';
 
 type InputMode = 'numeric' | 'email' | 'tel' | 'text';
 
@@ -26,6 +27,45 @@ function textType(type: 'text' | 'email' | 'tel') {
   if (type === 'email') return { type: 'email' as const };
   if (type === 'tel') return { type: 'tel' as const };
   return { type: 'text' as const };
+}
+
+/**
+ * «Номер лицевого счёта»: six digits as printed on the bill, whatever else is typed or pasted
+ * («№ 100001», spaces) dropped as it is typed. `own`: the resident's own account, the login name a
+ * browser's password manager fills in; another account (paying, readings for a relative) is not.
+ */
+export function AccountNumberField({
+  value,
+  onInput,
+  error,
+  hint = '6 цифр, указан в квитанции (ЕПД)',
+  own = false,
+  readOnly = false,
+  required = true,
+}: {
+  value: string;
+  onInput: (digits: string) => void;
+  error?: string | undefined;
+  hint?: string;
+  own?: boolean;
+  readOnly?: boolean;
+  required?: boolean;
+}) {
+  return (
+    <TextField
+      name="account"
+      label="Номер лицевого счёта"
+      hint={hint}
+      value={value}
+      onInput={(typed) => onInput(digitsOnly(typed).slice(0, 6))}
+      error={error}
+      autocomplete={own ? 'username' : 'off'}
+      inputMode="numeric"
+      maxLength={6}
+      required={required && !readOnly}
+      readOnly={readOnly}
+    />
+  );
 }
 
 /**

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client';
 import { type Accounts, getAccounts, linkAccount, switchAccount, unlinkAccount } from '../api/links';
 import { useFormStatus } from '../forms';
-import { accountError, collectErrors, digitsOnly, requiredError } from '../validation';
+import { accountError, collectErrors, requiredError } from '../validation';
 import { shortAddress } from './AccountSwitcher';
-import { FormAlert, SubmitButton, TextField } from './Form';
+import { AccountNumberField, FormAlert, SubmitButton, TextField } from './Form';
 
 /**
  * The profile's «Лицевые счета»: the cabinet's accounts, «Добавить лицевой счёт» (the account's
@@ -120,17 +120,7 @@ export function LinkedAccountsSection() {
       <h3>Добавить лицевой счёт</h3>
       <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert error={form.error} />
-        <TextField
-          name="account"
-          label="Номер лицевого счёта"
-          hint="6 цифр, как в квитанции"
-          value={account}
-          onInput={(value) => setAccount(digitsOnly(value))}
-          error={form.fieldError('account')}
-          inputMode="numeric"
-          maxLength={6}
-          required
-        />
+        <AccountNumberField value={account} onInput={setAccount} error={form.fieldError('account')} />
         <TextField
           name="passport"
           label="Серия и номер паспорта собственника"

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { type LoginChallenge, loginOrChallenge, loginWithCode } from '../api/accounts';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
-import { FormAlert, SubmitButton, TextField } from '../components/Form';
+import { AccountNumberField, FormAlert, SubmitButton, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { useFormStatus, withField } from '../forms';
 import { afterLoginPath, LOGIN_PATH } from '../navigation';
@@ -95,18 +95,7 @@ export function Login() {
             </p>
           )}
         </FormAlert>
-        <TextField
-          name="account"
-          label="Номер лицевого счёта"
-          hint="6 цифр, указан в квитанции"
-          value={account}
-          onInput={(value) => setAccount(digitsOnly(value))}
-          error={form.fieldError('account')}
-          autocomplete="username"
-          inputMode="numeric"
-          maxLength={6}
-          required
-        />
+        <AccountNumberField value={account} onInput={setAccount} error={form.fieldError('account')} own />
         <TextField
           name="password"
           type="password"

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { type GuestPaymentCreated, startGuestPayment } from '../api/payments';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
-import { FormAlert, SubmitButton, TextField } from '../components/Form';
+import { AccountNumberField, FormAlert, SubmitButton, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { formatRoubles } from '../format';
 import { useFormStatus } from '../forms';
@@ -101,18 +101,7 @@ export function Pay() {
       </p>
       <form class="form payment-form" ref={form.formRef} noValidate onSubmit={submit}>
         <FormAlert error={form.error} />
-        <TextField
-          name="account"
-          label="Номер лицевого счёта"
-          value={account}
-          onInput={(value) => setAccount(digitsOnly(value).slice(0, 6))}
-          error={form.fieldError('account')}
-          inputMode="numeric"
-          autocomplete="off"
-          maxLength={6}
-          required
-          hint="6 цифр, указан в квитанции (ЕПД)"
-        />
+        <AccountNumberField value={account} onInput={setAccount} error={form.fieldError('account')} />
         <TextField
           name="amount"
           label="Сумма, ₽"

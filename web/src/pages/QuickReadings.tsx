@@ -9,11 +9,11 @@ import {
   submitQuickReadings,
 } from '../api/readings';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
-import { FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
+import { AccountNumberField, FormAlert, SubmitButton, SuccessPanel } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { ReadingForm, WindowBanner } from '../components/ReadingForm';
 import { useFormStatus } from '../forms';
-import { accountError, collectErrors, digitsOnly } from '../validation';
+import { accountError, collectErrors } from '../validation';
 
 /**
  * /readings/quick: readings without logging in. The account number and the robot check open the
@@ -99,18 +99,7 @@ export function QuickReadings() {
           )}
           <form class="form" ref={form.formRef} noValidate onSubmit={start}>
             <FormAlert error={form.error} />
-            <TextField
-              name="account"
-              label="Номер лицевого счёта"
-              value={account}
-              onInput={(value) => setAccount(digitsOnly(value).slice(0, 6))}
-              error={form.fieldError('account')}
-              inputMode="numeric"
-              autocomplete="off"
-              maxLength={6}
-              required
-              hint="6 цифр, указан в квитанции (ЕПД)"
-            />
+            <AccountNumberField value={account} onInput={setAccount} error={form.fieldError('account')} />
             <CaptchaField state={captcha} error={form.fieldError('captchaAnswer')} />
             <SubmitButton busy={form.busy}>Показать счётчики</SubmitButton>
           </form>

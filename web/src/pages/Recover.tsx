@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { recoverPassword } from '../api/accounts';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
-import { FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
+import { AccountNumberField, FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { useFormStatus } from '../forms';
-import { accountError, collectErrors, digitsOnly, emailError } from '../validation';
+import { accountError, collectErrors, emailError } from '../validation';
 
 /**
  * Password recovery. The answer is the same whether or not the account and e-mail match: the page
@@ -55,18 +55,7 @@ export function Recover() {
       </p>
       <form class="form" ref={form.formRef} onSubmit={submit} noValidate>
         <FormAlert error={form.error} />
-        <TextField
-          name="account"
-          label="Номер лицевого счёта"
-          hint="6 цифр, указан в квитанции"
-          value={account}
-          onInput={(value) => setAccount(digitsOnly(value))}
-          error={form.fieldError('account')}
-          autocomplete="username"
-          inputMode="numeric"
-          maxLength={6}
-          required
-        />
+        <AccountNumberField value={account} onInput={setAccount} error={form.fieldError('account')} own />
         <TextField
           name="email"
           type="email"

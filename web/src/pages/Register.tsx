@@ -3,11 +3,18 @@ import { CONSENT } from '#shared/accounts/consent';
 import { register } from '../api/accounts';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
 import { CentreContacts } from '../components/CentreContacts';
-import { CheckboxField, FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
+import {
+  AccountNumberField,
+  CheckboxField,
+  FormAlert,
+  SubmitButton,
+  SuccessPanel,
+  TextField,
+} from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { ScrollRegion } from '../components/ScrollRegion';
 import { useFormStatus } from '../forms';
-import { accountError, collectErrors, digitsOnly, emailError, requiredError } from '../validation';
+import { accountError, collectErrors, emailError, requiredError } from '../validation';
 
 export function Register() {
   const [account, setAccount] = useState('');
@@ -74,18 +81,7 @@ export function Register() {
             <p>Номер лицевого счёта указан в квитанции (ЕПД). Паспорт — владельца помещения.</p>
           )}
         </FormAlert>
-        <TextField
-          name="account"
-          label="Номер лицевого счёта"
-          hint="6 цифр, указан в квитанции"
-          value={account}
-          onInput={(value) => setAccount(digitsOnly(value))}
-          error={form.fieldError('account')}
-          autocomplete="username"
-          inputMode="numeric"
-          maxLength={6}
-          required
-        />
+        <AccountNumberField value={account} onInput={setAccount} error={form.fieldError('account')} own />
         <TextField
           name="passport"
           label="Серия и номер паспорта владельца"

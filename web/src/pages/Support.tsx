@@ -10,14 +10,14 @@ import {
 } from '../api/accounts';
 import { ApiError } from '../api/client';
 import { CaptchaField, useCaptcha } from '../components/Captcha';
-import { FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
+import { AccountNumberField, FormAlert, SubmitButton, SuccessPanel, TextField } from '../components/Form';
 import { PageFrame } from '../components/PageFrame';
 import { formatDateTime } from '../format';
 import { useFormStatus } from '../forms';
 import { SUPPORT_TOPICS, supportStatusLabel, supportTopicLabel } from '../labels';
 import { loginHref } from '../navigation';
 import { useSession } from '../session';
-import { accountError, collectErrors, digitsOnly, emailError, phoneError, requiredError } from '../validation';
+import { accountError, collectErrors, emailError, phoneError, requiredError } from '../validation';
 
 function isTopic(value: string | undefined): value is SupportTopic {
   return SUPPORT_TOPICS.some((topic) => topic.id === value);
@@ -267,17 +267,13 @@ export function Support() {
               maxLength={200}
               required
             />
-            <TextField
-              name="account"
-              label="Номер лицевого счёта"
-              hint={me ? 'Обращение будет привязано к вашему лицевому счёту' : '6 цифр, указан в квитанции'}
+            <AccountNumberField
               value={account}
-              onInput={(value) => setAccount(digitsOnly(value))}
+              onInput={setAccount}
               error={form.fieldError('account')}
-              autocomplete="off"
-              inputMode="numeric"
-              maxLength={6}
+              hint={me ? 'Обращение будет привязано к вашему лицевому счёту' : undefined}
               readOnly={Boolean(me)}
+              required={false}
             />
             <TextField
               name="address"
