@@ -20,8 +20,11 @@ interface MonthRangeProps {
   to: string;
   onFrom: (period: string) => void;
   onTo: (period: string) => void;
-  /** The newest year offered: the current year by the server's clock (the range's default end). */
-  lastYear: number;
+  /**
+   * The newest year offered: the current year by the server's clock (the range's default end).
+   * Until the server has answered: the year of the range's end, else this device's year.
+   */
+  lastYear: number | null;
   errors?: MonthRangeErrors;
 }
 
@@ -40,7 +43,8 @@ export function monthRangeErrors(from: string, to: string): MonthRangeErrors {
  */
 export function MonthRange({ from, to, onFrom, onTo, lastYear, errors = {} }: MonthRangeProps) {
   const id = useId();
-  const years = Array.from({ length: YEARS_BACK + 1 }, (_, i) => lastYear - i);
+  const newest = lastYear ?? (Number((to || from).slice(0, 4)) || new Date().getFullYear());
+  const years = Array.from({ length: YEARS_BACK + 1 }, (_, i) => newest - i);
   return (
     <fieldset class="month-range">
       <legend class="field__label">Период</legend>

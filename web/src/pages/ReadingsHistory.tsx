@@ -137,14 +137,7 @@ export function ReadingsHistory() {
         Переданные показания и расход по каждому счётчику. <a href="/readings">Передать показания</a>
       </p>
       <form class="reading-filter" onSubmit={filter} noValidate>
-        <MonthRange
-          from={from}
-          to={to}
-          onFrom={setFrom}
-          onTo={setTo}
-          lastYear={lastYear ?? (Number((to || from).slice(0, 4)) || new Date().getFullYear())}
-          errors={rangeErrors}
-        />
+        <MonthRange from={from} to={to} onFrom={setFrom} onTo={setTo} lastYear={lastYear} errors={rangeErrors} />
         <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
           Показать
         </button>

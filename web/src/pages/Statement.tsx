@@ -263,14 +263,7 @@ export function Statement() {
     <PageFrame title="Начисления и платежи">
       {me && <AccountCharacteristics me={me} compact />}
       <form class="statement-filter" onSubmit={filter} noValidate>
-        <MonthRange
-          from={from}
-          to={to}
-          onFrom={setFrom}
-          onTo={setTo}
-          lastYear={lastYear ?? (Number((to || from).slice(0, 4)) || new Date().getFullYear())}
-          errors={rangeErrors}
-        />
+        <MonthRange from={from} to={to} onFrom={setFrom} onTo={setTo} lastYear={lastYear} errors={rangeErrors} />
         <button type="submit" class="button button--primary" disabled={busy} aria-busy={busy}>
           Показать
         </button>
