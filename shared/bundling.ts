@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import type { FunctionGroup } from '#shared/functions';
 
 /**
@@ -20,7 +22,40 @@ export const BUNDLING = {
   /** ESM bundles still meet CommonJS dependencies that call require(). */
   banner:
     "import { createRequire as __rac_createRequire } from 'node:module'; const require = __rac_createRequire(import.meta.url);",
+  /**
+   * Packages replaced in the bundles (esbuild `alias`; paths from the project root). The SDK's
+   * default credential chain (~130 KiB, ~40 ms of every cold start) becomes the environment
+   * provider alone, which is where Lambda puts the execution role's credentials
+   * (shared/clients/lambdaCredentials.ts). The CLI, the local runtime and the tests are not bundled
+   * and keep the whole chain.
+   */
+  alias: { '@aws-sdk/credential-provider-node': './shared/clients/lambdaCredentials.ts' },
 } as const;
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** BUNDLING.alias with absolute paths: esbuild resolves an alias from its working directory. */
+export function bundleAliases(): Record<string, string> {
+  return Object.fromEntries(Object.entries(BUNDLING.alias).map(([pkg, file]) => [pkg, path.join(ROOT, file)]));
+}
+
+/**
+ * esbuild's options for a group's bundle as the stack builds it (NodejsFunction: infra/constructs/
+ * portalFunction.ts), for whatever bundles a group outside CDK: the bundle tests and `npm run bench`.
+ */
+export function esbuildOptionsOf(group: Pick<FunctionGroup, 'traceAwsCalls'>): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    target: BUNDLING.target,
+    format: BUNDLING.format,
+    mainFields: ['module', 'main'],
+    minify: BUNDLING.minify,
+    external: externalModulesOf(group),
+    banner: { js: BUNDLING.banner },
+    alias: bundleAliases(),
+  };
+}
 
 /**
  * The modules a group's bundle leaves out: the renderer's, and Powertools Tracer (with the X-Ray

@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import type { PortalTableRef } from '#infra/constructs/portalTable';
 import { RendererLayer } from '#infra/constructs/rendererLayer';
 import { PROJECT_ROOT } from '#infra/paths';
-import { BUNDLING, externalModulesOf } from '#shared/bundling';
+import { BUNDLING, bundleAliases, externalModulesOf } from '#shared/bundling';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName, type TableAccess } from '#shared/functions';
 import { METRICS_NAMESPACE } from '#shared/metrics';
@@ -111,6 +111,8 @@ export class PortalFunction extends NodejsFunction {
         // it and puppeteer-core from a layer (or `nodeModules`, which needs the registry at synth
         // time). Groups that do not trace AWS calls leave out the tracer (shared/bundling.ts).
         externalModules: externalModulesOf(definition),
+        // The SDK's credential chain is the environment provider alone (shared/bundling.ts).
+        esbuildArgs: { '--alias': Object.entries(bundleAliases()).map(([pkg, file]) => `${pkg}=${file}`) },
       },
     });
     this.group = props.group;

@@ -1,3 +1,4 @@
+import { lazySchema } from '#shared/api/lazySchema';
 import { closedPeriod } from '#shared/billing/run';
 import { sendRawMail, surelyNotSent } from '#shared/clients/mail';
 import { forEachConcurrently } from '#shared/concurrency';
@@ -49,7 +50,7 @@ export const EPD_BATCH_SIZE = 50;
 /** Accounts of a batch worked on at once: their reads overlap with the (bounded) rendering. */
 const ACCOUNT_CONCURRENCY = 4;
 
-export const EpdMessage = runMessageSchema(EPD_BATCH_SIZE);
+export const EpdMessage = lazySchema(() => runMessageSchema(EPD_BATCH_SIZE));
 export type EpdMessage = RunMessage;
 
 /** A started ЕПД issuance run. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '#shared/api/lazySchema';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
 import { logger } from '#shared/logger';
@@ -53,25 +54,27 @@ export async function suppress(address: string, reason: SuppressionReason): Prom
   );
 }
 
-const Recipients = z.array(z.object({ emailAddress: z.string().min(1) }).loose());
+const Recipients = lazySchema(() => z.array(z.object({ emailAddress: z.string().min(1) }).loose()));
 
 /**
  * SES event publishing (a configuration set's event destination) and the older identity
  * notifications name the kind differently (`eventType` vs `notificationType`) but share the rest.
  * https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
  */
-const SesEvent = z
-  .object({
-    eventType: z.string().optional(),
-    notificationType: z.string().optional(),
-    bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).loose().optional(),
-    complaint: z.object({ complainedRecipients: Recipients }).loose().optional(),
-    mail: z.object({ messageId: z.string().optional() }).loose(),
-  })
-  .loose();
+const SesEvent = lazySchema(() =>
+  z
+    .object({
+      eventType: z.string().optional(),
+      notificationType: z.string().optional(),
+      bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).loose().optional(),
+      complaint: z.object({ complainedRecipients: Recipients }).loose().optional(),
+      mail: z.object({ messageId: z.string().optional() }).loose(),
+    })
+    .loose(),
+);
 
 /** An SNS notification as SQS receives it without raw message delivery: the event is in `Message`. */
-const SnsEnvelope = z.object({ Type: z.literal('Notification'), Message: z.string() }).loose();
+const SnsEnvelope = lazySchema(() => z.object({ Type: z.literal('Notification'), Message: z.string() }).loose());
 
 /** True for a queue message carrying an SES event, with or without SNS's envelope. */
 export function isSesEventMessage(body: unknown): boolean {

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { addressesOf, cabinetsOf } from '#shared/accounts/store';
+import { lazySchema } from '#shared/api/lazySchema';
 import { db, tableName } from '#shared/clients/dynamo';
 import { sendMail, surelyNotSent } from '#shared/clients/mail';
 import { sendToQueue } from '#shared/clients/queue';
@@ -26,14 +27,16 @@ import { type MailRun, newMailRun, SEND_CONCURRENCY } from '#shared/readings/mai
 /** Stop claiming new recipients this long before the function's timeout. */
 const SAFETY_MS = 60_000;
 
-export const NewsShardMessage = z.object({
-  type: z.literal('newsShard'),
-  newsId: z.string().min(1),
-  /** The shard's partition, one of keys.newsSubscriberShards(). */
-  shard: z.string().startsWith('NEWS_SUBSCRIBERS#'),
-  /** Where a continued shard resumes: the last page's LastEvaluatedKey. */
-  start: z.record(z.string(), z.unknown()).optional(),
-});
+export const NewsShardMessage = lazySchema(() =>
+  z.object({
+    type: z.literal('newsShard'),
+    newsId: z.string().min(1),
+    /** The shard's partition, one of keys.newsSubscriberShards(). */
+    shard: z.string().startsWith('NEWS_SUBSCRIBERS#'),
+    /** Where a continued shard resumes: the last page's LastEvaluatedKey. */
+    start: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 export type NewsShardMessage = z.infer<typeof NewsShardMessage>;
 
 export function isNewsMessage(body: unknown): boolean {

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { cabinetsOf } from '#shared/accounts/store';
+import { lazySchema } from '#shared/api/lazySchema';
 import { db, tableName } from '#shared/clients/dynamo';
 import { sendToQueue } from '#shared/clients/queue';
 import { forEachConcurrently } from '#shared/concurrency';
@@ -28,15 +29,17 @@ import { currentWindow } from '#shared/window/windowStore';
 const SAFETY_MS = 60_000;
 
 /** The reading-mail queue's message: one shard of subscriptions, from a page on. */
-export const ReminderShardMessage = z.object({
-  type: z.literal('remindShard'),
-  /** The shard's partition, one of keys.reminderShards(). */
-  shard: z.string().min(1),
-  period: z.string().regex(PERIOD_RE),
-  closesAt: z.iso.datetime(),
-  /** Where a continued shard resumes: the last page's LastEvaluatedKey. */
-  start: z.record(z.string(), z.unknown()).optional(),
-});
+export const ReminderShardMessage = lazySchema(() =>
+  z.object({
+    type: z.literal('remindShard'),
+    /** The shard's partition, one of keys.reminderShards(). */
+    shard: z.string().min(1),
+    period: z.string().regex(PERIOD_RE),
+    closesAt: z.iso.datetime(),
+    /** Where a continued shard resumes: the last page's LastEvaluatedKey. */
+    start: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 export type ReminderShardMessage = z.infer<typeof ReminderShardMessage>;
 
 /** Claims a subscription for the period; false when someone (an earlier run) already did. */

@@ -180,6 +180,17 @@ describe('functions', () => {
     expect(env[ENV.testMode]).toBeUndefined();
   });
 
+  // Lambda puts the role's credentials in the environment; the SDK's default chain (config files,
+  // SSO, web identity, instance metadata) was ~130 KiB of every cold start (shared/bundling.ts).
+  it.each(FUNCTION_GROUP_NAMES)('%s is deployed with the environment credential provider alone', (group) => {
+    const { Properties: props } = resource(logicalId(stack.functions[group]));
+    const asset = String(props.Code.S3Key).replace(/\.zip$/, '');
+    const code = readFileSync(join(app.outdir, `asset.${asset}`, 'index.mjs'), 'utf8');
+    expect(code).toContain('@aws-sdk/credential-provider-env - fromEnv');
+    expect(code).not.toContain('@aws-sdk/credential-provider-node - defaultProvider');
+    expect(code).not.toContain('@aws-sdk/credential-provider-ini - fromIni');
+  });
+
   it.each(FUNCTION_GROUP_NAMES)('%s is granted exactly what its group declares', (group) => {
     const def = FUNCTION_GROUPS[group];
     const roleId = logicalId(stack.functions[group].executionRole);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLING, externalModulesOf } from '#shared/bundling';
+import { esbuildOptionsOf } from '#shared/bundling';
 import { FUNCTION_GROUP_NAMES, FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
 
 const built = new Map<FunctionGroupName, Promise<Metafile>>();
@@ -35,14 +35,11 @@ async function buildMetafile(group: FunctionGroupName): Promise<Metafile> {
   const definition: FunctionGroup = FUNCTION_GROUPS[group];
   const result = await build({
     entryPoints: [path.resolve(definition.entry)],
+    ...esbuildOptionsOf(definition),
+    // Readable: the tests look at inputs and bytes, not at minified code.
+    minify: false,
     outfile: `bundle-${group}.mjs`,
     write: false,
-    bundle: true,
-    platform: 'node',
-    target: BUNDLING.target,
-    format: BUNDLING.format,
-    mainFields: ['module', 'main'],
-    external: externalModulesOf(definition),
     metafile: true,
     logLevel: 'error',
   });
@@ -111,5 +108,25 @@ describe('function bundles carry only what their group runs', () => {
     expect([...code.keys()].some((input) => input.endsWith('client-s3/dist-es/commands/GetObjectCommand.js'))).toBe(
       true,
     );
+  });
+
+  // Lambda gives a function its role's credentials in the environment; the SDK's default chain
+  // (shared config files, SSO, web identity, instance metadata and their nested clients) was
+  // ~130 KiB of every cold start. shared/clients/lambdaCredentials.ts stands in for it.
+  it.each(FUNCTION_GROUP_NAMES)('%s: the environment credential provider, not the SDK’s default chain', async (group) => {
+    const inputs = await bundleInputs(group);
+    expect(inputs).toContain('shared/clients/lambdaCredentials.ts');
+    expect(carries(inputs, '@aws-sdk/credential-provider-env')).toBe(true);
+    for (const chained of [
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-ini',
+      '@aws-sdk/credential-provider-sso',
+      '@aws-sdk/credential-provider-web-identity',
+      '@aws-sdk/credential-provider-process',
+      '@aws-sdk/nested-clients',
+      '@smithy/credential-provider-imds',
+    ]) {
+      expect(carries(inputs, chained), chained).toBe(false);
+    }
   });
 });
