@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { externalModulesOf } from '#shared/bundling';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
-import { bundle, FIRST_REQUESTS, FLOOR, FLOOR_REQUEST_SOURCE, seedFirstRequests } from './bundles.ts';
+import { bundle, FIRST_REQUESTS, FLOOR, FLOOR_ENV, FLOOR_REQUEST_SOURCE, seedFirstRequests } from './bundles.ts';
 import { benchServices } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -144,6 +144,7 @@ async function main() {
     const { eventOf, env } = await seedFirstRequests(RUNS);
     const targets = [
       await bundle(out, FLOOR, { source: FLOOR_REQUEST_SOURCE }, undefined, false),
+      await bundle(out, FLOOR_ENV, { source: FLOOR_REQUEST_SOURCE }, undefined, false),
       ...(await Promise.all(
         wanted.map((g) =>
           bundle(
