@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { accountsOfShard } from '#shared/billing/store';
 import { db, tableName } from '#shared/clients/dynamo';
 import { sendToQueue } from '#shared/clients/queue';
@@ -21,15 +21,15 @@ export function runMessageSchema(batchSize: number) {
   return z.discriminatedUnion('type', [
     z.object({
       type: z.literal('shard'),
-      period: z.string().regex(PERIOD_RE),
-      runId: z.string().min(1),
-      shard: z.number().int().min(0),
+      period: z.string().check(z.regex(PERIOD_RE)),
+      runId: z.string().check(z.minLength(1)),
+      shard: z.number().check(z.int(), z.gte(0)),
     }),
     z.object({
       type: z.literal('batch'),
-      period: z.string().regex(PERIOD_RE),
-      runId: z.string().min(1),
-      accounts: z.array(z.string().regex(ACCOUNT_NUMBER)).min(1).max(batchSize),
+      period: z.string().check(z.regex(PERIOD_RE)),
+      runId: z.string().check(z.minLength(1)),
+      accounts: z.array(z.string().check(z.regex(ACCOUNT_NUMBER))).check(z.minLength(1), z.maxLength(batchSize)),
     }),
   ]);
 }

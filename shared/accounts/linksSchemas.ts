@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Passport } from '#shared/accounts/schemas';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber } from '#shared/api/schemas';
@@ -15,17 +15,19 @@ export const LinkedAccount = lazySchema(() =>
   z
     .object({
       account: AccountNumber,
-      address: z.string().meta({ description: 'Адрес из реестра РАЦ' }),
-      home: z.boolean().meta({ description: 'Основной лицевой счёт кабинета (по нему вход); удалить его нельзя' }),
+      address: z.string().check(z.meta({ description: 'Адрес из реестра РАЦ' })),
+      home: z
+        .boolean()
+        .check(z.meta({ description: 'Основной лицевой счёт кабинета (по нему вход); удалить его нельзя' })),
     })
-    .meta({ id: 'LinkedAccount' }),
+    .check(z.meta({ id: 'LinkedAccount' })),
 );
 
 export const AccountsResponse = lazySchema(() =>
   z
     .object({
-      current: AccountNumber.meta({ description: 'Лицевой счёт, с которым сейчас работает кабинет' }),
-      items: z.array(LinkedAccount).meta({ description: 'Основной лицевой счёт первым, затем добавленные' }),
+      current: AccountNumber.check(z.meta({ description: 'Лицевой счёт, с которым сейчас работает кабинет' })),
+      items: z.array(LinkedAccount).check(z.meta({ description: 'Основной лицевой счёт первым, затем добавленные' })),
     })
-    .meta({ id: 'Accounts' }),
+    .check(z.meta({ id: 'Accounts' })),
 );

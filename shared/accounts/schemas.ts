@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { normalisePhone } from '#shared/accounts/phoneNumber';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
@@ -8,48 +8,53 @@ import { AccountNumber, Kopecks } from '#shared/api/schemas';
 export const Passport = lazySchema(() =>
   z
     .string()
-    .trim()
-    .min(1, 'Укажите серию и номер паспорта')
-    .max(40, 'Слишком длинное значение')
-    .meta({ description: 'Серия и номер паспорта, любые пробелы', example: '1405 123456' }),
+    .check(
+      z.trim(),
+      z.minLength(1, 'Укажите серию и номер паспорта'),
+      z.maxLength(40, 'Слишком длинное значение'),
+      z.meta({ description: 'Серия и номер паспорта, любые пробелы', example: '1405 123456' }),
+    ),
 );
 
 export const Email = lazySchema(() =>
-  z
-    .string()
-    .trim()
-    .max(254, 'Слишком длинный адрес')
-    .pipe(z.email('Укажите адрес электронной почты, например ivanova@mail.ru'))
-    .transform((e) => e.toLowerCase()),
+  z.pipe(
+    z.pipe(
+      z.string().check(z.trim(), z.maxLength(254, 'Слишком длинный адрес')),
+      z.email('Укажите адрес электронной почты, например ivanova@mail.ru'),
+    ),
+    z.transform((e: string) => e.toLowerCase()),
+  ),
 );
 
 export const Password = lazySchema(() =>
   z
     .string()
-    .min(8, 'Пароль — не короче 8 символов')
-    .max(128, 'Пароль — не длиннее 128 символов')
-    .meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' }),
+    .check(
+      z.minLength(8, 'Пароль — не короче 8 символов'),
+      z.maxLength(128, 'Пароль — не длиннее 128 символов'),
+      z.meta({ description: '8–128 символов; без требований к составу; распространённые пароли отклоняются' }),
+    ),
 );
 
 export const CaptchaId = lazySchema(() =>
-  z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Пройдите проверку «Я не робот» ещё раз'),
+  z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'Пройдите проверку «Я не робот» ещё раз')),
 );
 /** The ALTCHA widget's payload (base64 JSON of the challenge and its solution). */
 export const CaptchaAnswer = lazySchema(() =>
   z
     .string()
-    .trim()
-    .min(1, 'Пройдите проверку «Я не робот»')
-    .max(4096, 'Пройдите проверку «Я не робот» ещё раз')
-    .meta({ description: 'Ответ виджета ALTCHA (payload, base64)' }),
+    .check(
+      z.trim(),
+      z.minLength(1, 'Пройдите проверку «Я не робот»'),
+      z.maxLength(4096, 'Пройдите проверку «Я не робот» ещё раз'),
+      z.meta({ description: 'Ответ виджета ALTCHA (payload, base64)' }),
+    ),
 );
-const Token = lazySchema(() => z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна'));
+const Token = lazySchema(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна')));
 export const Phone = lazySchema(() =>
   z
     .string()
-    .trim()
-    .max(32)
-    .regex(/^\+?[\d\s()-]{10,20}$/, 'Укажите телефон, например +7 (4725) 12-34-56'),
+    .check(z.trim(), z.maxLength(32), z.regex(/^\+?[\d\s()-]{10,20}$/, 'Укажите телефон, например +7 (4725) 12-34-56')),
 );
 
 export const CaptchaResponse = lazySchema(() =>
@@ -59,15 +64,14 @@ export const CaptchaResponse = lazySchema(() =>
       challenge: z
         .object({
           parameters: z.record(z.string(), z.unknown()),
-          signature: z.string().optional(),
+          signature: z.optional(z.string()),
         })
-        .meta({ description: 'Задача ALTCHA (proof-of-work) для виджета: parameters и signature' }),
+        .check(z.meta({ description: 'Задача ALTCHA (proof-of-work) для виджета: parameters и signature' })),
       answer: z
-        .string()
-        .optional()
-        .meta({ description: 'Готовый ответ (payload); только при RAC_TEST_MODE=1 в локальном запуске' }),
+        .optional(z.string())
+        .check(z.meta({ description: 'Готовый ответ (payload); только при RAC_TEST_MODE=1 в локальном запуске' })),
     })
-    .meta({ id: 'Captcha' }),
+    .check(z.meta({ id: 'Captcha' })),
 );
 
 export const RegisterRequest = lazySchema(() =>
@@ -86,9 +90,9 @@ export const ConfirmRequest = lazySchema(() => z.object({ token: Token, password
 export const LoginRequest = lazySchema(() =>
   z.object({
     account: AccountNumber,
-    password: z.string().min(1, 'Введите пароль').max(128, 'Пароль — не длиннее 128 символов'),
-    captchaId: CaptchaId.optional(),
-    captchaAnswer: CaptchaAnswer.optional(),
+    password: z.string().check(z.minLength(1, 'Введите пароль'), z.maxLength(128, 'Пароль — не длиннее 128 символов')),
+    captchaId: z.optional(CaptchaId),
+    captchaAnswer: z.optional(CaptchaAnswer),
   }),
 );
 
@@ -106,10 +110,10 @@ export const ResetRequest = lazySchema(() => z.object({ token: Token, password: 
 export const SessionResponse = lazySchema(() =>
   z
     .object({ account: AccountNumber, owner: z.string() })
-    .meta({ id: 'Session', description: 'Сессия открыта; cookie установлена' }),
+    .check(z.meta({ id: 'Session', description: 'Сессия открыта; cookie установлена' })),
 );
 
-export const Accepted = lazySchema(() => z.object({ message: z.string() }).meta({ id: 'Accepted' }));
+export const Accepted = lazySchema(() => z.object({ message: z.string() }).check(z.meta({ id: 'Accepted' })));
 
 export const ServiceBalance = lazySchema(() => z.object({ service: z.string(), balance: Kopecks }));
 
@@ -120,58 +124,64 @@ export const MeResponse = lazySchema(() =>
       owner: z.string(),
       address: z.string(),
       email: z.string(),
-      phone: z.string().nullable().meta({ description: 'Телефон кабинета; подтверждённый — в виде +7XXXXXXXXXX' }),
-      phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
-      area: z.string().meta({ description: 'Общая площадь, м² (десятичная строка)' }),
-      residents: z.number().int(),
+      phone: z
+        .nullable(z.string())
+        .check(z.meta({ description: 'Телефон кабинета; подтверждённый — в виде +7XXXXXXXXXX' })),
+      phoneConfirmed: z.boolean().check(z.meta({ description: 'Телефон подтверждён кодом из SMS' })),
+      area: z.string().check(z.meta({ description: 'Общая площадь, м² (десятичная строка)' })),
+      residents: z.number().check(z.int()),
       balance: z.object({
-        total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
+        total: Kopecks.check(z.meta({ description: 'Положительный — долг, отрицательный — переплата' })),
         services: z.array(ServiceBalance),
       }),
     })
-    .meta({ id: 'Me' }),
+    .check(z.meta({ id: 'Me' })),
 );
 
-const Period = lazySchema(() => z.string().meta({ description: 'ГГГГ-ММ' }));
-const Day = lazySchema(() => z.string().meta({ description: 'ГГГГ-ММ-ДД' }));
+const Period = lazySchema(() => z.string().check(z.meta({ description: 'ГГГГ-ММ' })));
+const Day = lazySchema(() => z.string().check(z.meta({ description: 'ГГГГ-ММ-ДД' })));
 
 export const HomeResponse = lazySchema(() =>
   z
     .object({
       balance: z.object({
-        total: Kopecks.meta({ description: 'Положительный — долг, отрицательный — переплата' }),
+        total: Kopecks.check(z.meta({ description: 'Положительный — долг, отрицательный — переплата' })),
         services: z.array(ServiceBalance),
       }),
-      toPay: Kopecks.meta({ description: 'К оплате сейчас (долг), ≥ 0' }),
-      advance: Kopecks.meta({ description: 'Аванс (переплата), ≥ 0' }),
-      overdue: Kopecks.meta({ description: 'Из toPay: долг по квитанциям, срок оплаты которых прошёл' }),
-      payBy: Day.nullable().meta({ description: 'Оплатить до (как в последнем ЕПД); null — ничего не должен' }),
+      toPay: Kopecks.check(z.meta({ description: 'К оплате сейчас (долг), ≥ 0' })),
+      advance: Kopecks.check(z.meta({ description: 'Аванс (переплата), ≥ 0' })),
+      overdue: Kopecks.check(z.meta({ description: 'Из toPay: долг по квитанциям, срок оплаты которых прошёл' })),
+      payBy: z
+        .nullable(Day)
+        .check(z.meta({ description: 'Оплатить до (как в последнем ЕПД); null — ничего не должен' })),
       bills: z
         .array(
           z.object({
             period: Period,
-            charged: Kopecks.meta({ description: 'Начислено за месяц' }),
-            closing: Kopecks.meta({ description: 'Сальдо на конец месяца' }),
-            dueDate: Day.meta({ description: 'Срок оплаты по ЖК РФ ст. 155 ч. 1' }),
+            charged: Kopecks.check(z.meta({ description: 'Начислено за месяц' })),
+            closing: Kopecks.check(z.meta({ description: 'Сальдо на конец месяца' })),
+            dueDate: Day.check(z.meta({ description: 'Срок оплаты по ЖК РФ ст. 155 ч. 1' })),
           }),
         )
-        .meta({ description: 'Месяцы, за которые есть квитанция (ЕПД), от новых к старым' }),
+        .check(z.meta({ description: 'Месяцы, за которые есть квитанция (ЕПД), от новых к старым' })),
       nextBill: z
         .object({ period: Period, on: Day })
-        .meta({ description: 'Следующая квитанция: за какой месяц и когда будет сформирована' }),
+        .check(z.meta({ description: 'Следующая квитанция: за какой месяц и когда будет сформирована' })),
       window: z.object({
         open: z.boolean(),
         opensAt: z.iso.datetime({ offset: true }),
         closesAt: z.iso.datetime({ offset: true }),
-        period: Period.meta({ description: 'Месяц, за который принимаются показания' }),
+        period: Period.check(z.meta({ description: 'Месяц, за который принимаются показания' })),
         days: z
           .number()
-          .int()
-          .meta({ description: 'Открыт: осталось дней, включая сегодня (МСК); закрыт: дней до открытия' }),
+          .check(
+            z.int(),
+            z.meta({ description: 'Открыт: осталось дней, включая сегодня (МСК); закрыт: дней до открытия' }),
+          ),
       }),
-      lastPayment: z.object({ id: z.string(), amount: Kopecks, paidAt: z.iso.datetime({ offset: true }) }).nullable(),
+      lastPayment: z.nullable(z.object({ id: z.string(), amount: Kopecks, paidAt: z.iso.datetime({ offset: true }) })),
     })
-    .meta({ id: 'Home' }),
+    .check(z.meta({ id: 'Home' })),
 );
 
 export const ProfileResponse = lazySchema(() =>
@@ -181,70 +191,75 @@ export const ProfileResponse = lazySchema(() =>
       owner: z.string(),
       address: z.string(),
       email: z.string(),
-      pendingEmail: z.string().nullable(),
-      emailUndeliverable: z
-        .object({ reason: z.enum(['bounce', 'complaint']), since: z.string() })
-        .nullable()
-        .meta({
+      pendingEmail: z.nullable(z.string()),
+      emailUndeliverable: z.nullable(z.object({ reason: z.enum(['bounce', 'complaint']), since: z.string() })).check(
+        z.meta({
           description:
             'Почтовый сервер адресата отказал в доставке (bounce) или адресат пожаловался на спам (complaint): письма на адрес не отправляются',
         }),
-      phone: z.string().nullable(),
-      phoneConfirmed: z.boolean().meta({ description: 'Телефон подтверждён кодом из SMS' }),
-      loginCodeBySms: z.boolean().meta({ description: 'Вход по паролю и коду из SMS на подтверждённый телефон' }),
-      remindersOptIn: z.boolean().meta({ description: 'Напоминать об открытии приёма показаний' }),
-      billByEmail: z.boolean().meta({ description: 'Присылать ЕПД на почту' }),
-      newsByEmail: z.boolean().meta({ description: 'Присылать новости РАЦ на почту' }),
+      ),
+      phone: z.nullable(z.string()),
+      phoneConfirmed: z.boolean().check(z.meta({ description: 'Телефон подтверждён кодом из SMS' })),
+      loginCodeBySms: z
+        .boolean()
+        .check(z.meta({ description: 'Вход по паролю и коду из SMS на подтверждённый телефон' })),
+      remindersOptIn: z.boolean().check(z.meta({ description: 'Напоминать об открытии приёма показаний' })),
+      billByEmail: z.boolean().check(z.meta({ description: 'Присылать ЕПД на почту' })),
+      newsByEmail: z.boolean().check(z.meta({ description: 'Присылать новости РАЦ на почту' })),
       consent: z.object({ version: z.string(), acceptedAt: z.string() }),
       registeredAt: z.string(),
     })
-    .meta({ id: 'Profile' }),
+    .check(z.meta({ id: 'Profile' })),
 );
 
 export const ProfileUpdateRequest = lazySchema(() =>
   z
     .object({
-      phone: Phone.or(z.literal('')).optional(),
-      remindersOptIn: z.boolean().optional(),
-      billByEmail: z.boolean().optional(),
-      newsByEmail: z.boolean().optional(),
-      loginCodeBySms: z.boolean().optional().meta({
-        description: 'Включить вход по коду из SMS: только с подтверждённым телефоном (409 phone_not_confirmed)',
-      }),
+      phone: z.optional(z.union([Phone, z.literal('')])),
+      remindersOptIn: z.optional(z.boolean()),
+      billByEmail: z.optional(z.boolean()),
+      newsByEmail: z.optional(z.boolean()),
+      loginCodeBySms: z.optional(z.boolean()).check(
+        z.meta({
+          description: 'Включить вход по коду из SMS: только с подтверждённым телефоном (409 phone_not_confirmed)',
+        }),
+      ),
     })
-    .refine((v) => Object.keys(v).length > 0, 'Нечего сохранять'),
+    .check(z.refine((v) => Object.keys(v).length > 0, 'Нечего сохранять')),
 );
 
 /** A Russian mobile number in any usual spelling, normalised to +7XXXXXXXXXX (shared/accounts/phoneNumber.ts). */
 export const MobilePhone = lazySchema(() =>
   z
-    .string()
-    .max(40, 'Слишком длинный номер')
-    .transform((value, ctx) => {
-      const check = normalisePhone(value);
-      if (check.ok) return check.phone;
-      ctx.addIssue({ code: 'custom', message: check.message });
-      return z.NEVER;
-    })
-    .meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' }),
+    .pipe(
+      z.string().check(z.maxLength(40, 'Слишком длинный номер')),
+      // Mini's transform context has no addIssue: the issue goes into the payload as classic's would put it.
+      z.transform((value: string, ctx) => {
+        const check = normalisePhone(value);
+        if (check.ok) return check.phone;
+        ctx.issues.push({ code: 'custom', message: check.message, input: value });
+        return z.NEVER;
+      }),
+    )
+    .check(z.meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' })),
 );
 
 const SmsCode = lazySchema(() =>
   z
     .string()
-    .trim()
-    .regex(/^\d{6}$/, 'Введите 6 цифр кода из SMS')
-    .meta({ description: '6 цифр из SMS', example: '123456' }),
+    .check(
+      z.trim(),
+      z.regex(/^\d{6}$/, 'Введите 6 цифр кода из SMS'),
+      z.meta({ description: '6 цифр из SMS', example: '123456' }),
+    ),
 );
 
 export const PhoneRequest = lazySchema(() =>
   z.object({
     phone: MobilePhone,
     currentPassword: z
-      .string()
-      .max(1024, 'Слишком длинное значение')
-      .optional()
-      .meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' }),
+      .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
+      .check(z.meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' })),
   }),
 );
 export const PhoneCodeRequest = lazySchema(() => z.object({ code: SmsCode }));
@@ -252,31 +267,31 @@ export const PhoneCodeRequest = lazySchema(() => z.object({ code: SmsCode }));
 export const PhoneRemoveRequest = lazySchema(() =>
   z.object({
     currentPassword: z
-      .string()
-      .max(1024, 'Слишком длинное значение')
-      .optional()
-      .meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' }),
+      .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
+      .check(z.meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' })),
   }),
 );
 export const PhoneAccepted = lazySchema(() =>
   z
-    .object({ message: z.string(), phone: z.string().meta({ description: '+7 912 345-67-89' }) })
-    .meta({ id: 'PhoneAccepted' }),
+    .object({ message: z.string(), phone: z.string().check(z.meta({ description: '+7 912 345-67-89' })) })
+    .check(z.meta({ id: 'PhoneAccepted' })),
 );
 
 export const LoginChallengeResponse = lazySchema(() =>
   z
     .object({
-      challenge: z.string().meta({ description: 'Для POST /api/auth/login/code; действует 10 минут, один вход' }),
-      phone: z.string().meta({ description: 'Куда ушёл код, скрыто: +7 ••• •••-67-89' }),
+      challenge: z
+        .string()
+        .check(z.meta({ description: 'Для POST /api/auth/login/code; действует 10 минут, один вход' })),
+      phone: z.string().check(z.meta({ description: 'Куда ушёл код, скрыто: +7 ••• •••-67-89' })),
       message: z.string(),
     })
-    .meta({ id: 'LoginChallenge', description: 'Включён вход по коду из SMS: сессия откроется после кода' }),
+    .check(z.meta({ id: 'LoginChallenge', description: 'Включён вход по коду из SMS: сессия откроется после кода' })),
 );
 
 export const LoginCodeRequest = lazySchema(() =>
   z.object({
-    challenge: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'Войдите заново: введите номер счёта и пароль'),
+    challenge: z.string().check(z.regex(/^[A-Za-z0-9_-]{20,64}$/, 'Войдите заново: введите номер счёта и пароль')),
     code: SmsCode,
   }),
 );
@@ -286,10 +301,8 @@ export const EmailChangeRequest = lazySchema(() =>
     email: Email,
     // Optional in the schema on purpose: a missing password is a wrong one (401), as the contract says.
     currentPassword: z
-      .string()
-      .max(1024, 'Слишком длинное значение')
-      .optional()
-      .meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' }),
+      .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
+      .check(z.meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' })),
   }),
 );
 export const EmailConfirmRequest = lazySchema(() => z.object({ token: Token }));
@@ -299,7 +312,7 @@ export const EmailUndoRequest = lazySchema(() => z.object({ token: Token }));
 // client still sends (captchaId, captchaAnswer) are stripped, as on every object schema.
 export const PasswordChangeRequest = lazySchema(() =>
   z.object({
-    oldPassword: z.string().min(1, 'Введите текущий пароль').max(128),
+    oldPassword: z.string().check(z.minLength(1, 'Введите текущий пароль'), z.maxLength(128)),
     newPassword: Password,
   }),
 );

@@ -1,44 +1,32 @@
-import { globalRegistry } from 'zod';
+import { globalRegistry } from 'zod/mini';
 
 /**
- * A schema built on first use instead of when its module loads (issue 13). Building a zod (classic)
- * schema costs tens of microseconds per call in a chain, and a capability's schemas module holds
- * hundreds: built at load, every cold start paid for all of them (the response shapes, which only
- * the OpenAPI document and the web client's types use, most of all). Wrapped, a function builds
+ * A schema built on first use instead of when its module loads (issue 13). Every call in a zod
+ * chain builds a schema object, and a capability's schemas module holds hundreds: built at load,
+ * every cold start paid for all of them (the response shapes, which only the OpenAPI document and
+ * the web client's types use, most of all). Wrapped, a function builds
  * only the schemas of the routes it serves, at their first request; importing a schema, putting it
  * in a route table or in another schema (`z.array(Meter)`) builds nothing.
  *
  * The stand-in is a Proxy that forwards everything to the schema once built, so every import site,
- * type (`z.infer<typeof X>`) and method call stays as it was. Zod keys its metadata (`.meta({ id })`,
- * the OpenAPI component names) by object identity, and the stand-in, not the built schema, is
- * what other schemas hold: so the built schema's metadata is registered for the stand-in as well,
- * and its internals (`_zod`) are seen without `processJSONSchema`, a closure over the built object
- * that would key the JSON Schema generator's bookkeeping by it: the generator then takes the
- * processor of the schema's type, with the stand-in, as it does for any schema without one.
+ * type (`z.infer<typeof X>`) and method call stays as it was. Zod keys its metadata
+ * (`z.meta({ id })`, the OpenAPI component names) by object identity, and the stand-in, not the
+ * built schema, is what other schemas hold: so the built schema's metadata is registered for the
+ * stand-in as well. Only zod/mini schemas: classic ones carry `_zod.processJSONSchema`, a closure
+ * over the built object that would key the JSON Schema generator's bookkeeping by it instead.
  */
 export function lazySchema<T extends object>(build: () => T): T {
   let built: T | undefined;
-  let internals: object | undefined;
   const schema = (): T => {
     if (built === undefined) {
       built = build();
       const meta = globalRegistry.get(built as never);
       if (meta !== undefined) globalRegistry.add(stand as never, meta as never);
-      const own = (built as { _zod?: object })._zod;
-      internals =
-        own &&
-        new Proxy(own, {
-          get: (target, key) => (key === 'processJSONSchema' ? undefined : Reflect.get(target, key)),
-          has: (target, key) => key !== 'processJSONSchema' && Reflect.has(target, key),
-        });
     }
     return built;
   };
   const stand: T = new Proxy(Object.create(null) as T, {
-    get: (_target, key) => {
-      const target = schema();
-      return key === '_zod' && internals ? internals : Reflect.get(target, key, stand);
-    },
+    get: (_target, key) => Reflect.get(schema(), key, stand),
     set: (_target, key, value) => Reflect.set(schema(), key, value),
     has: (_target, key) => Reflect.has(schema(), key),
     ownKeys: () => Reflect.ownKeys(schema()),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addressLimitOf, type RouteDefinition } from '#shared/api/route';
 import { ErrorResponse } from '#shared/api/schemas';
 import { ERRORS, type ErrorCode } from '#shared/errors';
@@ -8,10 +8,10 @@ type JsonSchema = Record<string, unknown>;
 
 /**
  * OpenAPI 3.1 schemas are JSON Schema 2020-12, zod's default target. Schemas named with
- * `.meta({ id })` come out as local `$defs`; in an OpenAPI document `#` is the document itself, so
+ * `z.meta({ id })` come out as local `$defs`; in an OpenAPI document `#` is the document itself, so
  * they move to `components.schemas` and their references follow.
  */
-function schemaOf(type: z.ZodType, io: 'input' | 'output', components: Record<string, unknown>): JsonSchema {
+function schemaOf(type: z.core.$ZodType, io: 'input' | 'output', components: Record<string, unknown>): JsonSchema {
   const { $schema: _dialect, $defs, ...schema } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as JsonSchema;
   const relink = (value: unknown): unknown =>
     JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'));
@@ -71,12 +71,12 @@ export function buildOpenApi(version = '0.1.0'): Record<string, unknown> {
       parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
     }
     if (route.query) {
-      for (const [name, type] of Object.entries(route.query.shape)) {
+      for (const [name, type] of Object.entries(route.query._zod.def.shape)) {
         parameters.push({
           name,
           in: 'query',
-          required: !(type as z.ZodType).safeParse(undefined).success,
-          schema: schemaOf(type as z.ZodType, 'input', components),
+          required: !z.safeParse(type, undefined).success,
+          schema: schemaOf(type, 'input', components),
         });
       }
     }

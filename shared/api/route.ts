@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ErrorCode } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
 import type { AddressLimitName } from '#shared/limits/policy';
@@ -27,12 +27,12 @@ export interface RouteDefinition {
    * `body` schema is then documentation only; the handler validates after the signature check.
    */
   rawBody?: boolean;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  query?: z.core.$ZodObject;
+  body?: z.core.$ZodType;
   /** Success status and body schema (absent: no body, or a non-JSON body described by `contentType`). */
-  success: { status: number; body?: z.ZodType; contentType?: string };
+  success: { status: number; body?: z.core.$ZodType; contentType?: string };
   /** Other successful answers of the same route (login answering 202 with an SMS challenge), for OpenAPI. */
-  otherSuccess?: readonly { status: number; body: z.ZodType; description: string }[];
+  otherSuccess?: readonly { status: number; body: z.core.$ZodType; description: string }[];
   /** Named error codes this route may answer (statuses from the catalogue), documented in OpenAPI. */
   errors?: readonly ErrorCode[];
   /**

@@ -1,6 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import Decimal from 'decimal.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { forgetKeyRates } from '#shared/billing/keyRates';
 import type { KeyRate } from '#shared/billing/penalties';
 import { db, tableName } from '#shared/clients/dynamo';

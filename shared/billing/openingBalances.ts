@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ADVANCE, type LedgerService, type OpeningEntry, openingEntry } from '#shared/billing/ledger';
 import { parseRoubles } from '#shared/billing/money';
 import { accountLedger } from '#shared/billing/store';

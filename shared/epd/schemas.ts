@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lazySchema } from '#shared/api/lazySchema';
 import { Period } from '#shared/api/schemas';
 
 /** The path of GET /api/epd/{period}. */
 export const EpdPathParams = lazySchema(() =>
   z.object({
-    period: Period.meta({ description: 'Расчётный период квитанции, ГГГГ-ММ' }),
+    period: Period.check(z.meta({ description: 'Расчётный период квитанции, ГГГГ-ММ' })),
   }),
 );

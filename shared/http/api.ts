@@ -4,7 +4,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { type GroupRoutes, type RouteDefinition, routeKey } from '#shared/api/route';
 import { DomainError } from '#shared/errors';
 import type { FunctionGroupName } from '#shared/functions';
@@ -73,10 +73,12 @@ type KeyOfRoute<R> = R extends { method: infer M extends string; path: infer P e
 type PathParamNames<P> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathParamNames<Rest> : never;
 type BodyOf<R> = R extends { rawBody: true }
   ? undefined
-  : R extends { body: infer B extends z.ZodType }
+  : R extends { body: infer B extends z.core.$ZodType }
     ? z.output<B>
     : unknown;
-type QueryOf<R> = R extends { query: infer Q extends z.ZodType } ? z.output<Q> : Record<string, string | undefined>;
+type QueryOf<R> = R extends { query: infer Q extends z.core.$ZodType }
+  ? z.output<Q>
+  : Record<string, string | undefined>;
 type ParamsOf<R> = R extends { path: infer P } ? Record<PathParamNames<P>, string> : Record<string, string>;
 
 /** What a route's handler receives: its body and query as its zod schemas output them, its path parameters by name. */
@@ -88,8 +90,8 @@ export type RouteHandler<R = RouteDefinition> = (request: RequestOf<R>) => Promi
 export type HandlersOf<R> = { [Route in R as KeyOfRoute<Route>]: RouteHandler<Route> };
 
 /** Zod issues become `fields` of a 400 `invalid_input`, each with a Russian message. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
+export function parseOrThrow<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const fields: Record<string, string> = {};
   for (const issue of parsed.error.issues) {

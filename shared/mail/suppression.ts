@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lazySchema } from '#shared/api/lazySchema';
 import { db, tableName } from '#shared/clients/dynamo';
 import { keys } from '#shared/keys';
@@ -54,7 +54,7 @@ export async function suppress(address: string, reason: SuppressionReason): Prom
   );
 }
 
-const Recipients = lazySchema(() => z.array(z.object({ emailAddress: z.string().min(1) }).loose()));
+const Recipients = lazySchema(() => z.array(z.looseObject({ emailAddress: z.string().check(z.minLength(1)) })));
 
 /**
  * SES event publishing (a configuration set's event destination) and the older identity
@@ -62,19 +62,17 @@ const Recipients = lazySchema(() => z.array(z.object({ emailAddress: z.string().
  * https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
  */
 const SesEvent = lazySchema(() =>
-  z
-    .object({
-      eventType: z.string().optional(),
-      notificationType: z.string().optional(),
-      bounce: z.object({ bounceType: z.string(), bouncedRecipients: Recipients }).loose().optional(),
-      complaint: z.object({ complainedRecipients: Recipients }).loose().optional(),
-      mail: z.object({ messageId: z.string().optional() }).loose(),
-    })
-    .loose(),
+  z.looseObject({
+    eventType: z.optional(z.string()),
+    notificationType: z.optional(z.string()),
+    bounce: z.optional(z.looseObject({ bounceType: z.string(), bouncedRecipients: Recipients })),
+    complaint: z.optional(z.looseObject({ complainedRecipients: Recipients })),
+    mail: z.looseObject({ messageId: z.optional(z.string()) }),
+  }),
 );
 
 /** An SNS notification as SQS receives it without raw message delivery: the event is in `Message`. */
-const SnsEnvelope = lazySchema(() => z.object({ Type: z.literal('Notification'), Message: z.string() }).loose());
+const SnsEnvelope = lazySchema(() => z.looseObject({ Type: z.literal('Notification'), Message: z.string() }));
 
 /** True for a queue message carrying an SES event, with or without SNS's envelope. */
 export function isSesEventMessage(body: unknown): boolean {

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addressesOf, cabinetsOf } from '#shared/accounts/store';
 import { lazySchema } from '#shared/api/lazySchema';
 import { db, tableName } from '#shared/clients/dynamo';
@@ -30,11 +30,11 @@ const SAFETY_MS = 60_000;
 export const NewsShardMessage = lazySchema(() =>
   z.object({
     type: z.literal('newsShard'),
-    newsId: z.string().min(1),
+    newsId: z.string().check(z.minLength(1)),
     /** The shard's partition, one of keys.newsSubscriberShards(). */
-    shard: z.string().startsWith('NEWS_SUBSCRIBERS#'),
+    shard: z.string().check(z.startsWith('NEWS_SUBSCRIBERS#')),
     /** Where a continued shard resumes: the last page's LastEvaluatedKey. */
-    start: z.record(z.string(), z.unknown()).optional(),
+    start: z.optional(z.record(z.string(), z.unknown())),
   }),
 );
 export type NewsShardMessage = z.infer<typeof NewsShardMessage>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CaptchaAnswer, CaptchaId, Email } from '#shared/accounts/schemas';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
@@ -14,26 +14,30 @@ export const GuestPaymentRequest = lazySchema(() =>
       amount: PaymentAmount,
       captchaId: CaptchaId,
       captchaAnswer: CaptchaAnswer,
-      email: Email.optional().meta({
-        description: 'Необязательно: адрес для квитанции об оплате (одно письмо после подтверждения банка)',
-        example: 'ivanova@mail.ru',
-      }),
+      email: z.optional(Email).check(
+        z.meta({
+          description: 'Необязательно: адрес для квитанции об оплате (одно письмо после подтверждения банка)',
+          example: 'ivanova@mail.ru',
+        }),
+      ),
     })
-    .meta({ id: 'GuestPaymentRequest', required: ['account', 'amount', 'captchaId', 'captchaAnswer'] }),
+    .check(z.meta({ id: 'GuestPaymentRequest', required: ['account', 'amount', 'captchaId', 'captchaAnswer'] })),
 );
 
 export const GuestPaymentCreated = lazySchema(() =>
   z
     .object({
       id: z.string(),
-      paymentUrl: z.url().meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' }),
-      payer: z.string().meta({
-        description: 'Владелец лицевого счёта: фамилия и инициалы («Иванова М. П.») — для проверки номера счёта',
-        example: 'Иванова М. П.',
-      }),
+      paymentUrl: z.url().check(z.meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' })),
+      payer: z.string().check(
+        z.meta({
+          description: 'Владелец лицевого счёта: фамилия и инициалы («Иванова М. П.») — для проверки номера счёта',
+          example: 'Иванова М. П.',
+        }),
+      ),
       amount: Kopecks,
     })
-    .meta({ id: 'GuestPaymentCreated' }),
+    .check(z.meta({ id: 'GuestPaymentCreated' })),
 );
 
 export const GuestPaymentStatus = lazySchema(() =>
@@ -43,5 +47,5 @@ export const GuestPaymentStatus = lazySchema(() =>
       amount: Kopecks,
       status: z.enum(['pending', 'succeeded', 'failed']),
     })
-    .meta({ id: 'GuestPaymentStatus' }),
+    .check(z.meta({ id: 'GuestPaymentStatus' })),
 );

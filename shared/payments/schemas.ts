@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Kopecks } from '#shared/api/schemas';
 import { PAID_PERIOD } from '#shared/billing/allocation';
@@ -8,13 +8,15 @@ import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
 
 /** An amount to pay, documented; the domain checks it (validatePaymentRequest: 422 `invalid_amount`). */
 export const PaymentAmount = lazySchema(() =>
-  z.unknown().optional().meta({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_PAYMENT_KOPECKS,
-    description: 'Сумма к оплате, копейки',
-    example: 254_300,
-  }),
+  z.optional(z.unknown()).check(
+    z.meta({
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_PAYMENT_KOPECKS,
+      description: 'Сумма к оплате, копейки',
+      example: 254_300,
+    }),
+  ),
 );
 
 /**
@@ -25,10 +27,8 @@ export const PaymentRequest = lazySchema(() =>
   z
     .object({
       amount: PaymentAmount,
-      services: z
-        .unknown()
-        .optional()
-        .meta({
+      services: z.optional(z.unknown()).check(
+        z.meta({
           type: 'array',
           description: 'Необязательная разбивка по услугам; суммы по услугам в сумме дают amount',
           items: {
@@ -37,10 +37,9 @@ export const PaymentRequest = lazySchema(() =>
             properties: { service: { type: 'string' }, amount: { type: 'integer', minimum: 1 } },
           },
         }),
-      period: z
-        .unknown()
-        .optional()
-        .meta({
+      ),
+      period: z.optional(z.unknown()).check(
+        z.meta({
           type: 'string',
           pattern: '^\\d{4}-(0[1-9]|1[0-2])$',
           description:
@@ -48,8 +47,9 @@ export const PaymentRequest = lazySchema(() =>
             'пропорционально их суммам, остаток — на более ранние долги, затем в аванс',
           example: '2026-10',
         }),
+      ),
     })
-    .meta({ id: 'PaymentRequest', required: ['amount'] }),
+    .check(z.meta({ id: 'PaymentRequest', required: ['amount'] })),
 );
 
 export const PaymentCreated = lazySchema(() =>
@@ -57,10 +57,10 @@ export const PaymentCreated = lazySchema(() =>
     .object({
       id: z.string(),
       status: z.literal('pending'),
-      paymentUrl: z.url().meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' }),
+      paymentUrl: z.url().check(z.meta({ description: 'Страница оплаты банка; несёт номер заказа банка (mdOrder)' })),
       amount: Kopecks,
     })
-    .meta({ id: 'PaymentCreated' }),
+    .check(z.meta({ id: 'PaymentCreated' })),
 );
 
 const ServiceAmount = lazySchema(() => z.object({ service: z.string(), title: z.string(), amount: Kopecks }));
@@ -71,23 +71,27 @@ export const Payment = lazySchema(() =>
       id: z.string(),
       amount: Kopecks,
       status: z.enum(['pending', 'succeeded', 'failed']),
-      state: z.enum(PAYMENT_STATUSES).meta({
-        description:
-          'Точное состояние: created, pending — ждёт оплаты; succeeded — зачислен; failed — отклонён; ' +
-          'expired — время на оплату истекло; refunded — деньги возвращены; review — проверяется',
-      }),
+      state: z.enum(PAYMENT_STATUSES).check(
+        z.meta({
+          description:
+            'Точное состояние: created, pending — ждёт оплаты; succeeded — зачислен; failed — отклонён; ' +
+            'expired — время на оплату истекло; refunded — деньги возвращены; review — проверяется',
+        }),
+      ),
       statusText: z.string(),
-      channel: z.enum(['card', 'bank']).meta({ description: 'card — картой на сайте; bank — в банке по номеру счёта' }),
+      channel: z
+        .enum(['card', 'bank'])
+        .check(z.meta({ description: 'card — картой на сайте; bank — в банке по номеру счёта' })),
       channelText: z.string(),
       createdAt: z.iso.datetime(),
-      paidAt: z.iso.datetime().nullable(),
+      paidAt: z.nullable(z.iso.datetime()),
       services: z.array(ServiceAmount),
-      paymentUrl: z.url().nullable().meta({ description: 'Страница оплаты, пока платёж ждёт оплаты' }),
+      paymentUrl: z.nullable(z.url()).check(z.meta({ description: 'Страница оплаты, пока платёж ждёт оплаты' })),
     })
-    .meta({ id: 'Payment' }),
+    .check(z.meta({ id: 'Payment' })),
 );
 
-export const PaymentList = lazySchema(() => z.object({ items: z.array(Payment) }).meta({ id: 'PaymentList' }));
+export const PaymentList = lazySchema(() => z.object({ items: z.array(Payment) }).check(z.meta({ id: 'PaymentList' })));
 
 export const Receipt = lazySchema(() =>
   z
@@ -109,26 +113,30 @@ export const Receipt = lazySchema(() =>
         settlementAccount: z.string(),
       }),
       payer: z.object({ account: AccountNumber, owner: z.string(), address: z.string() }),
-      periods: z.array(z.string()).meta({
-        description: 'Оплаченные периоды (ГГГГ-ММ): квитанции, в счёт которых зачислен платёж; пусто — аванс',
-      }),
-      reference: z.string().nullable().meta({ description: 'Номер заказа в банке или номер операции банка' }),
+      periods: z.array(z.string()).check(
+        z.meta({
+          description: 'Оплаченные периоды (ГГГГ-ММ): квитанции, в счёт которых зачислен платёж; пусто — аванс',
+        }),
+      ),
+      reference: z.nullable(z.string()).check(z.meta({ description: 'Номер заказа в банке или номер операции банка' })),
     })
-    .meta({ id: 'PaymentReceipt' }),
+    .check(z.meta({ id: 'PaymentReceipt' })),
 );
 
 export const CallbackAccepted = lazySchema(() => z.object({ status: z.enum(['pending', 'succeeded', 'failed']) }));
 
-export const BankCheckRequest = lazySchema(() => z.object({ account: AccountNumber }).meta({ id: 'BankCheckRequest' }));
+export const BankCheckRequest = lazySchema(() =>
+  z.object({ account: AccountNumber }).check(z.meta({ id: 'BankCheckRequest' })),
+);
 
 export const BankCheckResponse = lazySchema(() =>
   z
     .object({
       account: AccountNumber,
-      payer: z.string().meta({ description: 'Фамилия и инициалы владельца' }),
+      payer: z.string().check(z.meta({ description: 'Фамилия и инициалы владельца' })),
       address: z.string(),
-      debt: Kopecks.meta({ description: 'Сумма к оплате (долг), 0 — долга нет' }),
-      balance: Kopecks.meta({ description: '+ долг, − переплата' }),
+      debt: Kopecks.check(z.meta({ description: 'Сумма к оплате (долг), 0 — долга нет' })),
+      balance: Kopecks.check(z.meta({ description: '+ долг, − переплата' })),
       services: z.array(z.object({ service: z.string(), title: z.string(), balance: Kopecks })),
       meters: z.array(
         z.object({
@@ -136,11 +144,11 @@ export const BankCheckResponse = lazySchema(() =>
           serial: z.string(),
           service: z.string(),
           title: z.string(),
-          lastReading: z.string().nullable(),
+          lastReading: z.nullable(z.string()),
         }),
       ),
     })
-    .meta({ id: 'BankCheckResponse' }),
+    .check(z.meta({ id: 'BankCheckResponse' })),
 );
 
 export const BankPaymentRequest = lazySchema(() =>
@@ -148,36 +156,56 @@ export const BankPaymentRequest = lazySchema(() =>
     .object({
       transactionId: z
         .string()
-        .regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'Номер операции банка: до 64 символов A-Z, 0-9, . _ : / -')
-        .meta({ description: 'Уникальный номер операции в банке (тот же — в ежедневном реестре)' }),
+        .check(
+          z.regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'Номер операции банка: до 64 символов A-Z, 0-9, . _ : / -'),
+          z.meta({ description: 'Уникальный номер операции в банке (тот же — в ежедневном реестре)' }),
+        ),
       account: AccountNumber,
       amount: z
         .number()
-        .int('Сумма — целое число копеек')
-        .min(1, 'Сумма больше нуля')
-        .max(MAX_PAYMENT_KOPECKS, 'Сумма не больше 500 000 ₽'),
+        .check(
+          z.int('Сумма — целое число копеек'),
+          z.gte(1, 'Сумма больше нуля'),
+          z.lte(MAX_PAYMENT_KOPECKS, 'Сумма не больше 500 000 ₽'),
+        ),
       paidAt: z.iso.datetime({ offset: true, message: 'Время платежа ISO 8601 с часовым поясом' }),
       period: z
-        .string()
-        .regex(PAID_PERIOD, 'Период — ГГГГ-ММ или ММГГГГ (как PaymPeriod в QR-коде), например 2026-10 или 102026')
-        .optional()
-        .meta({
-          description:
-            'Оплачиваемый месяц квитанции, если плательщик его указал (PaymPeriod из QR-кода): оплата идёт ' +
-            'сначала на эту квитанцию, остаток — на более ранние долги, затем в аванс',
-          example: '102026',
-        }),
-      readings: z
-        .array(
-          z.object({
-            meter: z.string().min(1).max(64).meta({ description: 'Заводской номер счётчика или его id из проверки' }),
-            value: z.string().regex(/^\d{1,9}([.,]\d{1,3})?$/, 'Показание — число, например 123,456'),
-          }),
+        .optional(
+          z
+            .string()
+            .check(
+              z.regex(
+                PAID_PERIOD,
+                'Период — ГГГГ-ММ или ММГГГГ (как PaymPeriod в QR-коде), например 2026-10 или 102026',
+              ),
+            ),
         )
-        .max(20)
-        .optional(),
+        .check(
+          z.meta({
+            description:
+              'Оплачиваемый месяц квитанции, если плательщик его указал (PaymPeriod из QR-кода): оплата идёт ' +
+              'сначала на эту квитанцию, остаток — на более ранние долги, затем в аванс',
+            example: '102026',
+          }),
+        ),
+      readings: z.optional(
+        z
+          .array(
+            z.object({
+              meter: z
+                .string()
+                .check(
+                  z.minLength(1),
+                  z.maxLength(64),
+                  z.meta({ description: 'Заводской номер счётчика или его id из проверки' }),
+                ),
+              value: z.string().check(z.regex(/^\d{1,9}([.,]\d{1,3})?$/, 'Показание — число, например 123,456')),
+            }),
+          )
+          .check(z.maxLength(20)),
+      ),
     })
-    .meta({ id: 'BankPaymentRequest' }),
+    .check(z.meta({ id: 'BankPaymentRequest' })),
 );
 
 export const BankPaymentResponse = lazySchema(() =>
@@ -185,15 +213,15 @@ export const BankPaymentResponse = lazySchema(() =>
     .object({
       id: z.string(),
       status: z.literal('succeeded'),
-      duplicate: z.boolean().meta({ description: 'true — операция уже была получена; повторно не зачислена' }),
-      readings: z
-        .object({
+      duplicate: z.boolean().check(z.meta({ description: 'true — операция уже была получена; повторно не зачислена' })),
+      readings: z.nullable(
+        z.object({
           accepted: z.boolean(),
-          code: z.string().optional(),
-          message: z.string().optional(),
-          period: z.string().optional(),
-        })
-        .nullable(),
+          code: z.optional(z.string()),
+          message: z.optional(z.string()),
+          period: z.optional(z.string()),
+        }),
+      ),
     })
-    .meta({ id: 'BankPaymentResponse' }),
+    .check(z.meta({ id: 'BankPaymentResponse' })),
 );

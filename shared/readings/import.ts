@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { forEachConcurrently } from '#shared/concurrency';
 import { dateText, periodText } from '#shared/format';
 import { monthsBetween } from '#shared/readings/period';
@@ -79,8 +79,8 @@ export const ReadingImportRow = z.object({
   period: f.column(f.period),
   /** As written; the reading rules parse it ("1 234,5", "1234.5"). */
   value: f.column(f.text(32)),
-  date: f.column((value) => (value === '' ? undefined : f.date(value))).optional(),
-  source: f.column(source).optional(),
+  date: z.optional(f.column((value) => (value === '' ? undefined : f.date(value)))),
+  source: z.optional(f.column(source)),
 });
 export type ReadingImportRow = z.output<typeof ReadingImportRow>;
 

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { cabinetsOf } from '#shared/accounts/store';
 import { lazySchema } from '#shared/api/lazySchema';
 import { db, tableName } from '#shared/clients/dynamo';
@@ -33,11 +33,11 @@ export const ReminderShardMessage = lazySchema(() =>
   z.object({
     type: z.literal('remindShard'),
     /** The shard's partition, one of keys.reminderShards(). */
-    shard: z.string().min(1),
-    period: z.string().regex(PERIOD_RE),
+    shard: z.string().check(z.minLength(1)),
+    period: z.string().check(z.regex(PERIOD_RE)),
     closesAt: z.iso.datetime(),
     /** Where a continued shard resumes: the last page's LastEvaluatedKey. */
-    start: z.record(z.string(), z.unknown()).optional(),
+    start: z.optional(z.record(z.string(), z.unknown())),
   }),
 );
 export type ReminderShardMessage = z.infer<typeof ReminderShardMessage>;

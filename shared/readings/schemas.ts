@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CaptchaAnswer, CaptchaId } from '#shared/accounts/schemas';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber, Period } from '#shared/api/schemas';
@@ -14,15 +14,17 @@ export const READING_SOURCES = ['web', 'quick', 'seed', 'bank', 'legacy', 'paper
 const MeterId = lazySchema(() =>
   z
     .string()
-    .min(1, 'Не указан счётчик')
-    .max(80, 'Неизвестный счётчик')
-    .meta({ description: 'Идентификатор счётчика из GET /api/meters (заводской номер в base64url)' }),
+    .check(
+      z.minLength(1, 'Не указан счётчик'),
+      z.maxLength(80, 'Неизвестный счётчик'),
+      z.meta({ description: 'Идентификатор счётчика из GET /api/meters (заводской номер в base64url)' }),
+    ),
 );
 
 const DecimalString = lazySchema(() =>
-  z.string().meta({ description: 'Десятичное число строкой, точка — разделитель', example: '412.375' }),
+  z.string().check(z.meta({ description: 'Десятичное число строкой, точка — разделитель', example: '412.375' })),
 );
-const Service = lazySchema(() => z.enum(SERVICE_IDS).meta({ description: 'Услуга (см. справочник услуг)' }));
+const Service = lazySchema(() => z.enum(SERVICE_IDS).check(z.meta({ description: 'Услуга (см. справочник услуг)' })));
 
 /**
  * A reading as typed (a string: "105,2", "105.2") or as a program sends it (a JSON number: 105.2).
@@ -33,48 +35,51 @@ const Service = lazySchema(() => z.enum(SERVICE_IDS).meta({ description: 'Усл
  */
 const ReadingValue = lazySchema(() =>
   z
-    .union(
-      [
-        z.string().max(32, 'Слишком длинное значение'),
-        z.number('Введите показание числом или строкой, например 123.45 или "123,45"'),
-      ],
-      { error: 'Введите показание числом или строкой, например 123.45 или "123,45"' },
+    .pipe(
+      z.union(
+        [
+          z.string().check(z.maxLength(32, 'Слишком длинное значение')),
+          z.number('Введите показание числом или строкой, например 123.45 или "123,45"'),
+        ],
+        { error: 'Введите показание числом или строкой, например 123.45 или "123,45"' },
+      ),
+      z.transform((value: string | number) => (typeof value === 'number' ? String(value) : value)),
     )
-    .transform((value) => (typeof value === 'number' ? String(value) : value))
-    .meta({
-      description:
-        'Показание как на счётчике: строка (цифры, запятая или точка перед дробной частью, «12,5» = «12.5») ' +
-        'или число JSON (12.5); без знака и экспоненты',
-      examples: ['412,5', 412.5],
-    }),
+    .check(
+      z.meta({
+        description:
+          'Показание как на счётчике: строка (цифры, запятая или точка перед дробной частью, «12,5» = «12.5») ' +
+          'или число JSON (12.5); без знака и экспоненты',
+        examples: ['412,5', 412.5],
+      }),
+    ),
 );
 
 export const ReadingInput = lazySchema(() =>
   z.object({
     meterId: MeterId,
     value: ReadingValue,
-    confirm: z
-      .boolean()
-      .optional()
-      .meta({
+    confirm: z.optional(z.boolean()).check(
+      z.meta({
         description:
           'Житель подтверждает значение после вопроса сервера (confirmation_required): счётчик перешёл через ноль ' +
           'или расход намного больше обычного',
       }),
+    ),
   }),
 );
 
 const Readings = lazySchema(() =>
-  z
-    .array(ReadingInput)
-    .min(1, 'Передайте хотя бы одно показание')
-    .max(30, 'Не больше 30 счётчиков за раз')
-    .refine((items) => new Set(items.map((i) => i.meterId)).size === items.length, 'Счётчик указан дважды')
-    .meta({ description: 'Показания; принимаются все вместе или ни одного' }),
+  z.array(ReadingInput).check(
+    z.minLength(1, 'Передайте хотя бы одно показание'),
+    z.maxLength(30, 'Не больше 30 счётчиков за раз'),
+    z.refine((items) => new Set(items.map((i) => i.meterId)).size === items.length, 'Счётчик указан дважды'),
+    z.meta({ description: 'Показания; принимаются все вместе или ни одного' }),
+  ),
 );
 
 export const SubmitReadingsRequest = lazySchema(() =>
-  z.object({ readings: Readings }).meta({ id: 'SubmitReadingsRequest' }),
+  z.object({ readings: Readings }).check(z.meta({ id: 'SubmitReadingsRequest' })),
 );
 
 export const QuickStartRequest = lazySchema(() =>
@@ -91,9 +96,11 @@ export const QuickSubmitRequest = lazySchema(() =>
   z.object({
     ticket: z
       .string()
-      .min(20, 'Начните заново: введите номер лицевого счёта и код')
-      .max(2000, 'Начните заново: введите номер лицевого счёта и код')
-      .meta({ description: 'Билет из POST /api/readings/quick/start (действует 20 минут)' }),
+      .check(
+        z.minLength(20, 'Начните заново: введите номер лицевого счёта и код'),
+        z.maxLength(2000, 'Начните заново: введите номер лицевого счёта и код'),
+        z.meta({ description: 'Билет из POST /api/readings/quick/start (действует 20 минут)' }),
+      ),
     readings: Readings,
   }),
 );
@@ -101,12 +108,12 @@ export const QuickSubmitRequest = lazySchema(() =>
 export const ReadingWindow = lazySchema(() =>
   z
     .object({
-      open: z.boolean().meta({ description: 'Идёт ли приём показаний' }),
-      opensAt: z.string().meta({ description: 'Начало текущего или следующего приёма, ISO 8601' }),
-      closesAt: z.string().meta({ description: 'Окончание текущего или следующего приёма, ISO 8601' }),
-      period: Period.meta({ description: 'Период, к которому относятся показания этого приёма' }),
+      open: z.boolean().check(z.meta({ description: 'Идёт ли приём показаний' })),
+      opensAt: z.string().check(z.meta({ description: 'Начало текущего или следующего приёма, ISO 8601' })),
+      closesAt: z.string().check(z.meta({ description: 'Окончание текущего или следующего приёма, ISO 8601' })),
+      period: Period.check(z.meta({ description: 'Период, к которому относятся показания этого приёма' })),
     })
-    .meta({ id: 'ReadingWindow' }),
+    .check(z.meta({ id: 'ReadingWindow' })),
 );
 
 export const Meter = lazySchema(() =>
@@ -114,72 +121,78 @@ export const Meter = lazySchema(() =>
     .object({
       id: MeterId,
       service: Service,
-      title: z.string().meta({ description: 'Название услуги' }),
-      unit: z.string().meta({ description: 'Единица измерения' }),
-      serial: z.string().meta({ description: 'Заводской номер' }),
-      digits: z.number().int().meta({ description: 'Разрядность счётного механизма (цифр до запятой)' }),
-      decimals: z.number().int().meta({ description: 'Сколько знаков после запятой можно ввести' }),
-      verifiedUntil: z.string().meta({ description: 'Дата окончания поверки, ГГГГ-ММ-ДД' }),
-      expired: z.boolean().meta({ description: 'Срок поверки истёк: показания не принимаются' }),
-      verificationEndsSoon: z.boolean().meta({ description: 'Поверка заканчивается в ближайший месяц' }),
+      title: z.string().check(z.meta({ description: 'Название услуги' })),
+      unit: z.string().check(z.meta({ description: 'Единица измерения' })),
+      serial: z.string().check(z.meta({ description: 'Заводской номер' })),
+      digits: z.number().check(z.int(), z.meta({ description: 'Разрядность счётного механизма (цифр до запятой)' })),
+      decimals: z.number().check(z.int(), z.meta({ description: 'Сколько знаков после запятой можно ввести' })),
+      verifiedUntil: z.string().check(z.meta({ description: 'Дата окончания поверки, ГГГГ-ММ-ДД' })),
+      expired: z.boolean().check(z.meta({ description: 'Срок поверки истёк: показания не принимаются' })),
+      verificationEndsSoon: z.boolean().check(z.meta({ description: 'Поверка заканчивается в ближайший месяц' })),
       lastReading: z
-        .object({
-          value: DecimalString,
-          date: z.string().meta({ description: 'Когда передано, ISO 8601' }),
-          period: Period,
-        })
-        .nullable()
-        .meta({ description: 'Последнее принятое показание' }),
-      basis: DecimalString.meta({ description: 'Показание, от которого считается расход этого приёма' }),
+        .nullable(
+          z.object({
+            value: DecimalString,
+            date: z.string().check(z.meta({ description: 'Когда передано, ISO 8601' })),
+            period: Period,
+          }),
+        )
+        .check(z.meta({ description: 'Последнее принятое показание' })),
+      basis: DecimalString.check(z.meta({ description: 'Показание, от которого считается расход этого приёма' })),
       submitted: z
-        .object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() })
-        .nullable()
-        .meta({ description: 'Показание, уже переданное в этом приёме (его можно заменить)' }),
-      usualConsumption: DecimalString.nullable().meta({
-        description: 'Обычный расход в месяц: среднее за последние (до 3) периоды или норматив',
-      }),
-      usualFrom: z.enum(['average', 'norm']).nullable().meta({
-        description: 'Откуда usualConsumption: average — средний расход за последние месяцы, norm — норматив',
-      }),
-      expectedConsumption: DecimalString.nullable().meta({
-        description: 'Ожидаемый расход с предыдущего показания; втрое больший требует подтверждения',
-      }),
+        .nullable(z.object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() }))
+        .check(z.meta({ description: 'Показание, уже переданное в этом приёме (его можно заменить)' })),
+      usualConsumption: z
+        .nullable(DecimalString)
+        .check(z.meta({ description: 'Обычный расход в месяц: среднее за последние (до 3) периоды или норматив' })),
+      usualFrom: z.nullable(z.enum(['average', 'norm'])).check(
+        z.meta({
+          description: 'Откуда usualConsumption: average — средний расход за последние месяцы, norm — норматив',
+        }),
+      ),
+      expectedConsumption: z
+        .nullable(DecimalString)
+        .check(
+          z.meta({ description: 'Ожидаемый расход с предыдущего показания; втрое больший требует подтверждения' }),
+        ),
     })
-    .meta({ id: 'Meter' }),
+    .check(z.meta({ id: 'Meter' })),
 );
 
 export const MetersResponse = lazySchema(() =>
-  z.object({ window: ReadingWindow, meters: z.array(Meter) }).meta({ id: 'Meters' }),
+  z.object({ window: ReadingWindow, meters: z.array(Meter) }).check(z.meta({ id: 'Meters' })),
 );
 
 export const QuickStartResponse = lazySchema(() =>
   z
     .object({
-      ticket: z.string().meta({ description: 'Билет для POST /api/readings/quick' }),
-      expiresAt: z.string().meta({ description: 'Билет действует до, ISO 8601' }),
+      ticket: z.string().check(z.meta({ description: 'Билет для POST /api/readings/quick' })),
+      expiresAt: z.string().check(z.meta({ description: 'Билет действует до, ISO 8601' })),
       account: AccountNumber,
       window: ReadingWindow,
       meters: z.array(Meter),
     })
-    .meta({ id: 'QuickReadings', description: 'Счётчики лицевого счёта без персональных данных владельца' }),
+    .check(z.meta({ id: 'QuickReadings', description: 'Счётчики лицевого счёта без персональных данных владельца' })),
 );
 
 export const SubmissionResponse = lazySchema(() =>
   z
     .object({
-      message: z.string().meta({ example: 'Показания успешно переданы' }),
+      message: z.string().check(z.meta({ example: 'Показания успешно переданы' })),
       period: Period,
       items: z.array(z.object({ meterId: MeterId, period: Period, value: DecimalString, consumption: DecimalString })),
     })
-    .meta({ id: 'ReadingsAccepted' }),
+    .check(z.meta({ id: 'ReadingsAccepted' })),
 );
 
 /** History defaults (shared/readings/history.ts): `to` this month, `from` 11 months before `to`. */
 export const HistoryQuery = lazySchema(() =>
   rangeWithinLimits(
     z.object({
-      from: QueryPeriod.optional().meta({ description: 'С периода ГГГГ-ММ (по умолчанию — 11 месяцев до конца)' }),
-      to: QueryPeriod.optional().meta({ description: 'По период ГГГГ-ММ (по умолчанию — текущий)' }),
+      from: z
+        .optional(QueryPeriod)
+        .check(z.meta({ description: 'С периода ГГГГ-ММ (по умолчанию — 11 месяцев до конца)' })),
+      to: z.optional(QueryPeriod).check(z.meta({ description: 'По период ГГГГ-ММ (по умолчанию — текущий)' })),
     }),
     ({ from, to = periodOf(now()) }) => ({ from: from ?? addMonths(to, -11), to }),
   ),
@@ -197,7 +210,7 @@ export const HistoryResponse = lazySchema(() =>
           service: Service,
           title: z.string(),
           unit: z.string(),
-          decimals: z.number().int(),
+          decimals: z.number().check(z.int()),
         }),
       ),
       items: z.array(
@@ -207,19 +220,23 @@ export const HistoryResponse = lazySchema(() =>
           service: Service,
           period: Period,
           value: DecimalString,
-          consumption: DecimalString.meta({ description: 'Расход за период (с учётом перехода через ноль)' }),
+          consumption: DecimalString.check(z.meta({ description: 'Расход за период (с учётом перехода через ноль)' })),
           submittedAt: z.string(),
-          source: z.enum(READING_SOURCES).meta({
-            description:
-              'web — личный кабинет; quick — без входа; seed — демо-данные; bank — через банк; ' +
-              'legacy — из прежней системы; paper — бумажный бланк; phone — по телефону; controller — обход контролёра',
-          }),
-          rollover: z.boolean().meta({ description: 'Счётчик перешёл через ноль' }),
+          source: z.enum(READING_SOURCES).check(
+            z.meta({
+              description:
+                'web — личный кабинет; quick — без входа; seed — демо-данные; bank — через банк; ' +
+                'legacy — из прежней системы; paper — бумажный бланк; phone — по телефону; controller — обход контролёра',
+            }),
+          ),
+          rollover: z.boolean().check(z.meta({ description: 'Счётчик перешёл через ноль' })),
           replaced: z
             .array(z.object({ value: DecimalString, consumption: DecimalString, submittedAt: z.string() }))
-            .meta({ description: 'Заменённые повторной передачей значения этого периода, от ранних к поздним' }),
+            .check(
+              z.meta({ description: 'Заменённые повторной передачей значения этого периода, от ранних к поздним' }),
+            ),
         }),
       ),
     })
-    .meta({ id: 'ReadingHistory' }),
+    .check(z.meta({ id: 'ReadingHistory' })),
 );

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isAccountNumber } from '#shared/format';
 import { normalisePassport } from '#shared/passport';
 import { isServiceId, SERVICE_IDS, type ServiceId, serviceById } from '#shared/registry/services';
@@ -179,12 +179,15 @@ export function serial(value: string): Parsed<string> {
 
 /** A zod schema of one column from a parser: the zod issue carries the parser's message. */
 export function column<T>(parse: (value: string) => Parsed<T>) {
-  return z.string().transform((raw, ctx): T => {
-    const result = parse(raw.trim());
-    if (result instanceof Problem) {
-      ctx.addIssue({ code: 'custom', message: result.message });
-      return z.NEVER;
-    }
-    return result;
-  });
+  return z.pipe(
+    z.string(),
+    z.transform((raw: string, ctx): T => {
+      const result = parse(raw.trim());
+      if (result instanceof Problem) {
+        ctx.issues.push({ code: 'custom', message: result.message, input: raw });
+        return z.NEVER;
+      }
+      return result;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Delimiter, Encoding } from '#shared/registry/csv';
 
 /** The registry files an operator imports. */
@@ -38,7 +38,7 @@ export function byLine(a: RowError, b: RowError): number {
 }
 
 /** Reasons of a row, one per column, each naming its column: "area — не заполнено". */
-export function reasonOf(error: z.ZodError): string {
+export function reasonOf(error: z.core.$ZodError): string {
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const issue of error.issues) {

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lazySchema } from '#shared/api/lazySchema';
 import { isValidInn, requisiteProblems } from '#shared/epd/requisites';
 import type { CsvRow, CsvTable } from '#shared/registry/csv';
@@ -31,59 +31,67 @@ export const AccountRow = lazySchema(() =>
       address: f.column(f.text(300)),
       area: f.column(f.decimal({ min: 0, exclusive: true, max: 10_000, maxPlaces: 2, example: '54,3' })),
       residents: f.column(f.integer(0, 99)),
-      services: f.column(f.serviceList).optional(),
+      services: z.optional(f.column(f.serviceList)),
       /** The norm basis when nobody lives there (ПП РФ № 354, п. 56(2)); empty or absent: 1. */
-      owners: f.column((value) => (value === '' ? 1 : f.integer(1, 99)(value))).optional(),
+      owners: z.optional(f.column((value) => (value === '' ? 1 : f.integer(1, 99)(value)))),
       /** Services an inspection (акт обследования) found no meter can be installed for. */
-      no_meter_possible: f.column(f.meterableServiceList).optional(),
+      no_meter_possible: z.optional(f.column(f.meterableServiceList)),
       /** ГИС ЖКХ: the single personal account (ЕЛС, 10 characters), printed on the ЕПД when known. */
-      els: f.column(gisId(/^[0-9А-ЯЁA-Z]{10}$/, 'ЕЛС ГИС ЖКХ: 10 цифр и букв, например 80АВ123456')).optional(),
+      els: z.optional(f.column(gisId(/^[0-9А-ЯЁA-Z]{10}$/, 'ЕЛС ГИС ЖКХ: 10 цифр и букв, например 80АВ123456'))),
       /** ГИС ЖКХ: the housing and utility services id (ИЖКУ): the ЕЛС, a dash and 2 digits. */
-      izhku: f
-        .column(
+      izhku: z.optional(
+        f.column(
           gisId(/^[0-9А-ЯЁA-Z]{10}-\d{2}$/, 'идентификатор ЖКУ ГИС ЖКХ: ЕЛС, дефис и 2 цифры, например 80АВ123456-01'),
-        )
-        .optional(),
+        ),
+      ),
     })
-    .superRefine((row, ctx) => {
-      if (row.els && row.izhku && !row.izhku.startsWith(`${row.els}-`)) {
-        ctx.addIssue({ code: 'custom', path: ['izhku'], message: `не начинается с ЕЛС этого счёта (${row.els})` });
-      }
-    }),
+    .check(
+      z.superRefine((row, ctx) => {
+        if (row.els && row.izhku && !row.izhku.startsWith(`${row.els}-`)) {
+          ctx.addIssue({ code: 'custom', path: ['izhku'], message: `не начинается с ЕЛС этого счёта (${row.els})` });
+        }
+      }),
+    ),
 );
 export type AccountRow = z.output<typeof AccountRow>;
 
 export const MeterRow = lazySchema(() =>
   z
-    .object({
-      account: f.column(f.accountNumber),
-      meter: f.column(f.serial),
-      service: f.column(f.service).superRefine((service, ctx) => {
-        if (!serviceById(service).meterable) {
-          ctx.addIssue({ code: 'custom', message: `у услуги ${service} не бывает индивидуального прибора учёта` });
+    .pipe(
+      z.object({
+        account: f.column(f.accountNumber),
+        meter: f.column(f.serial),
+        service: f.column(f.service).check(
+          z.superRefine((service, ctx) => {
+            if (!serviceById(service).meterable) {
+              ctx.addIssue({ code: 'custom', message: `у услуги ${service} не бывает индивидуального прибора учёта` });
+            }
+          }),
+        ),
+        reading: f.column(f.decimal({ min: 0, maxPlaces: 3, example: '123,456' })),
+        verified_until: f.column(f.date),
+        digits: z.optional(f.column(f.integer(3, 9))),
+        /** When the meter was put in service; empty or absent: the date of the import (kept on re-import). */
+        installed: z.optional(f.column((value) => (value === '' ? undefined : f.date(value)))),
+      }),
+      z.transform(({ verified_until, digits, installed, ...row }) => ({
+        ...row,
+        verifiedUntil: verified_until,
+        digits: digits ?? serviceById(row.service).meterDigits ?? 5,
+        ...(installed ? { installed } : {}),
+      })),
+    )
+    .check(
+      z.superRefine((row, ctx) => {
+        if (new Decimal(row.reading).gte(new Decimal(10).pow(row.digits))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reading'],
+            message: `больше, чем помещается в ${row.digits} разрядов счётного механизма`,
+          });
         }
       }),
-      reading: f.column(f.decimal({ min: 0, maxPlaces: 3, example: '123,456' })),
-      verified_until: f.column(f.date),
-      digits: f.column(f.integer(3, 9)).optional(),
-      /** When the meter was put in service; empty or absent: the date of the import (kept on re-import). */
-      installed: f.column((value) => (value === '' ? undefined : f.date(value))).optional(),
-    })
-    .transform(({ verified_until, digits, installed, ...row }) => ({
-      ...row,
-      verifiedUntil: verified_until,
-      digits: digits ?? serviceById(row.service).meterDigits ?? 5,
-      ...(installed ? { installed } : {}),
-    }))
-    .superRefine((row, ctx) => {
-      if (new Decimal(row.reading).gte(new Decimal(10).pow(row.digits))) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reading'],
-          message: `больше, чем помещается в ${row.digits} разрядов счётного механизма`,
-        });
-      }
-    }),
+    ),
 );
 export type MeterRow = z.output<typeof MeterRow>;
 
@@ -94,40 +102,44 @@ export type MeterRow = z.output<typeof MeterRow>;
 const NORM_OPTIONAL: readonly ServiceId[] = ['maintenance', 'waste'];
 
 export const TariffRow = lazySchema(() =>
-  z
-    .object({
-      service: f.column(f.service),
-      unit: f.column(f.unit),
-      price: f.column(f.decimal({ min: 0, exclusive: true, max: 1_000_000, maxPlaces: 5, example: '34,12' })),
-      norm: f.column((value) =>
-        value === '' ? undefined : f.decimal({ min: 0, max: 100_000, maxPlaces: 6, example: '3,5' })(value),
+  z.pipe(
+    z
+      .object({
+        service: f.column(f.service),
+        unit: f.column(f.unit),
+        price: f.column(f.decimal({ min: 0, exclusive: true, max: 1_000_000, maxPlaces: 5, example: '34,12' })),
+        norm: f.column((value) =>
+          value === '' ? undefined : f.decimal({ min: 0, max: 100_000, maxPlaces: 6, example: '3,5' })(value),
+        ),
+        from: f.column(f.period),
+        coefficient: z.optional(
+          f.column((value) =>
+            value === '' ? undefined : f.decimal({ min: 1, max: 10, maxPlaces: 4, example: '1,5' })(value),
+          ),
+        ),
+      })
+      .check(
+        z.superRefine((row, ctx) => {
+          if (row.norm === undefined && !NORM_OPTIONAL.includes(row.service)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['norm'],
+              message: `не заполнено; без норматива можно только ${NORM_OPTIONAL.join(' и ')}`,
+            });
+          }
+          if (row.coefficient !== undefined && !COEFFICIENT_SERVICES.includes(row.service)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['coefficient'],
+              message:
+                'повышающий коэффициент применяется только к холодной и горячей воде и электроэнергии ' +
+                `(${COEFFICIENT_SERVICES.join(', ')}), а не к ${row.service}`,
+            });
+          }
+        }),
       ),
-      from: f.column(f.period),
-      coefficient: f
-        .column((value) =>
-          value === '' ? undefined : f.decimal({ min: 1, max: 10, maxPlaces: 4, example: '1,5' })(value),
-        )
-        .optional(),
-    })
-    .superRefine((row, ctx) => {
-      if (row.norm === undefined && !NORM_OPTIONAL.includes(row.service)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['norm'],
-          message: `не заполнено; без норматива можно только ${NORM_OPTIONAL.join(' и ')}`,
-        });
-      }
-      if (row.coefficient !== undefined && !COEFFICIENT_SERVICES.includes(row.service)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['coefficient'],
-          message:
-            'повышающий коэффициент применяется только к холодной и горячей воде и электроэнергии ' +
-            `(${COEFFICIENT_SERVICES.join(', ')}), а не к ${row.service}`,
-        });
-      }
-    })
-    .transform(({ norm, ...row }) => ({ ...row, norm: norm ?? '1' })),
+    z.transform(({ norm, ...row }) => ({ ...row, norm: norm ?? '1' })),
+  ),
 );
 export type TariffRow = z.output<typeof TariffRow>;
 
@@ -160,62 +172,65 @@ const digitsOnly = (label: string, length: number | readonly number[]) => (value
  * banking apps run (treasury accounts of municipal providers included).
  */
 export const ProviderRow = lazySchema(() =>
-  z
-    .object({
-      provider: f.column(providerCode),
-      name: f.column(f.text(200)),
-      inn: f.column(digitsOnly('ИНН', [10, 12])),
-      kpp: f.column(optional(digitsOnly('КПП', 9))).optional(),
-      address: f.column(f.text(300)),
-      phone: f.column(f.text(60)),
-      email: f
-        .column(
-          optional((value) =>
-            /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 100
-              ? value
-              : new f.Problem('ожидается адрес электронной почты'),
+  z.pipe(
+    z
+      .object({
+        provider: f.column(providerCode),
+        name: f.column(f.text(200)),
+        inn: f.column(digitsOnly('ИНН', [10, 12])),
+        kpp: z.optional(f.column(optional(digitsOnly('КПП', 9)))),
+        address: f.column(f.text(300)),
+        phone: f.column(f.text(60)),
+        email: z.optional(
+          f.column(
+            optional((value) =>
+              /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) && value.length <= 100
+                ? value
+                : new f.Problem('ожидается адрес электронной почты'),
+            ),
           ),
-        )
-        .optional(),
-      services: f.column((value) => {
-        if (value === '') return new f.Problem('не заполнено: услуги через пробел, например cold_water wastewater');
-        // One provider sells both single- and two-rate electricity: unlike an account's list, both may appear.
-        const ids = value.split(/[\s,]+/).filter(Boolean);
-        const unknown = ids.filter((id) => !isServiceId(id.toLowerCase()));
-        if (unknown.length > 0)
-          return new f.Problem(`неизвестные услуги ${unknown.join(', ')}; допустимы: ${SERVICE_IDS.join(', ')}`);
-        return [...new Set(ids.map((id) => id.toLowerCase() as ServiceId))];
-      }),
-      bank: f.column(optional(f.text(100))).optional(),
-      bic: f.column(optional(digitsOnly('БИК', 9))).optional(),
-      correspondent_account: f.column(optional(digitsOnly('корр. счёт', 20))).optional(),
-      account: f.column(optional(digitsOnly('счёт', 20))).optional(),
-    })
-    .superRefine((row, ctx) => {
-      if (!isValidInn(row.inn))
-        ctx.addIssue({ code: 'custom', path: ['inn'], message: 'контрольные цифры ИНН не сходятся' });
-      const given = [row.bank, row.bic, row.correspondent_account, row.account].filter((v) => v !== undefined);
-      if (given.length === 0) return;
-      if (given.length < 4) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['bank'],
-          message: 'реквизиты — все четыре столбца: bank, bic, correspondent_account, account (или ни одного)',
-        });
-        return;
-      }
-      const problems = requisiteProblems({
-        inn: row.inn,
-        kpp: row.kpp,
-        bic: row.bic as string,
-        correspondentAccount: row.correspondent_account as string,
-        settlementAccount: row.account as string,
-      });
-      for (const [column, message] of Object.entries(problems)) {
-        if (column !== 'inn') ctx.addIssue({ code: 'custom', path: [column], message });
-      }
-    })
-    .transform((row) => ({
+        ),
+        services: f.column((value) => {
+          if (value === '') return new f.Problem('не заполнено: услуги через пробел, например cold_water wastewater');
+          // One provider sells both single- and two-rate electricity: unlike an account's list, both may appear.
+          const ids = value.split(/[\s,]+/).filter(Boolean);
+          const unknown = ids.filter((id) => !isServiceId(id.toLowerCase()));
+          if (unknown.length > 0)
+            return new f.Problem(`неизвестные услуги ${unknown.join(', ')}; допустимы: ${SERVICE_IDS.join(', ')}`);
+          return [...new Set(ids.map((id) => id.toLowerCase() as ServiceId))];
+        }),
+        bank: z.optional(f.column(optional(f.text(100)))),
+        bic: z.optional(f.column(optional(digitsOnly('БИК', 9)))),
+        correspondent_account: z.optional(f.column(optional(digitsOnly('корр. счёт', 20)))),
+        account: z.optional(f.column(optional(digitsOnly('счёт', 20)))),
+      })
+      .check(
+        z.superRefine((row, ctx) => {
+          if (!isValidInn(row.inn))
+            ctx.addIssue({ code: 'custom', path: ['inn'], message: 'контрольные цифры ИНН не сходятся' });
+          const given = [row.bank, row.bic, row.correspondent_account, row.account].filter((v) => v !== undefined);
+          if (given.length === 0) return;
+          if (given.length < 4) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['bank'],
+              message: 'реквизиты — все четыре столбца: bank, bic, correspondent_account, account (или ни одного)',
+            });
+            return;
+          }
+          const problems = requisiteProblems({
+            inn: row.inn,
+            kpp: row.kpp,
+            bic: row.bic as string,
+            correspondentAccount: row.correspondent_account as string,
+            settlementAccount: row.account as string,
+          });
+          for (const [column, message] of Object.entries(problems)) {
+            if (column !== 'inn') ctx.addIssue({ code: 'custom', path: [column], message });
+          }
+        }),
+      ),
+    z.transform((row) => ({
       provider: row.provider,
       name: row.name,
       inn: row.inn,
@@ -235,6 +250,7 @@ export const ProviderRow = lazySchema(() =>
           }
         : {}),
     })),
+  ),
 );
 export type ProviderRow = z.output<typeof ProviderRow>;
 
@@ -305,7 +321,7 @@ export function checkColumns(kind: RegistryKind, table: CsvTable): RowError | un
 export function validateRows<K extends RegistryKind>(kind: K, table: CsvTable): Validation<RowOf[K]> {
   const fatal = checkColumns(kind, table);
   if (fatal) return { rows: [], errors: [], fatal };
-  const schema = SCHEMAS[kind] as unknown as z.ZodType<RowOf[K], Record<string, string>>;
+  const schema = SCHEMAS[kind] as unknown as z.ZodMiniType<RowOf[K], Record<string, string>>;
   const identity = IDENTITY[kind] as (row: RowOf[K]) => string;
   const firstLine = new Map<string, number>();
   const rows: ValidRow<RowOf[K]>[] = [];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CaptchaAnswer, CaptchaId, Email, Phone } from '#shared/accounts/schemas';
 import { lazySchema } from '#shared/api/lazySchema';
 import { AccountNumber } from '#shared/api/schemas';
@@ -6,29 +6,35 @@ import { AccountNumber } from '#shared/api/schemas';
 /** Request and response shapes of support requests (tickets). */
 
 export const SupportTopic = lazySchema(() =>
-  z.enum(['question', 'readings', 'payments', 'close_cabinet']).meta({
-    description: 'question — вопрос; readings — показания; payments — оплата; close_cabinet — закрыть личный кабинет',
-  }),
+  z.enum(['question', 'readings', 'payments', 'close_cabinet']).check(
+    z.meta({
+      description: 'question — вопрос; readings — показания; payments — оплата; close_cabinet — закрыть личный кабинет',
+    }),
+  ),
 );
 
 export const SupportRequest = lazySchema(() =>
   z.object({
-    account: AccountNumber.or(z.literal('')).optional(),
-    name: z.string().trim().min(2, 'Укажите ФИО').max(200),
-    address: z.string().trim().max(300).optional(),
+    account: z.optional(z.union([AccountNumber, z.literal('')])),
+    name: z.string().check(z.trim(), z.minLength(2, 'Укажите ФИО'), z.maxLength(200)),
+    address: z.optional(z.string().check(z.trim(), z.maxLength(300))),
     email: Email,
-    phone: Phone.or(z.literal('')).optional(),
-    topic: SupportTopic.default('question'),
-    message: z.string().trim().min(5, 'Опишите вопрос').max(4000, 'Не длиннее 4000 символов'),
-    captchaId: CaptchaId.optional(),
-    captchaAnswer: CaptchaAnswer.optional(),
+    phone: z.optional(z.union([Phone, z.literal('')])),
+    topic: z._default(SupportTopic, 'question'),
+    message: z
+      .string()
+      .check(z.trim(), z.minLength(5, 'Опишите вопрос'), z.maxLength(4000, 'Не длиннее 4000 символов')),
+    captchaId: z.optional(CaptchaId),
+    captchaAnswer: z.optional(CaptchaAnswer),
   }),
 );
 
 export const SupportStatus = lazySchema(() =>
-  z.enum(['open', 'answered', 'closed']).meta({
-    description: 'open — ждёт ответа РАЦ; answered — РАЦ ответил; closed — закрыто (новые сообщения не принимаются)',
-  }),
+  z.enum(['open', 'answered', 'closed']).check(
+    z.meta({
+      description: 'open — ждёт ответа РАЦ; answered — РАЦ ответил; closed — закрыто (новые сообщения не принимаются)',
+    }),
+  ),
 );
 
 export const SupportMessage = lazySchema(() =>
@@ -36,21 +42,23 @@ export const SupportMessage = lazySchema(() =>
     .object({
       from: z.enum(['resident', 'centre']),
       text: z.string(),
-      at: z.string().meta({ description: 'ISO 8601' }),
+      at: z.string().check(z.meta({ description: 'ISO 8601' })),
     })
-    .meta({ id: 'SupportMessage' }),
+    .check(z.meta({ id: 'SupportMessage' })),
 );
 
 export const SupportTicket = lazySchema(() =>
   z
     .object({
-      id: z.string().meta({ description: 'Номер обращения: 7 цифр (у обращений до 2026-12 — вида 20261126-A1B2C3)' }),
+      id: z
+        .string()
+        .check(z.meta({ description: 'Номер обращения: 7 цифр (у обращений до 2026-12 — вида 20261126-A1B2C3)' })),
       topic: SupportTopic,
       status: SupportStatus,
       createdAt: z.string(),
       messages: z.array(SupportMessage),
     })
-    .meta({ id: 'SupportTicket' }),
+    .check(z.meta({ id: 'SupportTicket' })),
 );
 
 /** A ticket's number in a path: 7 digits, or the earlier `YYYYMMDD-XXXXXX`. */
@@ -58,7 +66,9 @@ export const TICKET_NUMBER = /^(\d{7}|\d{8}-[0-9A-F]{6})$/;
 
 export const SupportMessageRequest = lazySchema(() =>
   z.object({
-    text: z.string().trim().min(2, 'Напишите сообщение').max(4000, 'Не длиннее 4000 символов'),
+    text: z
+      .string()
+      .check(z.trim(), z.minLength(2, 'Напишите сообщение'), z.maxLength(4000, 'Не длиннее 4000 символов')),
   }),
 );
 

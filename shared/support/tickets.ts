@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { requireCabinet } from '#shared/accounts/profile';
 import { type Cabinet, cabinetIdOf, getCabinet } from '#shared/accounts/store';
 import { sendMail } from '#shared/clients/mail';

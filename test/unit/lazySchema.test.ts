@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lazySchema } from '#shared/api/lazySchema';
 import '#shared/api/schemas';
 
@@ -8,7 +8,7 @@ describe('schemas built on first use (lazySchema)', () => {
     let builds = 0;
     const Inner = lazySchema(() => {
       builds++;
-      return z.string().min(2, 'Слишком коротко');
+      return z.string().check(z.minLength(2, 'Слишком коротко'));
     });
     const Outer = lazySchema(() => z.object({ items: z.array(Inner) }));
     const route = { body: Outer };
@@ -21,8 +21,11 @@ describe('schemas built on first use (lazySchema)', () => {
   it('validates and answers as the schema it stands for: same output, same Russian messages', () => {
     const build = () =>
       z.object({
-        value: z.union([z.string(), z.number()]).transform((v) => String(v)),
-        count: z.number().int().min(1, 'Не меньше одного'),
+        value: z.pipe(
+          z.union([z.string(), z.number()]),
+          z.transform((v: string | number) => String(v)),
+        ),
+        count: z.number().check(z.int(), z.gte(1, 'Не меньше одного')),
       });
     const eager = build();
     const lazy = lazySchema(build);
@@ -33,28 +36,32 @@ describe('schemas built on first use (lazySchema)', () => {
       expect(b.data).toEqual(a.data);
       expect(b.error?.issues.map((i) => i.message)).toEqual(a.error?.issues.map((i) => i.message));
     }
-    expect(lazy).toBeInstanceOf(z.ZodObject);
+    expect(lazy).toBeInstanceOf(z.ZodMiniObject);
     expect(Object.keys(lazy.shape)).toEqual(['value', 'count']);
   });
 
   it('gives the same JSON Schema as the schema built at once: named schemas stay components', () => {
     const shapes = () => {
-      const Item = z.object({ id: z.string().meta({ description: 'Номер' }) }).meta({ id: 'LazyTestItem' });
-      const Value = z.union([z.string(), z.number()]).transform(String).meta({ description: 'Значение' });
-      return { Item, List: z.object({ items: z.array(Item), first: Item.optional(), value: Value }) };
+      const Item = z
+        .object({ id: z.string().check(z.meta({ description: 'Номер' })) })
+        .check(z.meta({ id: 'LazyTestItem' }));
+      const Value = z
+        .pipe(z.union([z.string(), z.number()]), z.transform(String))
+        .check(z.meta({ description: 'Значение' }));
+      return { Item, List: z.object({ items: z.array(Item), first: z.optional(Item), value: Value }) };
     };
     const eager = shapes();
     const eagerJson = z.toJSONSchema(eager.List, { io: 'output', unrepresentable: 'any' });
     const eagerInput = z.toJSONSchema(eager.List, { io: 'input', unrepresentable: 'any' });
     z.globalRegistry.remove(eager.Item);
     const Item = lazySchema(() =>
-      z.object({ id: z.string().meta({ description: 'Номер' }) }).meta({ id: 'LazyTestItem' }),
+      z.object({ id: z.string().check(z.meta({ description: 'Номер' })) }).check(z.meta({ id: 'LazyTestItem' })),
     );
     // A transform's JSON Schema is its output's: the generator's bookkeeping must follow the stand-in.
     const Value = lazySchema(() =>
-      z.union([z.string(), z.number()]).transform(String).meta({ description: 'Значение' }),
+      z.pipe(z.union([z.string(), z.number()]), z.transform(String)).check(z.meta({ description: 'Значение' })),
     );
-    const List = lazySchema(() => z.object({ items: z.array(Item), first: Item.optional(), value: Value }));
+    const List = lazySchema(() => z.object({ items: z.array(Item), first: z.optional(Item), value: Value }));
     expect(z.toJSONSchema(List, { io: 'output', unrepresentable: 'any' })).toEqual(eagerJson);
     expect(z.toJSONSchema(List, { io: 'input', unrepresentable: 'any' })).toEqual(eagerInput);
     expect(eagerJson).toMatchObject({ $defs: { LazyTestItem: { type: 'object' } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { httpRoutes } from '#shared/http/api';
 import type { RouteDefinition } from '#shared/routes';
 import { httpEvent, lambdaContext } from '#test/support/events';

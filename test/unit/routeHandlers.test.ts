@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FUNCTION_GROUPS, type FunctionGroupName } from '#shared/functions';
 import { httpRoutes } from '#shared/http/api';
 import { ROUTES, type RouteDefinition, routeKey } from '#shared/routes';
