@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { AwsClient } from 'aws4fetch';
 import { config } from '#shared/config';
 import { ENV } from '#shared/env';
-import { tracer } from '#shared/tracer';
 
 /**
  * Where printed bills are kept (shared/epd/bill.ts names them `<period>/<account>-<state>.pdf`):
@@ -66,42 +66,57 @@ export class LocalEpdFiles implements EpdFiles {
  * The bucket. PutObject is atomic (readers see the whole object or none) and `If-None-Match: *`
  * makes it create-only: S3 answers 412 when the key exists, and 409 while another conditional
  * write of it is in flight, after which the winner's object is read back.
+ *
+ * Two object requests, GET and a create-only PUT, signed with SigV4 by aws4fetch over fetch: the
+ * AWS SDK's S3 client (~186 KiB with its checksums, XML and S3 middleware) cost every cold start of
+ * the ЕПД download function ~15 ms of parsing, more than the rest of its code beyond a bare handler
+ * (docs/cold-start.md). The PUT carries the SHA-256 of the PDF, which S3 checks. 5xx and 429 answers
+ * are retried (aws4fetch, jittered exponential backoff). Credentials are the SDK's default chain:
+ * in the function bundles the environment Lambda sets (shared/bundling.ts).
  */
 export class S3EpdFiles implements EpdFiles {
+  private client: Promise<AwsClient> | undefined;
+
   constructor(
     readonly bucket: string,
-    private readonly client: () => Promise<S3Client>,
+    readonly region: string,
+    /** Virtual-hosted style by default; tests give a local endpoint. */
+    readonly endpoint = `https://${bucket}.s3.${region}.amazonaws.com`,
   ) {}
 
+  private aws(): Promise<AwsClient> {
+    this.client ??= defaultProvider()().then(
+      ({ accessKeyId, secretAccessKey, sessionToken }) =>
+        new AwsClient({ accessKeyId, secretAccessKey, sessionToken, service: 's3', region: this.region, retries: 3 }),
+    );
+    return this.client;
+  }
+
+  private url(key: string): string {
+    return `${this.endpoint}/${checkKey(key)}`;
+  }
+
   async read(key: string): Promise<Uint8Array | undefined> {
-    const { GetObjectCommand, NoSuchKey } = await import('#shared/epd/s3Commands');
-    try {
-      const out = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
-      return out.Body ? await out.Body.transformToByteArray() : undefined;
-    } catch (error) {
-      // Without s3:ListBucket a missing key would answer 403; the stack grants it (epdStore.ts).
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
+    const response = await (await this.aws()).fetch(this.url(key));
+    // Without s3:ListBucket a missing key would answer 403; the stack grants it (epdStore.ts).
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw await s3Error('GetObject', key, response);
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   async create(key: string, bytes: Uint8Array): Promise<Uint8Array> {
-    const { PutObjectCommand } = await import('#shared/epd/s3Commands');
-    try {
-      await (await this.client()).send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: checkKey(key),
-          Body: bytes,
-          ContentType: 'application/pdf',
-          IfNoneMatch: '*',
-        }),
-      );
-      return bytes;
-    } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== 412 && status !== 409) throw error;
-    }
+    const response = await (await this.aws()).fetch(this.url(key), {
+      method: 'PUT',
+      // The printed PDF's bytes live in an ArrayBuffer (never a SharedArrayBuffer).
+      body: bytes as Uint8Array<ArrayBuffer>,
+      headers: {
+        'content-type': 'application/pdf',
+        'if-none-match': '*',
+        'x-amz-content-sha256': createHash('sha256').update(bytes).digest('hex'),
+      },
+    });
+    if (response.ok) return bytes;
+    if (response.status !== 412 && response.status !== 409) throw await s3Error('PutObject', key, response);
     // Someone else's write of the same bill won (412) or is finishing (409): theirs is the file.
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.read(key);
@@ -113,8 +128,13 @@ export class S3EpdFiles implements EpdFiles {
   }
 }
 
+/** S3's error code (`<Code>` of its XML answer) and status: no object contents or personal data. */
+async function s3Error(operation: string, key: string, response: Response): Promise<Error> {
+  const code = /<Code>([^<]{1,64})<\/Code>/.exec(await response.text().catch(() => ''))?.[1] ?? 'unknown';
+  return new Error(`S3 ${operation} ${key}: ${response.status} ${code}`);
+}
+
 let files: EpdFiles | undefined;
-let s3: Promise<S3Client> | undefined;
 
 /** The store of this process: the bucket in AWS (RAC_EPD_BUCKET), the data folder locally. */
 export function epdFiles(): EpdFiles {
@@ -122,10 +142,10 @@ export function epdFiles(): EpdFiles {
   const { runtime, epdBucket } = config();
   if (runtime === 'aws') {
     if (!epdBucket) throw new Error(`${ENV.epdBucket} is not set: the stack sets it on the ЕПД functions`);
-    files = new S3EpdFiles(epdBucket, () => {
-      s3 ??= import('#shared/epd/s3Commands').then(({ S3Client }) => tracer.captureAWSv3Client(new S3Client({})));
-      return s3;
-    });
+    // Lambda sets AWS_REGION; the bucket is in the function's own region (infra/constructs/epdStore.ts).
+    const region = process.env.AWS_REGION;
+    if (!region) throw new Error('AWS_REGION is not set: Lambda sets it for every function');
+    files = new S3EpdFiles(epdBucket, region);
   } else {
     files = new LocalEpdFiles(path.resolve(process.env[ENV.dataDir] || '.data', 'epd'));
   }
