@@ -7,7 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build, type Metafile } from 'esbuild';
 import { openSession } from '#shared/accounts/sessions';
 import type { Cabinet } from '#shared/accounts/store';
-import { BUNDLING, bundleAliases, externalModulesOf } from '#shared/bundling';
+import { BUNDLING, esbuildOptionsOf, externalModulesOf } from '#shared/bundling';
 import { db, tableName } from '#shared/clients/dynamo';
 import { ENV } from '#shared/env';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
@@ -119,17 +119,13 @@ export async function bundle(
     ...('file' in entry
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' } }),
+    // As the stack bundles it (its externals given), except that the goal's floor is the bare
+    // handler bundled plainly, without the functions' aliases.
+    ...esbuildOptionsOf({}),
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: BUNDLING.target,
-    format: BUNDLING.format,
-    mainFields: ['module', 'main'],
     minify,
     external,
-    banner: { js: BUNDLING.banner },
-    // The goal's floor is the bare handler bundled plainly; everything else as the stack bundles it.
-    alias: group === FLOOR ? {} : bundleAliases(),
+    ...(group === FLOOR ? { alias: {} } : {}),
     metafile: true,
     logLevel: 'error',
   });

@@ -24,7 +24,7 @@ export const BUNDLING = {
     "import { createRequire as __rac_createRequire } from 'node:module'; const require = __rac_createRequire(import.meta.url);",
   /**
    * Packages replaced in the bundles (esbuild `alias`; paths from the project root). The SDK's
-   * default credential chain (~130 KiB, ~40 ms of every cold start) becomes the environment
+   * default credential chain (~130 KiB parsed at every cold start) becomes the environment
    * provider alone, which is where Lambda puts the execution role's credentials
    * (shared/clients/lambdaCredentials.ts). The CLI, the local runtime and the tests are not bundled
    * and keep the whole chain.
