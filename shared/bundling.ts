@@ -12,6 +12,11 @@ export const BUNDLING = {
   minify: true,
   sourcemap: true,
   /**
+   * Russian text as UTF-8, not `\uXXXX` escapes (esbuild's default): the messages and mail texts
+   * take a third of the bytes, and the import is ~4 ms faster (measured: residents 1.15 → 1.09).
+   */
+  charset: 'utf8',
+  /**
    * Chromium ships its own binary and must stay a real node_modules package (a layer or the
    * bundle's node_modules), never inlined; puppeteer-core, which drives it, comes from the same
    * renderer layer (infra/constructs/rendererLayer.ts), so the ЕПД functions' bundles do not carry
@@ -51,6 +56,7 @@ export function esbuildOptionsOf(group: Pick<FunctionGroup, 'traceAwsCalls'>): B
     format: BUNDLING.format,
     mainFields: ['module', 'main'],
     minify: BUNDLING.minify,
+    charset: BUNDLING.charset,
     external: externalModulesOf(group),
     banner: { js: BUNDLING.banner },
     alias: bundleAliases(),

@@ -102,7 +102,7 @@ export class PortalFunction extends NodejsFunction {
         banner: BUNDLING.banner,
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourcemap,
-        charset: Charset.UTF8,
+        charset: BUNDLING.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         // The AWS SDK is bundled, not taken from the runtime: the runtime's copy lags npm and
         // changes under us, while the bundle pins the version the tests ran (lib-dynamodb's
         // marshalling included); minified and tree-shaken it costs little at cold start.

@@ -5,13 +5,15 @@ import { AccountNumber } from '#shared/api/schemas';
 
 /** Request and response shapes of several accounts under one login (shared/accounts/links.ts). */
 
-export const LinkAccountRequest = lazySchema(() => z.object({ account: AccountNumber, passport: Passport }));
+export const LinkAccountRequest = /* @__PURE__ */ lazySchema(() =>
+  z.object({ account: AccountNumber, passport: Passport }),
+);
 
-export const SwitchAccountRequest = lazySchema(() => z.object({ account: AccountNumber }));
+export const SwitchAccountRequest = /* @__PURE__ */ lazySchema(() => z.object({ account: AccountNumber }));
 
-export const AccountPathParams = lazySchema(() => z.object({ account: AccountNumber }));
+export const AccountPathParams = /* @__PURE__ */ lazySchema(() => z.object({ account: AccountNumber }));
 
-export const LinkedAccount = lazySchema(() =>
+export const LinkedAccount = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       account: AccountNumber,
@@ -23,7 +25,7 @@ export const LinkedAccount = lazySchema(() =>
     .check(z.meta({ id: 'LinkedAccount' })),
 );
 
-export const AccountsResponse = lazySchema(() =>
+export const AccountsResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       current: AccountNumber.check(z.meta({ description: 'Лицевой счёт, с которым сейчас работает кабинет' })),

@@ -5,7 +5,7 @@ import { AccountNumber, Kopecks } from '#shared/api/schemas';
 
 /** Request and response shapes of registration, login, recovery and profile. */
 
-export const Passport = lazySchema(() =>
+export const Passport = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -16,7 +16,7 @@ export const Passport = lazySchema(() =>
     ),
 );
 
-export const Email = lazySchema(() =>
+export const Email = /* @__PURE__ */ lazySchema(() =>
   z.pipe(
     z.pipe(
       z.string().check(z.trim(), z.maxLength(254, 'Слишком длинный адрес')),
@@ -26,7 +26,7 @@ export const Email = lazySchema(() =>
   ),
 );
 
-export const Password = lazySchema(() =>
+export const Password = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -36,11 +36,11 @@ export const Password = lazySchema(() =>
     ),
 );
 
-export const CaptchaId = lazySchema(() =>
+export const CaptchaId = /* @__PURE__ */ lazySchema(() =>
   z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'Пройдите проверку «Я не робот» ещё раз')),
 );
 /** The ALTCHA widget's payload (base64 JSON of the challenge and its solution). */
-export const CaptchaAnswer = lazySchema(() =>
+export const CaptchaAnswer = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -50,14 +50,16 @@ export const CaptchaAnswer = lazySchema(() =>
       z.meta({ description: 'Ответ виджета ALTCHA (payload, base64)' }),
     ),
 );
-const Token = lazySchema(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна')));
-export const Phone = lazySchema(() =>
+const Token = /* @__PURE__ */ lazySchema(() =>
+  z.string().check(z.regex(/^[A-Za-z0-9_-]{20,100}$/, 'Ссылка недействительна')),
+);
+export const Phone = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(z.trim(), z.maxLength(32), z.regex(/^\+?[\d\s()-]{10,20}$/, 'Укажите телефон, например +7 (4725) 12-34-56')),
 );
 
-export const CaptchaResponse = lazySchema(() =>
+export const CaptchaResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),
@@ -74,7 +76,7 @@ export const CaptchaResponse = lazySchema(() =>
     .check(z.meta({ id: 'Captcha' })),
 );
 
-export const RegisterRequest = lazySchema(() =>
+export const RegisterRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     account: AccountNumber,
     passport: Passport,
@@ -85,9 +87,9 @@ export const RegisterRequest = lazySchema(() =>
   }),
 );
 
-export const ConfirmRequest = lazySchema(() => z.object({ token: Token, password: Password }));
+export const ConfirmRequest = /* @__PURE__ */ lazySchema(() => z.object({ token: Token, password: Password }));
 
-export const LoginRequest = lazySchema(() =>
+export const LoginRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     account: AccountNumber,
     password: z.string().check(z.minLength(1, 'Введите пароль'), z.maxLength(128, 'Пароль — не длиннее 128 символов')),
@@ -96,7 +98,7 @@ export const LoginRequest = lazySchema(() =>
   }),
 );
 
-export const RecoverRequest = lazySchema(() =>
+export const RecoverRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     account: AccountNumber,
     email: Email,
@@ -105,19 +107,21 @@ export const RecoverRequest = lazySchema(() =>
   }),
 );
 
-export const ResetRequest = lazySchema(() => z.object({ token: Token, password: Password }));
+export const ResetRequest = /* @__PURE__ */ lazySchema(() => z.object({ token: Token, password: Password }));
 
-export const SessionResponse = lazySchema(() =>
+export const SessionResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({ account: AccountNumber, owner: z.string() })
     .check(z.meta({ id: 'Session', description: 'Сессия открыта; cookie установлена' })),
 );
 
-export const Accepted = lazySchema(() => z.object({ message: z.string() }).check(z.meta({ id: 'Accepted' })));
+export const Accepted = /* @__PURE__ */ lazySchema(() =>
+  z.object({ message: z.string() }).check(z.meta({ id: 'Accepted' })),
+);
 
-export const ServiceBalance = lazySchema(() => z.object({ service: z.string(), balance: Kopecks }));
+export const ServiceBalance = /* @__PURE__ */ lazySchema(() => z.object({ service: z.string(), balance: Kopecks }));
 
-export const MeResponse = lazySchema(() =>
+export const MeResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       account: AccountNumber,
@@ -138,10 +142,10 @@ export const MeResponse = lazySchema(() =>
     .check(z.meta({ id: 'Me' })),
 );
 
-const Period = lazySchema(() => z.string().check(z.meta({ description: 'ГГГГ-ММ' })));
-const Day = lazySchema(() => z.string().check(z.meta({ description: 'ГГГГ-ММ-ДД' })));
+const Period = /* @__PURE__ */ lazySchema(() => z.string().check(z.meta({ description: 'ГГГГ-ММ' })));
+const Day = /* @__PURE__ */ lazySchema(() => z.string().check(z.meta({ description: 'ГГГГ-ММ-ДД' })));
 
-export const HomeResponse = lazySchema(() =>
+export const HomeResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       balance: z.object({
@@ -184,7 +188,7 @@ export const HomeResponse = lazySchema(() =>
     .check(z.meta({ id: 'Home' })),
 );
 
-export const ProfileResponse = lazySchema(() =>
+export const ProfileResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       account: AccountNumber,
@@ -212,7 +216,7 @@ export const ProfileResponse = lazySchema(() =>
     .check(z.meta({ id: 'Profile' })),
 );
 
-export const ProfileUpdateRequest = lazySchema(() =>
+export const ProfileUpdateRequest = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       phone: z.optional(z.union([Phone, z.literal('')])),
@@ -229,7 +233,7 @@ export const ProfileUpdateRequest = lazySchema(() =>
 );
 
 /** A Russian mobile number in any usual spelling, normalised to +7XXXXXXXXXX (shared/accounts/phoneNumber.ts). */
-export const MobilePhone = lazySchema(() =>
+export const MobilePhone = /* @__PURE__ */ lazySchema(() =>
   z
     .pipe(
       z.string().check(z.maxLength(40, 'Слишком длинный номер')),
@@ -244,7 +248,7 @@ export const MobilePhone = lazySchema(() =>
     .check(z.meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' })),
 );
 
-const SmsCode = lazySchema(() =>
+const SmsCode = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -254,7 +258,7 @@ const SmsCode = lazySchema(() =>
     ),
 );
 
-export const PhoneRequest = lazySchema(() =>
+export const PhoneRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     phone: MobilePhone,
     currentPassword: z
@@ -262,22 +266,22 @@ export const PhoneRequest = lazySchema(() =>
       .check(z.meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' })),
   }),
 );
-export const PhoneCodeRequest = lazySchema(() => z.object({ code: SmsCode }));
+export const PhoneCodeRequest = /* @__PURE__ */ lazySchema(() => z.object({ code: SmsCode }));
 // Optional in the schema on purpose: a missing password is a wrong one (401), as for the e-mail change.
-export const PhoneRemoveRequest = lazySchema(() =>
+export const PhoneRemoveRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     currentPassword: z
       .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
       .check(z.meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' })),
   }),
 );
-export const PhoneAccepted = lazySchema(() =>
+export const PhoneAccepted = /* @__PURE__ */ lazySchema(() =>
   z
     .object({ message: z.string(), phone: z.string().check(z.meta({ description: '+7 912 345-67-89' })) })
     .check(z.meta({ id: 'PhoneAccepted' })),
 );
 
-export const LoginChallengeResponse = lazySchema(() =>
+export const LoginChallengeResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       challenge: z
@@ -289,14 +293,14 @@ export const LoginChallengeResponse = lazySchema(() =>
     .check(z.meta({ id: 'LoginChallenge', description: 'Включён вход по коду из SMS: сессия откроется после кода' })),
 );
 
-export const LoginCodeRequest = lazySchema(() =>
+export const LoginCodeRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     challenge: z.string().check(z.regex(/^[A-Za-z0-9_-]{20,64}$/, 'Войдите заново: введите номер счёта и пароль')),
     code: SmsCode,
   }),
 );
 
-export const EmailChangeRequest = lazySchema(() =>
+export const EmailChangeRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     email: Email,
     // Optional in the schema on purpose: a missing password is a wrong one (401), as the contract says.
@@ -305,12 +309,12 @@ export const EmailChangeRequest = lazySchema(() =>
       .check(z.meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' })),
   }),
 );
-export const EmailConfirmRequest = lazySchema(() => z.object({ token: Token }));
-export const EmailUndoRequest = lazySchema(() => z.object({ token: Token }));
+export const EmailConfirmRequest = /* @__PURE__ */ lazySchema(() => z.object({ token: Token }));
+export const EmailUndoRequest = /* @__PURE__ */ lazySchema(() => z.object({ token: Token }));
 
 // No robot check: a logged-in resident proves themselves with the current password. Fields a
 // client still sends (captchaId, captchaAnswer) are stripped, as on every object schema.
-export const PasswordChangeRequest = lazySchema(() =>
+export const PasswordChangeRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     oldPassword: z.string().check(z.minLength(1, 'Введите текущий пароль'), z.maxLength(128)),
     newPassword: Password,

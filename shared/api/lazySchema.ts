@@ -4,9 +4,14 @@ import { globalRegistry } from 'zod/mini';
  * A schema built on first use instead of when its module loads (issue 13). Every call in a zod
  * chain builds a schema object, and a capability's schemas module holds hundreds: built at load,
  * every cold start paid for all of them (the response shapes, which only the OpenAPI document and
- * the web client's types use, most of all). Wrapped, a function builds
- * only the schemas of the routes it serves, at their first request; importing a schema, putting it
- * in a route table or in another schema (`z.array(Meter)`) builds nothing.
+ * the web client's types use, most of all). Wrapped, a function builds only the schemas of the
+ * routes it serves, at their first request; importing a schema, putting it in a route table or in
+ * another schema (`z.array(Meter)`) builds nothing.
+ *
+ * Every call site is marked `/* @__PURE__ *\/`: esbuild then drops a schema no route of the bundle's
+ * group uses, and what only it references (another capability's response shapes, a message's
+ * schema). Unmarked, a call at module level counts as a side effect and stays in every bundle that
+ * imports its module (`test/unit/lazySchema.test.ts` checks the marks).
  *
  * The stand-in is a Proxy that forwards everything to the schema once built, so every import site,
  * type (`z.infer<typeof X>`) and method call stays as it was. Zod keys its metadata

@@ -14,7 +14,7 @@ import { ACCOUNT_NUMBER, ACCOUNT_NUMBER_MESSAGE } from '#shared/format';
 // never compile; the setting stays so a classic object schema, should one come back, does not either.
 z.config({ ...ru(), jitless: true });
 
-export const ErrorResponse = lazySchema(() =>
+export const ErrorResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       error: z.object({
@@ -26,16 +26,18 @@ export const ErrorResponse = lazySchema(() =>
     .check(z.meta({ id: 'Error' })),
 );
 
-export const HealthResponse = lazySchema(() => z.object({ status: z.literal('ok') }).check(z.meta({ id: 'Health' })));
+export const HealthResponse = /* @__PURE__ */ lazySchema(() =>
+  z.object({ status: z.literal('ok') }).check(z.meta({ id: 'Health' })),
+);
 export type HealthResponse = z.infer<typeof HealthResponse>;
 
-export const OpenApiResponse = lazySchema(() =>
+export const OpenApiResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .looseObject({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
     .check(z.meta({ id: 'OpenApiDocument' })),
 );
 
-export const Period = lazySchema(() =>
+export const Period = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -44,7 +46,7 @@ export const Period = lazySchema(() =>
     ),
 );
 
-export const AccountNumber = lazySchema(() =>
+export const AccountNumber = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -53,4 +55,6 @@ export const AccountNumber = lazySchema(() =>
     ),
 );
 
-export const Kopecks = lazySchema(() => z.number().check(z.int(), z.meta({ description: 'Сумма в копейках' })));
+export const Kopecks = /* @__PURE__ */ lazySchema(() =>
+  z.number().check(z.int(), z.meta({ description: 'Сумма в копейках' })),
+);

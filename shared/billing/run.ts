@@ -50,7 +50,7 @@ export const BATCH_SIZE = 100;
 /** Accounts of one batch billed at once: DynamoDB round trips overlap, memory stays small. */
 export const ACCOUNT_CONCURRENCY = 8;
 
-export const BillingMessage = lazySchema(() => runMessageSchema(BATCH_SIZE));
+export const BillingMessage = /* @__PURE__ */ lazySchema(() => runMessageSchema(BATCH_SIZE));
 export type BillingMessage = RunMessage;
 
 export class BillingRefused extends Error {

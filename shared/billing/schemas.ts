@@ -18,7 +18,7 @@ export const FIRST_QUERY_YEAR = 2000;
 const QUERY_PERIOD = /^(2\d{3})-(0[1-9]|1[0-2])$/;
 
 /** A month in a query: `YYYY-MM`, years 2000–2999. */
-export const QueryPeriod = lazySchema(() =>
+export const QueryPeriod = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -76,7 +76,7 @@ export function statementRange(query: { from?: string; to?: string }, at = now()
 }
 
 /** The resident's period filter; both ends optional (defaults: the last 12 months). */
-export const PeriodRange = lazySchema(() =>
+export const PeriodRange = /* @__PURE__ */ lazySchema(() =>
   rangeWithinLimits(
     z.object({
       from: z
@@ -90,7 +90,7 @@ export const PeriodRange = lazySchema(() =>
   ),
 );
 
-export const StatementRow = lazySchema(() =>
+export const StatementRow = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       period: Period,
@@ -103,15 +103,15 @@ export const StatementRow = lazySchema(() =>
     .check(z.meta({ id: 'StatementRow' })),
 );
 
-export const StatementResponse = lazySchema(() =>
+export const StatementResponse = /* @__PURE__ */ lazySchema(() =>
   z.object({ from: Period, to: Period, rows: z.array(StatementRow) }).check(z.meta({ id: 'Statement' })),
 );
 
-const Service = lazySchema(() =>
+const Service = /* @__PURE__ */ lazySchema(() =>
   z.string().check(z.meta({ description: 'Услуга (shared/registry/services.ts) или advance — аванс' })),
 );
 
-export const ChargeDetail = lazySchema(() =>
+export const ChargeDetail = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       kind: z.enum(['charge', 'recalc']).check(z.meta({ description: 'Начисление или перерасчёт' })),
@@ -156,7 +156,7 @@ export const ChargeDetail = lazySchema(() =>
     .check(z.meta({ id: 'ChargeDetail' })),
 );
 
-export const ChargesResponse = lazySchema(() =>
+export const ChargesResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       from: Period,
@@ -166,7 +166,7 @@ export const ChargesResponse = lazySchema(() =>
     .check(z.meta({ id: 'Charges' })),
 );
 
-export const PaymentsHistoryResponse = lazySchema(() =>
+export const PaymentsHistoryResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       from: Period,
@@ -185,7 +185,7 @@ export const PaymentsHistoryResponse = lazySchema(() =>
     .check(z.meta({ id: 'PaymentsHistory' })),
 );
 
-export const TariffView = lazySchema(() =>
+export const TariffView = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       service: z.string(),
@@ -201,7 +201,7 @@ export const TariffView = lazySchema(() =>
     .check(z.meta({ id: 'Tariff' })),
 );
 
-export const TariffsResponse = lazySchema(() =>
+export const TariffsResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       period: Period.check(z.meta({ description: 'Месяц, на который показаны действующие тарифы' })),

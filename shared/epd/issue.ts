@@ -50,7 +50,7 @@ export const EPD_BATCH_SIZE = 50;
 /** Accounts of a batch worked on at once: their reads overlap with the (bounded) rendering. */
 const ACCOUNT_CONCURRENCY = 4;
 
-export const EpdMessage = lazySchema(() => runMessageSchema(EPD_BATCH_SIZE));
+export const EpdMessage = /* @__PURE__ */ lazySchema(() => runMessageSchema(EPD_BATCH_SIZE));
 export type EpdMessage = RunMessage;
 
 /** A started ЕПД issuance run. */

@@ -3,7 +3,7 @@ import { lazySchema } from '#shared/api/lazySchema';
 import { Period } from '#shared/api/schemas';
 
 /** The path of GET /api/epd/{period}. */
-export const EpdPathParams = lazySchema(() =>
+export const EpdPathParams = /* @__PURE__ */ lazySchema(() =>
   z.object({
     period: Period.check(z.meta({ description: 'Расчётный период квитанции, ГГГГ-ММ' })),
   }),

@@ -54,14 +54,16 @@ export async function suppress(address: string, reason: SuppressionReason): Prom
   );
 }
 
-const Recipients = lazySchema(() => z.array(z.looseObject({ emailAddress: z.string().check(z.minLength(1)) })));
+const Recipients = /* @__PURE__ */ lazySchema(() =>
+  z.array(z.looseObject({ emailAddress: z.string().check(z.minLength(1)) })),
+);
 
 /**
  * SES event publishing (a configuration set's event destination) and the older identity
  * notifications name the kind differently (`eventType` vs `notificationType`) but share the rest.
  * https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
  */
-const SesEvent = lazySchema(() =>
+const SesEvent = /* @__PURE__ */ lazySchema(() =>
   z.looseObject({
     eventType: z.optional(z.string()),
     notificationType: z.optional(z.string()),
@@ -72,7 +74,9 @@ const SesEvent = lazySchema(() =>
 );
 
 /** An SNS notification as SQS receives it without raw message delivery: the event is in `Message`. */
-const SnsEnvelope = lazySchema(() => z.looseObject({ Type: z.literal('Notification'), Message: z.string() }));
+const SnsEnvelope = /* @__PURE__ */ lazySchema(() =>
+  z.looseObject({ Type: z.literal('Notification'), Message: z.string() }),
+);
 
 /** True for a queue message carrying an SES event, with or without SNS's envelope. */
 export function isSesEventMessage(body: unknown): boolean {

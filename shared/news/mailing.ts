@@ -27,7 +27,7 @@ import { type MailRun, newMailRun, SEND_CONCURRENCY } from '#shared/readings/mai
 /** Stop claiming new recipients this long before the function's timeout. */
 const SAFETY_MS = 60_000;
 
-export const NewsShardMessage = lazySchema(() =>
+export const NewsShardMessage = /* @__PURE__ */ lazySchema(() =>
   z.object({
     type: z.literal('newsShard'),
     newsId: z.string().check(z.minLength(1)),

@@ -8,7 +8,7 @@ export const NEWS_LIST_DEFAULT = 20;
 
 const LIMIT_MESSAGE = `Количество новостей — целое число от 1 до ${NEWS_LIST_MAX}`;
 
-export const NewsListQuery = lazySchema(() =>
+export const NewsListQuery = /* @__PURE__ */ lazySchema(() =>
   z.object({
     limit: z
       .optional(
@@ -23,7 +23,7 @@ export const NewsListQuery = lazySchema(() =>
   }),
 );
 
-export const NewsItem = lazySchema(() =>
+export const NewsItem = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),
@@ -47,7 +47,7 @@ export const NewsItem = lazySchema(() =>
     .check(z.meta({ id: 'NewsItem' })),
 );
 
-export const NewsList = lazySchema(() =>
+export const NewsList = /* @__PURE__ */ lazySchema(() =>
   z
     .object({ items: z.array(NewsItem).check(z.meta({ description: 'Сначала новые' })) })
     .check(z.meta({ id: 'NewsList' })),
@@ -58,7 +58,7 @@ export const NEWS_TEXT_MAX = 20_000;
 export const NEWS_ADDRESSES_MAX = 50;
 
 /** The operator's publication, checked before anything is written. */
-export const NewsDraft = lazySchema(() =>
+export const NewsDraft = /* @__PURE__ */ lazySchema(() =>
   z.object({
     title: z.string().check(
       z.trim(),

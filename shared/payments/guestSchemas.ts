@@ -7,7 +7,7 @@ import { PaymentAmount } from '#shared/payments/schemas';
 /** Requests and responses of paying for any account without login (`/api/pay`, shared/payments/guest.ts). */
 
 /** The amount is checked by the domain (validatePaymentRequest), as on the resident's form: 422 `invalid_amount`. */
-export const GuestPaymentRequest = lazySchema(() =>
+export const GuestPaymentRequest = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       account: AccountNumber,
@@ -24,7 +24,7 @@ export const GuestPaymentRequest = lazySchema(() =>
     .check(z.meta({ id: 'GuestPaymentRequest', required: ['account', 'amount', 'captchaId', 'captchaAnswer'] })),
 );
 
-export const GuestPaymentCreated = lazySchema(() =>
+export const GuestPaymentCreated = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),
@@ -40,7 +40,7 @@ export const GuestPaymentCreated = lazySchema(() =>
     .check(z.meta({ id: 'GuestPaymentCreated' })),
 );
 
-export const GuestPaymentStatus = lazySchema(() =>
+export const GuestPaymentStatus = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),

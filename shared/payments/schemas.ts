@@ -7,7 +7,7 @@ import { MAX_PAYMENT_KOPECKS, PAYMENT_STATUSES } from '#shared/payments/model';
 /** Requests and responses of the payment routes (shared/payments/routes.ts). */
 
 /** An amount to pay, documented; the domain checks it (validatePaymentRequest: 422 `invalid_amount`). */
-export const PaymentAmount = lazySchema(() =>
+export const PaymentAmount = /* @__PURE__ */ lazySchema(() =>
   z.optional(z.unknown()).check(
     z.meta({
       type: 'integer',
@@ -23,7 +23,7 @@ export const PaymentAmount = lazySchema(() =>
  * The schema documents the request; the amount and the split are checked by the domain
  * (validatePaymentRequest) so that every problem with them is one 422 `invalid_amount`.
  */
-export const PaymentRequest = lazySchema(() =>
+export const PaymentRequest = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       amount: PaymentAmount,
@@ -52,7 +52,7 @@ export const PaymentRequest = lazySchema(() =>
     .check(z.meta({ id: 'PaymentRequest', required: ['amount'] })),
 );
 
-export const PaymentCreated = lazySchema(() =>
+export const PaymentCreated = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),
@@ -63,9 +63,11 @@ export const PaymentCreated = lazySchema(() =>
     .check(z.meta({ id: 'PaymentCreated' })),
 );
 
-const ServiceAmount = lazySchema(() => z.object({ service: z.string(), title: z.string(), amount: Kopecks }));
+const ServiceAmount = /* @__PURE__ */ lazySchema(() =>
+  z.object({ service: z.string(), title: z.string(), amount: Kopecks }),
+);
 
-export const Payment = lazySchema(() =>
+export const Payment = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),
@@ -91,9 +93,11 @@ export const Payment = lazySchema(() =>
     .check(z.meta({ id: 'Payment' })),
 );
 
-export const PaymentList = lazySchema(() => z.object({ items: z.array(Payment) }).check(z.meta({ id: 'PaymentList' })));
+export const PaymentList = /* @__PURE__ */ lazySchema(() =>
+  z.object({ items: z.array(Payment) }).check(z.meta({ id: 'PaymentList' })),
+);
 
-export const Receipt = lazySchema(() =>
+export const Receipt = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),
@@ -123,13 +127,15 @@ export const Receipt = lazySchema(() =>
     .check(z.meta({ id: 'PaymentReceipt' })),
 );
 
-export const CallbackAccepted = lazySchema(() => z.object({ status: z.enum(['pending', 'succeeded', 'failed']) }));
+export const CallbackAccepted = /* @__PURE__ */ lazySchema(() =>
+  z.object({ status: z.enum(['pending', 'succeeded', 'failed']) }),
+);
 
-export const BankCheckRequest = lazySchema(() =>
+export const BankCheckRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({ account: AccountNumber }).check(z.meta({ id: 'BankCheckRequest' })),
 );
 
-export const BankCheckResponse = lazySchema(() =>
+export const BankCheckResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       account: AccountNumber,
@@ -151,7 +157,7 @@ export const BankCheckResponse = lazySchema(() =>
     .check(z.meta({ id: 'BankCheckResponse' })),
 );
 
-export const BankPaymentRequest = lazySchema(() =>
+export const BankPaymentRequest = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       transactionId: z
@@ -208,7 +214,7 @@ export const BankPaymentRequest = lazySchema(() =>
     .check(z.meta({ id: 'BankPaymentRequest' })),
 );
 
-export const BankPaymentResponse = lazySchema(() =>
+export const BankPaymentResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z.string(),

@@ -29,7 +29,7 @@ import { currentWindow } from '#shared/window/windowStore';
 const SAFETY_MS = 60_000;
 
 /** The reading-mail queue's message: one shard of subscriptions, from a page on. */
-export const ReminderShardMessage = lazySchema(() =>
+export const ReminderShardMessage = /* @__PURE__ */ lazySchema(() =>
   z.object({
     type: z.literal('remindShard'),
     /** The shard's partition, one of keys.reminderShards(). */

@@ -11,7 +11,7 @@ import { addMonths, now, periodOf } from '#shared/time';
 /** Where a reading came from (ReadingSource in shared/readings/store.ts). */
 export const READING_SOURCES = ['web', 'quick', 'seed', 'bank', 'legacy', 'paper', 'phone', 'controller'] as const;
 
-const MeterId = lazySchema(() =>
+const MeterId = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
     .check(
@@ -21,10 +21,12 @@ const MeterId = lazySchema(() =>
     ),
 );
 
-const DecimalString = lazySchema(() =>
+const DecimalString = /* @__PURE__ */ lazySchema(() =>
   z.string().check(z.meta({ description: 'Десятичное число строкой, точка — разделитель', example: '412.375' })),
 );
-const Service = lazySchema(() => z.enum(SERVICE_IDS).check(z.meta({ description: 'Услуга (см. справочник услуг)' })));
+const Service = /* @__PURE__ */ lazySchema(() =>
+  z.enum(SERVICE_IDS).check(z.meta({ description: 'Услуга (см. справочник услуг)' })),
+);
 
 /**
  * A reading as typed (a string: "105,2", "105.2") or as a program sends it (a JSON number: 105.2).
@@ -33,7 +35,7 @@ const Service = lazySchema(() => z.enum(SERVICE_IDS).check(z.meta({ description:
  * with the same reason a typed "-3" or "1e9" gets; a float artefact such as 0.30000000000000004
  * fails the decimal places check instead of being rounded silently.
  */
-const ReadingValue = lazySchema(() =>
+const ReadingValue = /* @__PURE__ */ lazySchema(() =>
   z
     .pipe(
       z.union(
@@ -55,7 +57,7 @@ const ReadingValue = lazySchema(() =>
     ),
 );
 
-export const ReadingInput = lazySchema(() =>
+export const ReadingInput = /* @__PURE__ */ lazySchema(() =>
   z.object({
     meterId: MeterId,
     value: ReadingValue,
@@ -69,7 +71,7 @@ export const ReadingInput = lazySchema(() =>
   }),
 );
 
-const Readings = lazySchema(() =>
+const Readings = /* @__PURE__ */ lazySchema(() =>
   z.array(ReadingInput).check(
     z.minLength(1, 'Передайте хотя бы одно показание'),
     z.maxLength(30, 'Не больше 30 счётчиков за раз'),
@@ -78,11 +80,11 @@ const Readings = lazySchema(() =>
   ),
 );
 
-export const SubmitReadingsRequest = lazySchema(() =>
+export const SubmitReadingsRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({ readings: Readings }).check(z.meta({ id: 'SubmitReadingsRequest' })),
 );
 
-export const QuickStartRequest = lazySchema(() =>
+export const QuickStartRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     account: AccountNumber,
     captchaId: CaptchaId,
@@ -92,7 +94,7 @@ export const QuickStartRequest = lazySchema(() =>
 
 // `ticket` (here, in QuickStartResponse and the error `invalid_ticket`) is the contract's name for
 // what the code calls the quick pass (shared/readings/quickPass.ts); the wire names stay.
-export const QuickSubmitRequest = lazySchema(() =>
+export const QuickSubmitRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     ticket: z
       .string()
@@ -105,7 +107,7 @@ export const QuickSubmitRequest = lazySchema(() =>
   }),
 );
 
-export const ReadingWindow = lazySchema(() =>
+export const ReadingWindow = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       open: z.boolean().check(z.meta({ description: 'Идёт ли приём показаний' })),
@@ -116,7 +118,7 @@ export const ReadingWindow = lazySchema(() =>
     .check(z.meta({ id: 'ReadingWindow' })),
 );
 
-export const Meter = lazySchema(() =>
+export const Meter = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: MeterId,
@@ -159,11 +161,11 @@ export const Meter = lazySchema(() =>
     .check(z.meta({ id: 'Meter' })),
 );
 
-export const MetersResponse = lazySchema(() =>
+export const MetersResponse = /* @__PURE__ */ lazySchema(() =>
   z.object({ window: ReadingWindow, meters: z.array(Meter) }).check(z.meta({ id: 'Meters' })),
 );
 
-export const QuickStartResponse = lazySchema(() =>
+export const QuickStartResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       ticket: z.string().check(z.meta({ description: 'Билет для POST /api/readings/quick' })),
@@ -175,7 +177,7 @@ export const QuickStartResponse = lazySchema(() =>
     .check(z.meta({ id: 'QuickReadings', description: 'Счётчики лицевого счёта без персональных данных владельца' })),
 );
 
-export const SubmissionResponse = lazySchema(() =>
+export const SubmissionResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       message: z.string().check(z.meta({ example: 'Показания успешно переданы' })),
@@ -186,7 +188,7 @@ export const SubmissionResponse = lazySchema(() =>
 );
 
 /** History defaults (shared/readings/history.ts): `to` this month, `from` 11 months before `to`. */
-export const HistoryQuery = lazySchema(() =>
+export const HistoryQuery = /* @__PURE__ */ lazySchema(() =>
   rangeWithinLimits(
     z.object({
       from: z
@@ -198,7 +200,7 @@ export const HistoryQuery = lazySchema(() =>
   ),
 );
 
-export const HistoryResponse = lazySchema(() =>
+export const HistoryResponse = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       from: Period,

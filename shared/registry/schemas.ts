@@ -21,7 +21,7 @@ function gisId(pattern: RegExp, message: string) {
   };
 }
 
-export const AccountRow = lazySchema(() =>
+export const AccountRow = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       account: f.column(f.accountNumber),
@@ -55,7 +55,7 @@ export const AccountRow = lazySchema(() =>
 );
 export type AccountRow = z.output<typeof AccountRow>;
 
-export const MeterRow = lazySchema(() =>
+export const MeterRow = /* @__PURE__ */ lazySchema(() =>
   z
     .pipe(
       z.object({
@@ -101,7 +101,7 @@ export type MeterRow = z.output<typeof MeterRow>;
  */
 const NORM_OPTIONAL: readonly ServiceId[] = ['maintenance', 'waste'];
 
-export const TariffRow = lazySchema(() =>
+export const TariffRow = /* @__PURE__ */ lazySchema(() =>
   z.pipe(
     z
       .object({
@@ -171,7 +171,7 @@ const digitsOnly = (label: string, length: number | readonly number[]) => (value
  * as their payment agent. Bank requisites are optional; when given, they must pass the checks
  * banking apps run (treasury accounts of municipal providers included).
  */
-export const ProviderRow = lazySchema(() =>
+export const ProviderRow = /* @__PURE__ */ lazySchema(() =>
   z.pipe(
     z
       .object({

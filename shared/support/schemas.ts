@@ -5,7 +5,7 @@ import { AccountNumber } from '#shared/api/schemas';
 
 /** Request and response shapes of support requests (tickets). */
 
-export const SupportTopic = lazySchema(() =>
+export const SupportTopic = /* @__PURE__ */ lazySchema(() =>
   z.enum(['question', 'readings', 'payments', 'close_cabinet']).check(
     z.meta({
       description: 'question — вопрос; readings — показания; payments — оплата; close_cabinet — закрыть личный кабинет',
@@ -13,7 +13,7 @@ export const SupportTopic = lazySchema(() =>
   ),
 );
 
-export const SupportRequest = lazySchema(() =>
+export const SupportRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     account: z.optional(z.union([AccountNumber, z.literal('')])),
     name: z.string().check(z.trim(), z.minLength(2, 'Укажите ФИО'), z.maxLength(200)),
@@ -29,7 +29,7 @@ export const SupportRequest = lazySchema(() =>
   }),
 );
 
-export const SupportStatus = lazySchema(() =>
+export const SupportStatus = /* @__PURE__ */ lazySchema(() =>
   z.enum(['open', 'answered', 'closed']).check(
     z.meta({
       description: 'open — ждёт ответа РАЦ; answered — РАЦ ответил; closed — закрыто (новые сообщения не принимаются)',
@@ -37,7 +37,7 @@ export const SupportStatus = lazySchema(() =>
   ),
 );
 
-export const SupportMessage = lazySchema(() =>
+export const SupportMessage = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       from: z.enum(['resident', 'centre']),
@@ -47,7 +47,7 @@ export const SupportMessage = lazySchema(() =>
     .check(z.meta({ id: 'SupportMessage' })),
 );
 
-export const SupportTicket = lazySchema(() =>
+export const SupportTicket = /* @__PURE__ */ lazySchema(() =>
   z
     .object({
       id: z
@@ -64,7 +64,7 @@ export const SupportTicket = lazySchema(() =>
 /** A ticket's number in a path: 7 digits, or the earlier `YYYYMMDD-XXXXXX`. */
 export const TICKET_NUMBER = /^(\d{7}|\d{8}-[0-9A-F]{6})$/;
 
-export const SupportMessageRequest = lazySchema(() =>
+export const SupportMessageRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     text: z
       .string()
@@ -72,5 +72,5 @@ export const SupportMessageRequest = lazySchema(() =>
   }),
 );
 
-export const SupportCreated = lazySchema(() => z.object({ id: z.string(), message: z.string() }));
-export const SupportList = lazySchema(() => z.object({ items: z.array(SupportTicket) }));
+export const SupportCreated = /* @__PURE__ */ lazySchema(() => z.object({ id: z.string(), message: z.string() }));
+export const SupportList = /* @__PURE__ */ lazySchema(() => z.object({ items: z.array(SupportTicket) }));

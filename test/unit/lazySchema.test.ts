@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { lazySchema } from '#shared/api/lazySchema';
@@ -65,5 +67,20 @@ describe('schemas built on first use (lazySchema)', () => {
     expect(z.toJSONSchema(List, { io: 'output', unrepresentable: 'any' })).toEqual(eagerJson);
     expect(z.toJSONSchema(List, { io: 'input', unrepresentable: 'any' })).toEqual(eagerInput);
     expect(eagerJson).toMatchObject({ $defs: { LazyTestItem: { type: 'object' } } });
+  });
+
+  it('is marked pure at every call in shared/, so a bundle drops the schemas its group never uses', () => {
+    const unmarked: string[] = [];
+    for (const file of readdirSync('shared', { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts') || file === path.join('api', 'lazySchema.ts')) continue;
+      readFileSync(path.join('shared', file), 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/\blazySchema\(/.test(line) && !/\/\* @__PURE__ \*\/ lazySchema\(/.test(line) && !/^import /.test(line)) {
+            unmarked.push(`shared/${file}:${i + 1}`);
+          }
+        });
+    }
+    expect(unmarked).toEqual([]);
   });
 });
