@@ -299,6 +299,16 @@ export async function seedFirstRequests(runs: number): Promise<{
   return { eventOf, env };
 }
 
+/** The environment of a fresh process running a bundle's first request: the services', quiet logs, the event. */
+export function coldRunEnv(services: Record<string, string>, event: unknown): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    ...services,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    RAC_BENCH_EVENT: JSON.stringify(event),
+  };
+}
+
 /**
  * The cold request as a whole: `import()` of the bundle in a fresh process, then one typical request
  * against DynamoDB Local (a seeded account with one meter, its own session and an open window each
@@ -325,12 +335,7 @@ export async function benchFirstRequests(runs = 9): Promise<FirstRequestFigures[
       for (const b of built) {
         const run = spawnSync(process.execPath, [path.join(path.dirname(b.outfile), 'first.mjs')], {
           encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH,
-            ...env,
-            POWERTOOLS_LOG_LEVEL: 'SILENT',
-            RAC_BENCH_EVENT: JSON.stringify(eventOf(b.group, i)),
-          },
+          env: coldRunEnv(env, eventOf(b.group, i)),
         });
         if (run.status !== 0) throw new Error(`${b.group}: first request failed: ${run.stderr}`);
         const figures = JSON.parse(run.stdout.trim()) as { wall: number; initCpu: number; cpu: number; status: number };

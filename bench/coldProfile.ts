@@ -14,7 +14,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { externalModulesOf } from '#shared/bundling';
 import { FUNCTION_GROUPS, type FunctionGroup, type FunctionGroupName } from '#shared/functions';
-import { bundle, FIRST_REQUESTS, FLOOR, FLOOR_ENV, FLOOR_REQUEST_SOURCE, seedFirstRequests } from './bundles.ts';
+import {
+  bundle,
+  coldRunEnv,
+  FIRST_REQUESTS,
+  FLOOR,
+  FLOOR_ENV,
+  FLOOR_REQUEST_SOURCE,
+  seedFirstRequests,
+} from './bundles.ts';
 import { benchServices } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -178,12 +186,7 @@ console.log(JSON.stringify({ split, status: result.statusCode }));`,
           ['--cpu-prof', '--cpu-prof-interval', String(INTERVAL_US), '--cpu-prof-dir', profDir, runner],
           {
             encoding: 'utf8',
-            env: {
-              PATH: process.env.PATH,
-              ...env,
-              POWERTOOLS_LOG_LEVEL: 'SILENT',
-              RAC_BENCH_EVENT: JSON.stringify(eventOf(b.group, i)),
-            },
+            env: coldRunEnv(env, eventOf(b.group, i)),
           },
         );
         if (run.status !== 0) throw new Error(`${b.group}: ${run.stderr}`);

@@ -248,6 +248,15 @@ export const MobilePhone = /* @__PURE__ */ lazySchema(() =>
     .check(z.meta({ description: 'Мобильный телефон: 8…, +7…, пробелы, скобки, дефисы', example: '+7 912 345-67-89' })),
 );
 
+/**
+ * The current password a change in the cabinet asks for (shared/accounts/currentPassword.ts checks
+ * it). Optional on purpose: a missing password is a wrong one (401 invalid_credentials), as the
+ * contract says for the e-mail change. Built inside each request's schema, never at load.
+ */
+function currentPasswordField(description: string) {
+  return z.optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение'))).check(z.meta({ description }));
+}
+
 const SmsCode = /* @__PURE__ */ lazySchema(() =>
   z
     .string()
@@ -261,18 +270,13 @@ const SmsCode = /* @__PURE__ */ lazySchema(() =>
 export const PhoneRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     phone: MobilePhone,
-    currentPassword: z
-      .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
-      .check(z.meta({ description: 'Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон' })),
+    currentPassword: currentPasswordField('Текущий пароль: нужен, когда в кабинете уже есть подтверждённый телефон'),
   }),
 );
 export const PhoneCodeRequest = /* @__PURE__ */ lazySchema(() => z.object({ code: SmsCode }));
-// Optional in the schema on purpose: a missing password is a wrong one (401), as for the e-mail change.
 export const PhoneRemoveRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
-    currentPassword: z
-      .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
-      .check(z.meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' })),
+    currentPassword: currentPasswordField('Текущий пароль; без него или с неверным — 401 invalid_credentials'),
   }),
 );
 export const PhoneAccepted = /* @__PURE__ */ lazySchema(() =>
@@ -303,10 +307,7 @@ export const LoginCodeRequest = /* @__PURE__ */ lazySchema(() =>
 export const EmailChangeRequest = /* @__PURE__ */ lazySchema(() =>
   z.object({
     email: Email,
-    // Optional in the schema on purpose: a missing password is a wrong one (401), as the contract says.
-    currentPassword: z
-      .optional(z.string().check(z.maxLength(1024, 'Слишком длинное значение')))
-      .check(z.meta({ description: 'Текущий пароль; без него или с неверным — 401 invalid_credentials' })),
+    currentPassword: currentPasswordField('Текущий пароль; без него или с неверным — 401 invalid_credentials'),
   }),
 );
 export const EmailConfirmRequest = /* @__PURE__ */ lazySchema(() => z.object({ token: Token }));
